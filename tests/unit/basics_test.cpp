@@ -1,0 +1,72 @@
+#include <appconfigdata/adapters/botan_crypto.hpp>
+#include <appconfigdata/detail/hex.hpp>
+#include <appconfigdata/diagnostics.hpp>
+#include <appconfigdata/error.hpp>
+#include <appconfigdata/sigv4/credentials.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+using namespace appconfigdata;
+
+TEST_CASE("errc values are error codes of the appconfigdata category") {
+    std::error_code ec = errc::bad_request;
+    CHECK(ec.category().name() == std::string("appconfigdata"));
+    CHECK(ec.message() == "BadRequestException");
+    CHECK(ec == errc::bad_request);
+    CHECK(ec != errc::throttling);
+    CHECK(std::error_code(errc::invalid_token).message().find("8192") != std::string::npos);
+}
+
+TEST_CASE("diagnostics print type, status, message and request id") {
+    diagnostics d;
+    CHECK(d.empty());
+    d.http_status = 404;
+    d.error_type = "ResourceNotFoundException";
+    d.message = "Application not found";
+    d.request_id = "abc";
+    std::ostringstream os;
+    os << d;
+    CHECK(os.str() == "ResourceNotFoundException (HTTP 404): Application not found [request id abc]");
+}
+
+TEST_CASE("credentials never print their secrets") {
+    credentials c;
+    c.access_key_id = "AKIDEXAMPLE";
+    c.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    c.session_token = "SESSIONTOKENVALUE";
+    std::ostringstream os;
+    os << c << " " << c.secret_access_key << " " << c.session_token;
+    const std::string text = os.str();
+    CHECK(text.find("AKIDEXAMPLE") != std::string::npos);
+    CHECK(text.find("wJalr") == std::string::npos);
+    CHECK(text.find("SESSIONTOKEN") == std::string::npos);
+    CHECK(text.find("<redacted>") != std::string::npos);
+    CHECK(c.secret_access_key.reveal() == "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    CHECK_FALSE(c.empty());
+    CHECK_FALSE(c.expired(time_point{}));
+}
+
+TEST_CASE("Botan SHA-256 and HMAC-SHA-256 match published vectors") {
+    adapters::botan_crypto crypto;
+    crypto::digest d{};
+    crypto.sha256("", d);
+    CHECK(detail::to_hex(d) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    crypto.sha256("abc", d);
+    CHECK(detail::to_hex(d) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    // RFC 4231 test case 2
+    crypto.hmac_sha256(std::string_view("Jefe"), "what do ya want for nothing?", d);
+    CHECK(detail::to_hex(d) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    // same key again (cached key schedule), then a different key, then back
+    crypto.hmac_sha256(std::string_view("Jefe"), "what do ya want for nothing?", d);
+    CHECK(detail::to_hex(d) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    crypto.hmac_sha256(std::string_view("key"), "The quick brown fox jumps over the lazy dog", d);
+    CHECK(detail::to_hex(d) == "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+    // RFC 4231 test case 6: a 131-byte key (longer than the block size)
+    std::string long_key(131, '\xaa');
+    crypto.hmac_sha256(std::string_view(long_key), "Test Using Larger Than Block-Size Key - Hash Key First", d);
+    CHECK(detail::to_hex(d) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    crypto.hmac_sha256(std::string_view(long_key), "Test Using Larger Than Block-Size Key - Hash Key First", d);
+    CHECK(detail::to_hex(d) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
