@@ -1,0 +1,85 @@
+// What a state machine asks its driver to do next. Every machine in the library (the
+// configuration session, each credential provider, the scheduler) answers `next(now)` with an
+// `action`, so one driver loop serves them all:
+//
+//   for (;;) {
+//       action a = machine.next(now);
+//       switch (a.kind) {
+//       case action_kind::send:       // perform *a.request (timeout a.timeout), then feed the outcome:
+//           machine.on_response(response, now) or machine.on_transport_error(ec, now);
+//       case action_kind::wait_until: // nothing to do before a.when (or before a new input arrives)
+//       case action_kind::done:       // the machine finished; read its result from the machine
+//       case action_kind::failed:     // the machine gave up; read its error from the machine
+//       case action_kind::need_credentials: // give the machine credentials (set_credentials), call next again
+//       }
+//   }
+//
+// `request` points into the machine and stays valid until the next call on that machine, so a
+// steady-state poll hands over its request without copying or allocating.
+#pragma once
+
+#include <appconfigdata/clock.hpp>
+#include <appconfigdata/http/message.hpp>
+#include <appconfigdata/version.hpp>
+
+#include <chrono>
+#include <ostream>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+enum class action_kind { send, wait_until, done, failed, need_credentials };
+
+inline const char* to_string(action_kind k) noexcept {
+    switch (k) {
+    case action_kind::send: return "send";
+    case action_kind::wait_until: return "wait_until";
+    case action_kind::done: return "done";
+    case action_kind::failed: return "failed";
+    case action_kind::need_credentials: return "need_credentials";
+    }
+    return "?";
+}
+
+struct action {
+    action_kind kind = action_kind::wait_until;
+    const http::request* request = nullptr;      // kind == send
+    std::chrono::milliseconds timeout{0};         // kind == send: how long the transport may take (0: its default)
+    time_point when{};                            // kind == wait_until
+
+    static action send(const http::request& r, std::chrono::milliseconds t = std::chrono::milliseconds(0)) {
+        action a;
+        a.kind = action_kind::send;
+        a.request = &r;
+        a.timeout = t;
+        return a;
+    }
+    static action wait(time_point until) {
+        action a;
+        a.kind = action_kind::wait_until;
+        a.when = until;
+        return a;
+    }
+    static action finished() {
+        action a;
+        a.kind = action_kind::done;
+        return a;
+    }
+    static action fail() {
+        action a;
+        a.kind = action_kind::failed;
+        return a;
+    }
+    static action credentials_needed() {
+        action a;
+        a.kind = action_kind::need_credentials;
+        return a;
+    }
+
+    friend std::ostream& operator<<(std::ostream& os, const action& a) {
+        os << to_string(a.kind);
+        if (a.kind == action_kind::send && a.request) os << " " << a.request->method << " " << a.request->path;
+        return os;
+    }
+};
+
+APPCONFIGDATA_NAMESPACE_END
