@@ -67,6 +67,7 @@ enum class errc : int {
     malformed_document,
     feature_flag_not_found,
     feature_flag_wrong_type,
+    file_not_found,   // a file_reader found no such file (adapters/file_reader.hpp)
 };
 
 namespace detail {
@@ -120,6 +121,7 @@ public:
         case errc::malformed_document: return "malformed document";
         case errc::feature_flag_not_found: return "feature flag not found";
         case errc::feature_flag_wrong_type: return "feature flag attribute has a different type";
+        case errc::file_not_found: return "file not found";
         }
         return "unknown appconfigdata error";
     }
