@@ -68,6 +68,8 @@ enum class errc : int {
     feature_flag_not_found,
     feature_flag_wrong_type,
     file_not_found,   // a file_reader found no such file (adapters/file_reader.hpp)
+    backup_truncated,  // the backup file ends early (or is empty)
+    backup_foreign,    // a valid backup of another application / environment / profile
 };
 
 namespace detail {
@@ -121,6 +123,8 @@ public:
         case errc::malformed_document: return "malformed document";
         case errc::feature_flag_not_found: return "feature flag not found";
         case errc::feature_flag_wrong_type: return "feature flag attribute has a different type";
+        case errc::backup_truncated: return "backup file is truncated";
+        case errc::backup_foreign: return "backup file belongs to another application, environment or configuration profile";
         case errc::file_not_found: return "file not found";
         }
         return "unknown appconfigdata error";
