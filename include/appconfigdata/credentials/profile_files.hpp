@@ -1,0 +1,165 @@
+// Where the shared `config` and `credentials` files are, and which profile is selected: pure functions
+// over an environment_lookup and a platform, so any environment (and Windows rules) can be tested anywhere.
+//
+//   home:        HOME; on Windows only, then USERPROFILE, then HOMEDRIVE + HOMEPATH
+//   config:      AWS_CONFIG_FILE, else ~/.aws/config
+//   credentials: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials
+//   profile:     an explicit name (--profile), else AWS_PROFILE, else "default"
+// A leading "~" (alone, or followed by '/' or, on Windows, '\') is replaced by the home directory, in the
+// defaults and in the two overrides. A file that does not exist reads as empty (see load_profile_set).
+#pragma once
+
+#include <appconfigdata/config.hpp>
+#include <appconfigdata/credentials/environment.hpp>
+#include <appconfigdata/credentials/profile.hpp>
+#include <appconfigdata/credentials/provider.hpp>
+#include <appconfigdata/diagnostics.hpp>
+#include <appconfigdata/error.hpp>
+#include <appconfigdata/version.hpp>
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+enum class os_platform { posix, windows };
+
+#if defined(_WIN32)
+inline constexpr os_platform host_platform = os_platform::windows;
+#else
+inline constexpr os_platform host_platform = os_platform::posix;
+#endif
+
+inline constexpr char path_separator(os_platform p) noexcept { return p == os_platform::windows ? '\\' : '/'; }
+
+struct profile_file_locations {
+    std::string config;                  // path of the config file
+    std::string credentials;             // path of the credentials file
+    bool config_from_environment = false;      // AWS_CONFIG_FILE was set
+    bool credentials_from_environment = false; // AWS_SHARED_CREDENTIALS_FILE was set
+
+    friend bool operator==(const profile_file_locations& a, const profile_file_locations& b) {
+        return a.config == b.config && a.credentials == b.credentials && a.config_from_environment == b.config_from_environment &&
+               a.credentials_from_environment == b.credentials_from_environment;
+    }
+    friend bool operator!=(const profile_file_locations& a, const profile_file_locations& b) { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const profile_file_locations& l) {
+        return os << "profile_file_locations{config=" << l.config << ", credentials=" << l.credentials << "}";
+    }
+};
+
+// The user's home directory, or nullopt when none of the variables is set (non-empty). Never throws.
+inline std::optional<std::string> home_directory(const environment_lookup& env, os_platform platform = host_platform) {
+    auto nonempty = [&](std::string_view name) -> std::optional<std::string> {
+        auto v = env_value(env, name);
+        if (v && !v->empty()) return v;
+        return std::nullopt;
+    };
+    if (auto home = nonempty("HOME")) return home;
+    if (platform == os_platform::windows) {
+        if (auto profile_dir = nonempty("USERPROFILE")) return profile_dir;
+        auto drive = nonempty("HOMEDRIVE");
+        auto path = nonempty("HOMEPATH");
+        if (drive && path) return *drive + *path;
+    }
+    return std::nullopt;
+}
+
+// Replaces a leading "~" component with the home directory; other paths (and "~user/...") are returned
+// unchanged, as is the whole path when no home directory is known. Never throws except std::bad_alloc.
+inline std::string expand_home(std::string_view path, const environment_lookup& env, os_platform platform = host_platform) {
+    const bool tilde = !path.empty() && path[0] == '~' &&
+                       (path.size() == 1 || path[1] == '/' || (platform == os_platform::windows && path[1] == '\\'));
+    if (!tilde) return std::string(path);
+    auto home = home_directory(env, platform);
+    if (!home) return std::string(path);
+    std::string out = *home;
+    if (path.size() > 1) {
+        if (!out.empty() && (out.back() == '/' || out.back() == path_separator(platform))) out.pop_back();
+        out += path_separator(platform);
+        out.append(path.substr(2));
+    }
+    return out;
+}
+
+// Where the two files are. Never throws except std::bad_alloc.
+inline profile_file_locations resolve_profile_file_locations(const environment_lookup& env, os_platform platform = host_platform) {
+    const char sep = path_separator(platform);
+    auto default_path = [&](const char* file) {
+        std::string p = "~";
+        p += sep;
+        p += ".aws";
+        p += sep;
+        p += file;
+        return expand_home(p, env, platform);
+    };
+    profile_file_locations loc;
+    auto config = env_value(env, "AWS_CONFIG_FILE");
+    if (config && !config->empty()) {
+        loc.config = expand_home(*config, env, platform);
+        loc.config_from_environment = true;
+    } else {
+        loc.config = default_path("config");
+    }
+    auto creds = env_value(env, "AWS_SHARED_CREDENTIALS_FILE");
+    if (creds && !creds->empty()) {
+        loc.credentials = expand_home(*creds, env, platform);
+        loc.credentials_from_environment = true;
+    } else {
+        loc.credentials = default_path("credentials");
+    }
+    return loc;
+}
+
+// The selected profile: `explicit_name` (e.g. --profile) when non-empty, else AWS_PROFILE when non-blank,
+// else "default". Never throws except std::bad_alloc.
+inline std::string select_profile_name(const environment_lookup& env, std::string_view explicit_name = {}) {
+    if (!explicit_name.empty()) return std::string(explicit_name);
+    if (auto p = env_nonblank(env, "AWS_PROFILE")) return *p;
+    return "default";
+}
+
+// Whether an error from a file_reader means "the file does not exist" (read as an empty file).
+inline bool is_file_not_found(std::error_code ec) noexcept {
+    return ec == errc::file_not_found || ec == std::errc::no_such_file_or_directory;
+}
+
+// Reads both files through `read` and parses them (config first, the credentials file winning).
+// A missing file reads as empty. Returns errc::profile_parse_error / errc::limit_exceeded from the parser,
+// or the reader's error (errc::io_failed, errc::limit_exceeded...) for a file that exists but cannot be
+// read; *diag says which file (path) and why, never the file's contents. Never throws except std::bad_alloc.
+inline std::error_code load_profile_set(const profile_file_locations& where, const file_reader& read, profile_set& out,
+                                        diagnostics* diag = nullptr, const limits& lim = default_limits) {
+    std::string texts[2];
+    const std::string* paths[2] = {&where.config, &where.credentials};
+    for (int i = 0; i < 2; ++i) {
+        std::error_code ec = read ? read(*paths[i], texts[i]) : std::error_code(errc::file_not_found);
+        if (ec && is_file_not_found(ec)) {
+            texts[i].clear();
+            continue;
+        }
+        if (ec) {
+            if (diag) {
+                diag->clear();
+                diag->error_type = "ProfileFileError";
+                diag->message = "could not read " + *paths[i] + ": " + ec.message();
+            }
+            out = profile_set{};
+            return ec;
+        }
+    }
+    diagnostics parse_diag;
+    if (auto ec = parse_profile_files(texts[0], texts[1], out, &parse_diag, lim)) {
+        if (diag) {
+            *diag = parse_diag;
+            diag->message = "could not parse profile file: " + parse_diag.message;
+        }
+        return ec;
+    }
+    return {};
+}
+
+APPCONFIGDATA_NAMESPACE_END
