@@ -1,0 +1,65 @@
+// Where an operation's request goes: the endpoint URL (scheme, host, optional base path) plus the
+// operation's path. Writes into a caller's request, reusing its buffers.
+#pragma once
+
+#include <appconfigdata/detail/ascii.hpp>
+#include <appconfigdata/error.hpp>
+#include <appconfigdata/http/message.hpp>
+#include <appconfigdata/http/url.hpp>
+#include <appconfigdata/version.hpp>
+
+#include <algorithm>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace protocol {
+
+// Parses an endpoint URL such as "https://appconfigdata.us-east-1.amazonaws.com" or
+// "http://127.0.0.1:8080/base". Returns errc::invalid_url for anything parse_url rejects and for a
+// URL with a query (an endpoint has none).
+inline std::error_code parse_endpoint(std::string_view text, http::url& out) {
+    if (auto ec = http::parse_url(text, out)) return ec;
+    if (!out.query.empty() || text.find('?') != std::string_view::npos) return errc::invalid_url;
+    return {};
+}
+
+namespace detail {
+
+// Headers the SigV4 signer sets on every signing: kept in place between polls so that the signer
+// overwrites them without allocating.
+inline bool is_signing_header(std::string_view name) noexcept {
+    using appconfigdata::detail::iequals;
+    return iequals(name, "authorization") || iequals(name, "x-amz-date") || iequals(name, "x-amz-security-token") ||
+           iequals(name, "x-amz-content-sha256");
+}
+
+// Sets method, scheme, host and path (endpoint base path + `operation_path`) and clears the query
+// and the body; removes every header but the signing headers. Reuses the request's capacity.
+inline void set_target(http::request& req, std::string_view method, const http::url& endpoint, std::string_view operation_path) {
+    req.method.assign(method.data(), method.size());
+    req.scheme.assign(endpoint.scheme);
+    req.host.assign(endpoint.host);
+    if (!endpoint.default_port()) {
+        req.host.push_back(':');
+        char digits[8];
+        int n = 0;
+        unsigned p = endpoint.port;
+        do {
+            digits[n++] = static_cast<char>('0' + p % 10);
+            p /= 10;
+        } while (p != 0);
+        while (n > 0) req.host.push_back(digits[--n]);
+    }
+    std::string_view base = endpoint.path;
+    while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+    req.path.assign(base.data(), base.size());
+    req.path.append(operation_path.data(), operation_path.size());
+    req.query.clear();
+    req.body.clear();
+    auto& f = req.headers.fields();
+    f.erase(std::remove_if(f.begin(), f.end(), [](const http::header_field& h) { return !is_signing_header(h.name); }), f.end());
+}
+
+} // namespace detail
+} // namespace protocol
+APPCONFIGDATA_NAMESPACE_END
