@@ -31,6 +31,7 @@ enum class errc : int {
     profile_parse_error,
     profile_not_found,
     process_failed,
+    invalid_profile,  // a profile's settings contradict each other or form a loop (credentials/profile_chain.hpp)
 
     // Responses (3xx)
     malformed_response = 300,
@@ -97,6 +98,7 @@ public:
         case errc::profile_parse_error: return "malformed AWS profile file";
         case errc::profile_not_found: return "AWS profile not found";
         case errc::process_failed: return "credential process failed";
+        case errc::invalid_profile: return "invalid AWS profile configuration";
         case errc::malformed_response: return "malformed response";
         case errc::missing_header: return "required response header missing";
         case errc::response_too_large: return "response exceeds the size limit";
