@@ -1,0 +1,233 @@
+// The container credentials provider (ECS task roles and EKS Pod Identity) as a state machine.
+//
+// Configuration (from the environment lookup):
+//   AWS_CONTAINER_CREDENTIALS_RELATIVE_URI  -> http://169.254.170.2 + the value (wins when both are set)
+//   AWS_CONTAINER_CREDENTIALS_FULL_URI      -> used as is when https, or http to a loopback host
+//                                              (127.0.0.0/8, [::1], localhost) or to 169.254.170.2,
+//                                              169.254.170.23, [fd00:ec2::23]
+//   AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE  -> its content is the Authorization header (preferred; read
+//                                              through the injected file_reader on every fetch)
+//   AWS_CONTAINER_AUTHORIZATION_TOKEN       -> the Authorization header
+// Neither URI set: not_applicable (errc::no_credentials). The reply is JSON
+// {AccessKeyId, SecretAccessKey, Token, Expiration, AccountId?}. 5xx, 429 and transport errors are
+// retried (3 attempts, short backoff); other statuses fail with the status in the diagnostics.
+#pragma once
+
+#include <appconfigdata/action.hpp>
+#include <appconfigdata/credentials/detail/remote.hpp>
+#include <appconfigdata/credentials/provider.hpp>
+#include <appconfigdata/http/url.hpp>
+#include <appconfigdata/version.hpp>
+
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+inline constexpr std::string_view container_ecs_host = "169.254.170.2";
+
+struct container_options {
+    environment_lookup environment;       // required: where the AWS_CONTAINER_* variables come from
+    file_reader read_file;                // reads AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; may be empty when unused
+    milliseconds timeout{2000};           // per request
+    int max_attempts = 3;
+    limits bounds = default_limits;
+};
+
+namespace detail {
+// Dotted-quad IPv4 parse; false when `host` is not one.
+inline bool parse_ipv4(std::string_view host, unsigned (&octets)[4]) noexcept {
+    int part = 0;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= host.size(); ++i) {
+        if (i == host.size() || host[i] == '.') {
+            if (part > 3) return false;
+            std::string_view digits = host.substr(start, i - start);
+            if (digits.empty() || digits.size() > 3 || !parse_unsigned(digits, octets[part]) || octets[part] > 255) return false;
+            ++part;
+            start = i + 1;
+        }
+    }
+    return part == 4;
+}
+} // namespace detail
+
+// True when plain http to `host` (lower-case, as http::url holds it) is allowed for container credentials.
+inline bool container_http_host_allowed(std::string_view host) noexcept {
+    if (host == "localhost" || host == "[::1]" || host == "169.254.170.2" || host == "169.254.170.23" || host == "[fd00:ec2::23]")
+        return true;
+    unsigned o[4] = {0, 0, 0, 0};
+    return detail::parse_ipv4(host, o) && o[0] == 127;
+}
+
+// Resolves the endpoint from the environment into `out`. Returns errc::no_credentials when neither
+// variable is set (the provider does not apply), errc::invalid_url with `why` for a bad or
+// disallowed URI. Does not throw.
+inline std::error_code resolve_container_endpoint(const environment_lookup& env, http::url& out, std::string& why) {
+    const std::string relative = detail::remote::env_value(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+    const std::string full = detail::remote::env_value(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    if (!relative.empty()) {
+        const std::string text = "http://" + std::string(container_ecs_host) + (relative.front() == '/' ? "" : "/") + relative;
+        if (http::parse_url(text, out)) {
+            why = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a valid URI path";
+            return errc::invalid_url;
+        }
+        return {};
+    }
+    if (full.empty()) {
+        why = "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set";
+        return errc::no_credentials;
+    }
+    if (http::parse_url(full, out)) {
+        why = "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an absolute http(s) URI with a host";
+        return errc::invalid_url;
+    }
+    if (out.scheme == "http" && !container_http_host_allowed(out.host)) {
+        why = "AWS_CONTAINER_CREDENTIALS_FULL_URI uses http to host " + out.host +
+              "; only https, loopback, 169.254.170.2, 169.254.170.23 and [fd00:ec2::23] are allowed";
+        return errc::invalid_url;
+    }
+    return {};
+}
+
+class container_provider final : public credentials_provider {
+public:
+    explicit container_provider(container_options options) : options_(std::move(options)) { retry_.max_attempts = options_.max_attempts; }
+
+    std::string_view name() const noexcept override { return "container"; }
+
+    // See credentials_provider::next. The first call reads the configuration; a missing token file
+    // fails (errc::io_failed) before any request is sent.
+    action next(time_point now) override {
+        switch (state_) {
+        case state::start: return begin(now);
+        case state::waiting:
+            if (now < resume_) return action::wait(resume_);
+            return send();
+        case state::sent: return action::wait(time_point::max()); // a response is outstanding: feed it
+        case state::finished: return result_.status == provider_status::ready ? action::finished() : action::fail();
+        }
+        return action::fail();
+    }
+
+    void on_response(const http::response& r, time_point now) override {
+        if (state_ != state::sent) return;
+        if (r.status == 200) {
+            credentials c;
+            std::string why;
+            if (r.body.size() > options_.bounds.max_credential_document) {
+                return fail(errc::response_too_large, "container credentials reply of " + std::to_string(r.body.size()) + " bytes is too large", &r);
+            }
+            if (auto ec = detail::remote::parse_credential_document(r.body, options_.bounds.max_credential_document, name(), c, why))
+                return fail(ec, "container credentials reply: " + why, &r);
+            result_ = ready_result(std::move(c));
+            state_ = state::finished;
+            return;
+        }
+        if (detail::remote::is_retryable_status(r.status) && retry_.can_retry()) {
+            resume_ = retry_.resume_at(now);
+            state_ = state::waiting;
+            return;
+        }
+        std::string message = "container credentials endpoint answered HTTP " + std::to_string(r.status);
+        boost::json::object o;
+        std::string why;
+        if (!r.body.empty() && detail::remote::parse_json_object(r.body, options_.bounds.max_credential_document, o, why)) {
+            if (const auto* m = detail::remote::json_string(o, "message"))
+                message += ": " + std::string(detail::remote::sv(*m).substr(0, 512));
+        }
+        const errc code = (r.status == 401 || r.status == 403) ? errc::access_denied : errc::unexpected_status;
+        fail(code, std::move(message), &r);
+    }
+
+    void on_transport_error(std::error_code ec, time_point now) override {
+        if (state_ != state::sent) return;
+        if (retry_.can_retry()) {
+            resume_ = retry_.resume_at(now);
+            state_ = state::waiting;
+            return;
+        }
+        fail(ec ? ec : make_error_code(errc::transport_failed),
+             detail::remote::transport_message("container credentials endpoint " + endpoint_.host + " did not answer", ec, retry_.used),
+             nullptr);
+    }
+
+    const provider_result& result() const noexcept override { return result_; }
+
+    void restart() override {
+        state_ = state::start;
+        result_ = provider_result{};
+        retry_.reset();
+    }
+
+    // The resolved endpoint (valid after the first next()).
+    const http::url& endpoint() const noexcept { return endpoint_; }
+
+private:
+    enum class state { start, waiting, sent, finished };
+
+    action begin(time_point now) {
+        std::string why;
+        if (auto ec = resolve_container_endpoint(options_.environment, endpoint_, why)) {
+            result_ = error_result(ec == errc::no_credentials ? provider_status::not_applicable : provider_status::failed, ec, std::move(why));
+            state_ = state::finished;
+            return action::fail();
+        }
+        std::string authorization;
+        const std::string token_file = detail::remote::env_value(options_.environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+        if (!token_file.empty()) {
+            std::string contents;
+            std::error_code ec = options_.read_file ? options_.read_file(token_file, contents) : make_error_code(errc::io_failed);
+            if (ec) {
+                result_ = error_result(provider_status::failed, errc::io_failed,
+                                       "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + token_file + ": " + ec.message());
+                state_ = state::finished;
+                return action::fail();
+            }
+            authorization = std::string(detail::trim(contents));
+        } else {
+            authorization = detail::remote::env_value(options_.environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+        }
+        if (detail::remote::contains_line_break(authorization)) {
+            result_ = error_result(provider_status::failed, errc::invalid_header, "the container authorization token contains a line break");
+            state_ = state::finished;
+            return action::fail();
+        }
+        request_ = http::request{};
+        request_.method = "GET";
+        request_.scheme = endpoint_.scheme;
+        request_.host = endpoint_.authority();
+        request_.path = endpoint_.path;
+        request_.query = endpoint_.query;
+        request_.headers.add("Accept", "application/json");
+        if (!authorization.empty()) request_.headers.add("Authorization", authorization);
+        retry_.reset();
+        (void)now;
+        return send();
+    }
+
+    action send() {
+        ++retry_.used;
+        state_ = state::sent;
+        return action::send(request_, options_.timeout);
+    }
+
+    void fail(std::error_code ec, std::string message, const http::response* r) {
+        result_ = provider_result{};
+        result_.status = provider_status::failed;
+        result_.error = ec;
+        if (r) detail::remote::status_diagnostics(result_.diag, *r, std::move(message));
+        else result_.diag.message = std::move(message);
+        state_ = state::finished;
+    }
+
+    container_options options_;
+    state state_ = state::start;
+    http::url endpoint_;
+    http::request request_;
+    detail::remote::retry_budget retry_;
+    time_point resume_{};
+    provider_result result_;
+};
+
+APPCONFIGDATA_NAMESPACE_END
