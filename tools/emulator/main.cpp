@@ -1,0 +1,63 @@
+// appconfigdata-emulator: a local AWS AppConfig Data endpoint. See `--help` and options.cpp.
+#include "auth.hpp"
+#include "options.hpp"
+#include "server.hpp"
+#include "service.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <random>
+
+int main(int argc, char** argv) {
+    emulator::options opts;
+    if (const auto err = emulator::parse_options(argc, argv, opts); !err.empty()) {
+        std::cerr << "appconfigdata-emulator: " << err << "\n(see --help)\n";
+        return 2;
+    }
+    if (opts.help) {
+        std::cout << emulator::usage_text();
+        return 0;
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+
+    try {
+        emulator::service_settings settings;
+        settings.config_dir = opts.config_dir;
+        settings.poll_interval = opts.poll_interval;
+        settings.throttle_rate = opts.throttle_rate;
+        settings.error_rate = opts.error_rate;
+        settings.seed = opts.seed_given ? opts.seed : std::random_device{}();
+        settings.max_sessions = opts.max_sessions;
+        emulator::service svc(settings, emulator::make_sigv4_authenticator(opts.keys, opts.region));
+
+        boost::asio::io_context ioc(1);
+        emulator::server srv(ioc, opts, svc);
+        if (const auto err = srv.listen(); !err.empty()) {
+            std::cerr << "appconfigdata-emulator: " << err << "\n";
+            return 1;
+        }
+        const bool v6 = opts.host.find(':') != std::string::npos;
+        std::cout << "listening on http://" << (v6 ? "[" + opts.host + "]" : opts.host) << ":" << srv.port() << std::endl;
+        std::cerr << "appconfigdata-emulator: serving " << opts.config_dir << ", " << opts.keys.size() << " key pair(s), poll interval "
+                  << opts.poll_interval << " s" << std::endl;
+
+        boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+        signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+            if (ec) return;
+            std::cerr << "appconfigdata-emulator: signal " << sig << ", stopping" << std::endl;
+            srv.stop();
+            ioc.stop();
+        });
+        srv.start();
+        ioc.run();
+        std::cerr << "appconfigdata-emulator: stopped" << std::endl;
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "appconfigdata-emulator: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,143 @@
+#include "options.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <set>
+
+namespace emulator {
+
+namespace {
+
+bool parse_integer(const std::string& text, long long lo, long long hi, long long& out) {
+    if (text.empty()) return false;
+    char* end = nullptr;
+    errno = 0;
+    const long long n = std::strtoll(text.c_str(), &end, 10);
+    if (*end != '\0' || errno != 0 || n < lo || n > hi) return false;
+    out = n;
+    return true;
+}
+
+bool parse_rate(const std::string& text, double& out) {
+    if (text.empty()) return false;
+    char* end = nullptr;
+    errno = 0;
+    const double p = std::strtod(text.c_str(), &end);
+    if (*end != '\0' || errno != 0 || !(p >= 0.0 && p <= 1.0)) return false;
+    out = p;
+    return true;
+}
+
+} // namespace
+
+std::string usage_text() {
+    std::string t;
+    t += "usage: appconfigdata-emulator --config-dir DIR [--host 127.0.0.1] [--port 0]\n";
+    t += "         [--access-key K --secret-key S]... [--region R] [--poll-interval SECONDS]\n";
+    t += "         [--log FILE] [--throttle-rate P] [--error-rate P] [--latency-ms N] [--seed N]\n";
+    t += "         [--max-body-bytes N] [--max-header-bytes N] [--idle-timeout SECONDS]\n\n";
+    t += "A local AWS AppConfig Data endpoint (StartConfigurationSession, GetLatestConfiguration) over HTTP/1.1.\n";
+    t += "The first line on stdout is `listening on http://HOST:PORT`.\n\n";
+    t += "Configurations: DIR/<application>/<environment>/<profile>[.<ext>] or DIR/<application>:<environment>:<profile>[.<ext>]\n";
+    t += "(the AppConfig Agent's local-development naming). The extension gives the Content-Type: .json application/json,\n";
+    t += ".yaml/.yml application/x-yaml, .txt text/plain, .type%subtype type/subtype, none application/octet-stream.\n";
+    t += "Version-Label: the trimmed text of the sidecar file <configuration file>.version, else the first 12 hex digits\n";
+    t += "of the content's SHA-256. Files are read again on every poll: edits are served on the next poll.\n\n";
+    t += "  --config-dir DIR        where the configurations are (required)\n";
+    t += "  --host H                address to listen on (default 127.0.0.1)\n";
+    t += "  --port N                port (default 0: a free port, printed on the first line)\n";
+    t += "  --access-key K          an accepted access key id; repeat with --secret-key for more pairs\n";
+    t += "  --secret-key S          its secret access key\n";
+    t += "                          (default pair: " + std::string(default_access_key) + " / " + default_secret_key + ")\n";
+    t += "  --region R              the only region accepted in the SigV4 credential scope (default: any)\n";
+    t += "  --poll-interval N       Next-Poll-Interval-In-Seconds, 0..86400 (default 60 as the service; small values\n";
+    t += "                          are for tests). A session's RequiredMinimumPollIntervalInSeconds (15..86400) raises it.\n";
+    t += "  --log FILE              one JSON line per request (time, method, path, token, status, error type, session)\n";
+    t += "  --throttle-rate P       probability in [0,1] of an injected 429 ThrottlingException (default 0)\n";
+    t += "  --error-rate P          probability in [0,1] of an injected 500 InternalServerException (default 0)\n";
+    t += "  --latency-ms N          delay before every response, 0..60000 (default 0)\n";
+    t += "  --seed N                seed of the fault-injection generator (default: random)\n";
+    t += "  --max-body-bytes N      largest request body (default 65536; larger: 413 and close)\n";
+    t += "  --max-header-bytes N    largest request head (default 16384; larger: 431 and close)\n";
+    t += "  --idle-timeout N        seconds a connection may wait for a complete request (default 30)\n";
+    t += "  --help                  this text\n";
+    return t;
+}
+
+std::string parse_options(int argc, char** argv, options& out) {
+    out = options{};
+    static const std::set<std::string> valued = {"config-dir", "host", "port", "access-key", "secret-key", "region",
+                                                  "poll-interval", "log", "throttle-rate", "error-rate", "latency-ms", "seed",
+                                                  "max-body-bytes", "max-header-bytes", "idle-timeout"};
+    std::vector<std::string> access_keys;
+    std::vector<std::string> secret_keys;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--help" || a == "-h") {
+            out.help = true;
+            return {};
+        }
+        if (a.rfind("--", 0) != 0) return "unexpected argument '" + a + "'";
+        std::string name = a.substr(2);
+        std::string value;
+        if (auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name = name.substr(0, eq);
+        } else if (valued.count(name)) {
+            if (i + 1 >= argc) return "option --" + name + " needs a value";
+            value = argv[++i];
+        }
+        if (!valued.count(name)) return "unknown option --" + name;
+
+        long long n = 0;
+        if (name == "config-dir") {
+            out.config_dir = value;
+        } else if (name == "host") {
+            if (value.empty()) return "option --host needs a value";
+            out.host = value;
+        } else if (name == "port") {
+            if (!parse_integer(value, 0, 65535, n)) return "option --port must be an integer from 0 to 65535";
+            out.port = static_cast<std::uint16_t>(n);
+        } else if (name == "access-key") {
+            if (value.empty()) return "option --access-key needs a value";
+            access_keys.push_back(value);
+        } else if (name == "secret-key") {
+            if (value.empty()) return "option --secret-key needs a value";
+            secret_keys.push_back(value);
+        } else if (name == "region") {
+            out.region = value;
+        } else if (name == "poll-interval") {
+            if (!parse_integer(value, 0, 86400, n)) return "option --poll-interval must be an integer from 0 to 86400";
+            out.poll_interval = static_cast<int>(n);
+        } else if (name == "log") {
+            out.log_file = value;
+        } else if (name == "throttle-rate") {
+            if (!parse_rate(value, out.throttle_rate)) return "option --throttle-rate must be a number from 0 to 1";
+        } else if (name == "error-rate") {
+            if (!parse_rate(value, out.error_rate)) return "option --error-rate must be a number from 0 to 1";
+        } else if (name == "latency-ms") {
+            if (!parse_integer(value, 0, 60000, n)) return "option --latency-ms must be an integer from 0 to 60000";
+            out.latency_ms = static_cast<int>(n);
+        } else if (name == "seed") {
+            if (!parse_integer(value, 0, 0x7fffffffffffffffLL, n)) return "option --seed must be a non-negative integer";
+            out.seed = static_cast<std::uint64_t>(n);
+            out.seed_given = true;
+        } else if (name == "max-body-bytes") {
+            if (!parse_integer(value, 1, 16LL * 1024 * 1024, n)) return "option --max-body-bytes must be an integer from 1 to 16777216";
+            out.max_body_bytes = static_cast<std::size_t>(n);
+        } else if (name == "max-header-bytes") {
+            if (!parse_integer(value, 1024, 1024LL * 1024, n)) return "option --max-header-bytes must be an integer from 1024 to 1048576";
+            out.max_header_bytes = static_cast<std::size_t>(n);
+        } else if (name == "idle-timeout") {
+            if (!parse_integer(value, 1, 3600, n)) return "option --idle-timeout must be an integer from 1 to 3600";
+            out.idle_timeout = std::chrono::seconds(n);
+        }
+    }
+    if (out.config_dir.empty()) return "missing required option --config-dir";
+    if (access_keys.size() != secret_keys.size()) return "every --access-key needs one --secret-key (and the other way round)";
+    for (std::size_t i = 0; i < access_keys.size(); ++i) out.keys.push_back({access_keys[i], secret_keys[i]});
+    if (out.keys.empty()) out.keys.push_back({default_access_key, default_secret_key});
+    return {};
+}
+
+} // namespace emulator

@@ -1,0 +1,54 @@
+// Command-line options of appconfigdata-emulator and their parser.
+#pragma once
+
+#include <appconfigdata/sigv4/credentials.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace emulator {
+
+// The key pair accepted when no --access-key/--secret-key is given: the well-known example pair of
+// the AWS SigV4 documentation. It is printed by --help; it is not a secret.
+inline constexpr const char* default_access_key = "AKIDEXAMPLE";
+inline constexpr const char* default_secret_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+struct key_pair {
+    std::string access_key_id;
+    appconfigdata::secret_string secret_access_key;
+};
+
+struct options {
+    std::string config_dir;
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;                  // 0: the system picks a free port
+    std::vector<key_pair> keys;              // empty after parsing only when --help was asked
+    std::string region;                      // empty: any region in the credential scope is accepted
+    int poll_interval = 60;                  // Next-Poll-Interval-In-Seconds (0..86400; the service's default is 60)
+    std::string log_file;                    // one JSON line per request; empty: no log
+    double throttle_rate = 0.0;              // probability of an injected ThrottlingException
+    double error_rate = 0.0;                 // probability of an injected InternalServerException
+    int latency_ms = 0;                      // added before every response
+    std::uint64_t seed = 0;                  // seed of the fault-injection generator
+    bool seed_given = false;
+
+    // Bounds (not in the list, but documented in --help).
+    std::size_t max_body_bytes = 64 * 1024;          // request body; larger: 413 and close
+    std::size_t max_header_bytes = 16 * 1024;        // request line + headers; larger: 431 and close
+    std::chrono::seconds idle_timeout{30};           // no complete request within this time: close
+    std::size_t max_connections = 4096;              // accepted beyond this are closed at once
+    std::size_t max_sessions = 100000;               // live sessions; beyond: ThrottlingException
+
+    bool help = false;
+};
+
+// Parses argv. Returns an empty string on success, else a one-line usage error.
+std::string parse_options(int argc, char** argv, options& out);
+
+// The --help text.
+std::string usage_text();
+
+} // namespace emulator
