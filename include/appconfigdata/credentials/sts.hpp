@@ -19,9 +19,11 @@
 #include <appconfigdata/credentials/provider.hpp>
 #include <appconfigdata/http/percent_encoding.hpp>
 #include <appconfigdata/http/url.hpp>
+#include <appconfigdata/sigv4/signer.hpp>
 #include <appconfigdata/version.hpp>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,9 +31,23 @@
 APPCONFIGDATA_NAMESPACE_BEGIN
 
 // Signs `request` in place with SigV4 for (region, service) at `now`. Returns an error code when
-// it cannot. See sts_sigv4.hpp for the adapter over sigv4::signer<Crypto>.
+// it cannot. make_sigv4_request_signer<Crypto>() builds one over sigv4::signer<Crypto>.
 using request_signer = std::function<std::error_code(http::request& request, const credentials& source, std::string_view region,
                                                      std::string_view service, time_point now)>;
+
+// A request_signer over sigv4::signer<Crypto> (e.g. adapters::botan_crypto). The signer and its
+// signing-key cache are shared by copies of the returned function; use it from one thread at a time.
+template <class Crypto>
+request_signer make_sigv4_request_signer(Crypto crypto = Crypto{}) {
+    auto s = std::make_shared<sigv4::signer<Crypto>>(std::move(crypto));
+    return [s](http::request& request, const credentials& source, std::string_view region, std::string_view service, time_point now) {
+        sigv4::signing_params p;
+        p.region = region;
+        p.service = service;
+        p.time = now;
+        return s->sign(request, source, p);
+    };
+}
 
 // How to reach STS.
 struct sts_endpoint_options {
