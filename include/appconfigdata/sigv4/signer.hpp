@@ -45,9 +45,36 @@ struct signing_details {
                a.authorization == b.authorization;
     }
     friend bool operator!=(const signing_details& a, const signing_details& b) { return !(a == b); }
+    // Prints every step; the session token (a credential that the canonical request carries) is redacted.
     friend std::ostream& operator<<(std::ostream& os, const signing_details& d) {
-        return os << "canonical request:\n" << d.canonical_request << "\n\nstring to sign:\n" << d.string_to_sign
-                  << "\n\nsignature: " << d.signature;
+        os << "canonical request:\n";
+        print_redacted(os, d.canonical_request);
+        return os << "\n\nstring to sign:\n" << d.string_to_sign << "\n\nsignature: " << d.signature;
+    }
+
+    // Writes a canonical request with the values of x-amz-security-token (header line) and
+    // X-Amz-Security-Token (query parameter) replaced by "<redacted>".
+    static void print_redacted(std::ostream& os, std::string_view canonical) {
+        constexpr std::string_view header = "x-amz-security-token:";
+        constexpr std::string_view param = "X-Amz-Security-Token=";
+        std::size_t pos = 0;
+        while (pos < canonical.size()) {
+            auto end = canonical.find('\n', pos);
+            if (end == std::string_view::npos) end = canonical.size();
+            std::string_view line = canonical.substr(pos, end - pos);
+            if (line.substr(0, header.size()) == header) {
+                os << header << "<redacted>";
+            } else {
+                for (auto at = line.find(param); at != std::string_view::npos && (at == 0 || line[at - 1] == '&'); at = line.find(param)) {
+                    const auto stop = line.find('&', at);
+                    os << line.substr(0, at + param.size()) << "<redacted>";
+                    line = stop == std::string_view::npos ? std::string_view{} : line.substr(stop);
+                }
+                os << line;
+            }
+            if (end < canonical.size()) os << '\n';
+            pos = end + 1;
+        }
     }
 };
 
