@@ -25,16 +25,18 @@ inline std::error_code parse_endpoint(std::string_view text, http::url& out) {
 
 namespace detail {
 
-// Headers the SigV4 signer sets on every signing: kept in place between polls so that the signer
-// overwrites them without allocating.
+// Headers the SigV4 signer sets on every signing (and Host, which it adds when absent): kept in
+// place between polls so that the signer overwrites them without allocating. A caller that signs
+// with credentials without a session token erases x-amz-security-token first.
 inline bool is_signing_header(std::string_view name) noexcept {
     using appconfigdata::detail::iequals;
     return iequals(name, "authorization") || iequals(name, "x-amz-date") || iequals(name, "x-amz-security-token") ||
-           iequals(name, "x-amz-content-sha256");
+           iequals(name, "x-amz-content-sha256") || iequals(name, "host");
 }
 
 // Sets method, scheme, host and path (endpoint base path + `operation_path`) and clears the query
-// and the body; removes every header but the signing headers. Reuses the request's capacity.
+// and the body; removes every header but the signing headers (a kept Host gets the new host).
+// Reuses the request's capacity.
 inline void set_target(http::request& req, std::string_view method, const http::url& endpoint, std::string_view operation_path) {
     req.method.assign(method.data(), method.size());
     req.scheme.assign(endpoint.scheme);
@@ -58,6 +60,8 @@ inline void set_target(http::request& req, std::string_view method, const http::
     req.body.clear();
     auto& f = req.headers.fields();
     f.erase(std::remove_if(f.begin(), f.end(), [](const http::header_field& h) { return !is_signing_header(h.name); }), f.end());
+    for (auto& h : f)
+        if (appconfigdata::detail::iequals(h.name, "host")) h.value.assign(req.host);
 }
 
 } // namespace detail

@@ -1,0 +1,99 @@
+// What a configuration session reports: a new configuration, an unchanged poll, a retry being
+// scheduled, a session restart, or an error. Read them with configuration_session::poll_event().
+// Printing never shows the configuration content.
+#pragma once
+
+#include <appconfigdata/clock.hpp>
+#include <appconfigdata/diagnostics.hpp>
+#include <appconfigdata/version.hpp>
+
+#include <chrono>
+#include <ostream>
+#include <string>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace session {
+
+enum class event_kind {
+    changed,           // a new configuration: content, content_type, version_label
+    unchanged,         // a poll succeeded and the configuration is the same
+    retrying,          // a failed request is retried after `delay`; `error` says why
+    session_restarted, // a new StartConfigurationSession follows; `reason` says why
+    error,             // a failure that is not retried (now); `error` + `diag`, `detail` = why retries stopped
+};
+
+inline const char* to_string(event_kind k) noexcept {
+    switch (k) {
+    case event_kind::changed: return "changed";
+    case event_kind::unchanged: return "unchanged";
+    case event_kind::retrying: return "retrying";
+    case event_kind::session_restarted: return "session_restarted";
+    case event_kind::error: return "error";
+    }
+    return "?";
+}
+
+enum class restart_reason {
+    none,
+    session_age,                 // the session neared the 24 h token lifetime (options.max_session_age)
+    token_expired,               // BadRequestException, problem Expired
+    token_corrupted,             // BadRequestException, problem Corrupted
+    poll_interval_not_satisfied, // BadRequestException, problem PollIntervalNotSatisfied: waited a full interval
+    token_lost,                  // a poll failed after the service may have consumed the token
+};
+
+inline const char* to_string(restart_reason r) noexcept {
+    switch (r) {
+    case restart_reason::none: return "none";
+    case restart_reason::session_age: return "session_age";
+    case restart_reason::token_expired: return "token_expired";
+    case restart_reason::token_corrupted: return "token_corrupted";
+    case restart_reason::poll_interval_not_satisfied: return "poll_interval_not_satisfied";
+    case restart_reason::token_lost: return "token_lost";
+    }
+    return "?";
+}
+
+struct event {
+    event_kind kind = event_kind::unchanged;
+    time_point at{};                 // the `now` of the call that produced the event
+    std::string content;             // changed: the new configuration bytes
+    std::string content_type;        // changed
+    std::string version_label;       // changed
+    std::error_code error;           // retrying / error / session_restarted: the failure behind it (may be empty)
+    std::error_code detail;          // error: errc::retries_exhausted / retry_quota_exceeded when retries stopped
+    diagnostics diag;                // retrying / error / session_restarted: service details
+    duration delay{};                // retrying: the backoff before the next attempt
+    restart_reason reason = restart_reason::none; // session_restarted
+
+    friend bool operator==(const event& a, const event& b) {
+        return a.kind == b.kind && a.at == b.at && a.content == b.content && a.content_type == b.content_type &&
+               a.version_label == b.version_label && a.error == b.error && a.detail == b.detail && a.diag == b.diag &&
+               a.delay == b.delay && a.reason == b.reason;
+    }
+    friend bool operator!=(const event& a, const event& b) { return !(a == b); }
+
+    friend std::ostream& operator<<(std::ostream& os, const event& e) {
+        os << to_string(e.kind);
+        switch (e.kind) {
+        case event_kind::changed:
+            os << " (" << e.content.size() << " bytes, content_type=" << e.content_type << ", version_label=" << e.version_label << ")";
+            break;
+        case event_kind::unchanged: break;
+        case event_kind::retrying:
+            os << " in " << std::chrono::duration_cast<std::chrono::milliseconds>(e.delay).count() << "ms after " << e.error.message();
+            break;
+        case event_kind::session_restarted: os << " (" << to_string(e.reason) << ")"; break;
+        case event_kind::error:
+            os << ": " << e.error.message();
+            if (e.detail) os << " (" << e.detail.message() << ")";
+            break;
+        }
+        if (!e.diag.empty()) os << " [" << e.diag << "]";
+        return os;
+    }
+};
+
+} // namespace session
+APPCONFIGDATA_NAMESPACE_END
