@@ -29,6 +29,7 @@
 #include <appconfigdata/credentials/profile_chain.hpp>
 #include <appconfigdata/credentials/profile_files.hpp>
 #include <appconfigdata/credentials/provider.hpp>
+#include <appconfigdata/credentials/region.hpp>
 #include <appconfigdata/credentials/sso.hpp>
 #include <appconfigdata/credentials/static_provider.hpp>
 #include <appconfigdata/credentials/sts.hpp>
@@ -94,13 +95,8 @@ struct chain_context {
         return *v;
     }
 
-    std::string region() const {
-        if (!options.region.empty()) return options.region;
-        if (auto r = env_nonblank(options.environment, "AWS_REGION")) return *r;
-        if (auto r = env_nonblank(options.environment, "AWS_DEFAULT_REGION")) return *r;
-        if (auto r = profile_value("region"); r && !r->empty()) return *r;
-        return {};
-    }
+    // The region for STS calls: resolve_region() (region.hpp) without IMDS; "" -> us-east-1 later.
+    std::string region() const { return resolve_region(options.region, options.environment, selected()).region; }
 
     bool flag(std::string_view env_name, std::string_view profile_key) const {
         if (auto v = env_nonblank(options.environment, env_name)) return iequals(*v, "true");
@@ -567,78 +563,50 @@ private:
     time_point refresh_at_{};
 };
 
-// The region chain: explicit (--region), AWS_REGION, AWS_DEFAULT_REGION, the selected profile's
-// `region`, then IMDS (GET /latest/meta-data/placement/region). A state machine like the others:
-// next() answers done (region() is set) or failed (errc::invalid_region with the sources tried) after
-// possibly sending IMDS requests.
+// The region chain completed with its IMDS step: the pure part (--region, AWS_REGION,
+// AWS_DEFAULT_REGION, the selected profile's `region`) is resolve_region() from region.hpp; when it
+// finds nothing, GET /latest/meta-data/placement/region from IMDS. A state machine like the others:
+// next() answers done (choice() is set) or failed (errc::invalid_region, diag() names the sources
+// tried), possibly after sending IMDS requests. Never throws except std::bad_alloc.
 class region_chain {
 public:
-    struct options {
-        std::string explicit_region;     // --region
-        environment_lookup environment;
-        std::optional<std::string> profile_region; // the selected profile's `region`
-        imds_options imds;               // for the last step (imds.disabled skips it)
-    };
+    // `pure` is resolve_region(...)'s answer; `imds` configures the last step (imds.disabled skips it).
+    region_chain(region_choice pure, imds_options imds) : choice_(std::move(pure)), imds_(std::move(imds)) {}
 
-    explicit region_chain(options o) : options_(std::move(o)), imds_(options_.imds) {}
-
-    // Builds the options from default_chain_options (reads and parses the profile files once).
-    static options from(const default_chain_options& o) {
+    // Resolves the pure part from default_chain_options (reads and parses the profile files once).
+    static region_chain from(const default_chain_options& o) {
         detail::chain_context c(o);
-        options r;
-        r.explicit_region = o.region;
-        r.environment = o.environment;
-        r.profile_region = c.profile_value("region");
-        r.imds = c.imds();
-        return r;
+        return region_chain(resolve_region(o.region, o.environment, c.selected()), c.imds());
     }
 
     action next(time_point now) {
-        if (done_) return region_.empty() ? action::fail() : action::finished();
-        if (!started_) {
-            started_ = true;
-            auto pick = [&](std::optional<std::string> v, const char* source) {
-                if (!v || detail::trim(*v).empty()) return false;
-                region_ = std::string(detail::trim(*v));
-                source_ = source;
-                return true;
-            };
-            if (pick(options_.explicit_region.empty() ? std::nullopt : std::optional<std::string>(options_.explicit_region), "--region") ||
-                pick(env_nonblank(options_.environment, "AWS_REGION"), "AWS_REGION") ||
-                pick(env_nonblank(options_.environment, "AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION") ||
-                pick(options_.profile_region, "profile")) {
-                done_ = true;
-                return action::finished();
-            }
-        }
+        if (choice_.found()) return action::finished();
+        if (failed_) return action::fail();
         action a = imds_.next(now);
         if (a.kind == action_kind::send || a.kind == action_kind::wait_until) return a;
-        done_ = true;
         if (imds_.status() == provider_status::ready) {
-            region_ = imds_.region();
-            source_ = "imds";
-            return action::finished();
+            choice_ = region_from_imds(imds_.region());
+            if (choice_.found()) return action::finished();
         }
+        failed_ = true;
         error_ = errc::invalid_region;
+        diag_.clear();
         diag_.message = "no AWS region found; tried --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region and IMDS (" +
-                        imds_.diag().message + ")";
+                        (imds_.diag().message.empty() ? std::string("no answer") : imds_.diag().message) + ")";
         return action::fail();
     }
 
     void on_response(const http::response& r, time_point now) { imds_.on_response(r, now); }
     void on_transport_error(std::error_code ec, time_point now) { imds_.on_transport_error(ec, now); }
 
-    const std::string& region() const noexcept { return region_; }   // after done
-    std::string_view source() const noexcept { return source_; }     // which step gave it
-    std::error_code error() const noexcept { return error_; }        // after failed
+    const region_choice& choice() const noexcept { return choice_; } // after done
+    std::error_code error() const noexcept { return error_; }       // after failed
     const diagnostics& diag() const noexcept { return diag_; }
 
 private:
-    options options_;
+    region_choice choice_;
     imds_region_provider imds_;
-    bool started_ = false, done_ = false;
-    std::string region_;
-    std::string_view source_;
+    bool failed_ = false;
     std::error_code error_;
     diagnostics diag_;
 };
