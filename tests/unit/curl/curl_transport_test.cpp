@@ -5,7 +5,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <optional>
 #include <sstream>
+#include <utility>
+#include <vector>
 #include <string>
 
 using namespace appconfigdata;
@@ -198,4 +202,75 @@ TEST_CASE("bad requests are refused before anything is sent", "[curl]") {
     // The transport still works afterwards.
     REQUIRE_FALSE(transport(request_to(server, "GET", "/"), res));
     CHECK(res.status == 200);
+}
+
+namespace {
+// Sets or unsets environment variables for one test and restores them afterwards.
+class scoped_env {
+public:
+    void set(const char* name, const char* value) {
+        remember(name);
+        ::setenv(name, value, 1);
+    }
+    void unset(const char* name) {
+        remember(name);
+        ::unsetenv(name);
+    }
+    ~scoped_env() {
+        for (auto& s : saved_) {
+            if (s.second)
+                ::setenv(s.first.c_str(), s.second->c_str(), 1);
+            else
+                ::unsetenv(s.first.c_str());
+        }
+    }
+
+private:
+    void remember(const char* name) {
+        const char* v = std::getenv(name);
+        saved_.emplace_back(name, v ? std::optional<std::string>(v) : std::nullopt);
+    }
+    std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+} // namespace
+
+TEST_CASE("proxies come from the usual environment variables", "[curl][proxy]") {
+    loopback_server proxy([](const std::string&) { return reply("HTTP/1.1 200 OK", "Via: test-proxy\r\n", "proxied"); });
+    scoped_env env;
+    env.unset("no_proxy");
+    env.unset("NO_PROXY");
+    env.set("http_proxy", proxy.base_url().c_str());
+
+    adapters::curl_transport transport(fast());
+    http::request req;
+    REQUIRE_FALSE(req.set_url("http://appconfigdata.example.invalid/configuration?configuration_token=abc"));
+    http::response res;
+    REQUIRE_FALSE(transport(req, res));
+    CHECK(res.status == 200);
+    CHECK(res.body == "proxied");
+    const auto requests = proxy.requests();
+    REQUIRE(requests.size() == 1);
+    // A proxied plain-HTTP request carries the absolute URL.
+    CHECK(requests[0].rfind("GET http://appconfigdata.example.invalid/configuration?configuration_token=abc HTTP/1.1\r\n", 0) == 0);
+    CHECK(has_line(requests[0], "Host: appconfigdata.example.invalid"));
+
+    // NO_PROXY is honoured too: the request goes direct, and example.invalid never resolves.
+    env.set("no_proxy", "example.invalid");
+    CHECK(transport(req, res) == errc::transport_failed);
+    CHECK(proxy.requests().size() == 1);
+}
+
+TEST_CASE("HTTPS with a CA file that does not exist fails as transport_failed", "[curl][tls]") {
+    loopback_server server([](const std::string&) { return reply("HTTP/1.1 200 OK", "", ""); });
+    auto o = fast();
+    o.ca_file = "/nonexistent/appconfigdata-test-ca.pem";
+    o.request_timeout = std::chrono::milliseconds(2000);
+    adapters::curl_transport transport(o);
+    http::request req;
+    REQUIRE_FALSE(req.set_url("https://127.0.0.1:" + std::to_string(server.port()) + "/"));
+    http::response res;
+    const auto ec = transport(req, res);
+    CHECK(ec == errc::transport_failed);
+    CHECK(server.requests().empty());
+    INFO(transport.last_error());
 }
