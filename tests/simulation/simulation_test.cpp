@@ -1,0 +1,270 @@
+// Deterministic simulation: the configuration session, driven by the blocking driver on virtual
+// time, against the simulated service with injected faults, over many seeds x 48 simulated hours.
+// Invariants per seed: no token used twice, no poll before the interval, exactly one `changed`
+// event per delivered new version (none lost, none twice), bounded retries, recovery after the
+// faults stop. A failing seed prints itself; rerun it alone with SIM_SEED=<n> (SIM_SEEDS=<count>,
+// SIM_HOURS=<h> change the sweep).
+#include <appconfigdata/driver/blocking_driver.hpp>
+#include <appconfigdata/driver/tick_driver.hpp>
+#include <appconfigdata/session/configuration_session.hpp>
+
+#include <simulated_service.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+
+using namespace appconfigdata;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A fast stand-in for SHA-256 / HMAC (the simulated service does not check signatures): keeps the
+// sweep quick while the signer still builds every canonical request.
+struct sim_crypto {
+    static void mix(std::string_view data, std::uint64_t seed, crypto::digest& out) noexcept {
+        std::uint64_t h = 1469598103934665603ull ^ seed;
+        for (char c : data) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            h ^= h >> 29;
+            h *= 0xBF58476D1CE4E5B9ull;
+            out[i] = static_cast<std::uint8_t>(h >> 56);
+        }
+    }
+    void sha256(std::string_view data, crypto::digest& out) noexcept { mix(data, 0, out); }
+    void hmac_sha256(crypto::byte_view key, std::string_view data, crypto::digest& out) noexcept {
+        std::uint64_t seed = 0;
+        for (std::size_t i = 0; i < key.size; ++i) seed = seed * 131 + key.data[i];
+        mix(data, seed, out);
+    }
+};
+
+using sim_session = session::configuration_session<sim_crypto>;
+
+std::uint64_t env_number(const char* name, std::uint64_t fallback) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return fallback;
+    return std::strtoull(v, nullptr, 10);
+}
+
+struct seed_result {
+    std::vector<std::string> failures;
+    std::uint64_t requests = 0, polls = 0, changes = 0, restarts = 0, errors = 0;
+};
+
+seed_result run_seed(std::uint64_t seed, int hours) {
+    seed_result result;
+    auto fail = [&](const std::string& why) { result.failures.push_back(why); };
+    std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ull + 1);
+    auto uniform = [&] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); };
+
+    test_support::simulated_service service(seed);
+    const int intervals[] = {15, 30, 60, 120, 300, 600, 900};
+    service.base_interval_seconds = intervals[2 + rng() % 5];
+    if (seed % 50 == 0) service.base_interval_seconds = intervals[rng() % 2]; // some fast pollers
+    service.token_lifetime = std::chrono::hours(24);
+
+    session::session_config config;
+    config.application = "app";
+    config.environment = "env";
+    config.configuration_profile = "profile";
+    config.endpoint_url = "https://appconfigdata.us-east-1.amazonaws.com";
+    config.region = "us-east-1";
+    config.options.min_poll_interval = std::chrono::seconds(15);
+    config.options.fleet_jitter = uniform() * 0.3;
+    config.options.jitter_seed = seed;
+    config.options.request_timeout = 10s;
+    sim_session s(config);
+
+    const time_point start = clock_type::from_time_t(1764115200) + std::chrono::seconds(rng() % 86400);
+    const time_point end = start + std::chrono::hours(hours);
+    const time_point faults_end = start + std::chrono::hours(hours > 8 ? hours - 8 : hours / 2);
+    const time_point deploys_end = end - std::chrono::hours(2);
+    time_point now = start;
+
+    // Fault plan: a base level, storm hours, and a clock-skew period on some seeds.
+    test_support::sim_faults base;
+    base.throttle = uniform() * 0.04;
+    base.server_error = uniform() * 0.03;
+    base.bad_gateway = uniform() * 0.01;
+    base.lost_request = uniform() * 0.02;
+    base.lost_response = uniform() * 0.02;
+    base.expired = uniform() * 0.01;
+    base.corrupted = uniform() * 0.01;
+    base.slow = uniform() * 0.1;
+    const bool skew_seed = seed % 3 == 0;
+    const auto skew = std::chrono::minutes(6 + static_cast<int>(rng() % 20)) * (rng() % 2 ? 1 : -1);
+    const time_point skew_from = start + std::chrono::hours(2 + static_cast<int>(rng() % 10));
+    const time_point skew_to = skew_from + std::chrono::hours(1 + static_cast<int>(rng() % 12));
+    time_point next_deploy = start + std::chrono::minutes(static_cast<int>(rng() % 240));
+
+    std::set<std::string> tokens_sent;
+    std::set<std::string> delivered_labels;     // labels of non-empty bodies the client received
+    std::vector<std::string> changed_labels;
+    int consecutive_retries = 0;
+    time_point last_success{};
+    int max_retry_run = 0;
+
+    auto update_world = [&] {
+        while (now >= next_deploy && next_deploy < deploys_end) {
+            service.deploy();
+            next_deploy += std::chrono::minutes(20 + static_cast<int>(rng() % 400));
+        }
+        const bool faulty = now < faults_end;
+        service.faults = faulty ? base : test_support::sim_faults{};
+        if (faulty) {
+            const auto hour = std::chrono::duration_cast<std::chrono::hours>(now - start).count();
+            if ((hour * 2654435761u + seed) % 11 == 0) service.faults.throttle = 0.8; // a storm hour
+        }
+        service.clock_offset = (skew_seed && now >= skew_from && now < skew_to) ? std::chrono::duration_cast<duration>(skew) : duration::zero();
+    };
+
+    driver::blocking_hooks hooks;
+    hooks.clock = [&] { return now; };
+    hooks.sleep_until = [&](time_point t) {
+        if (t > now) now = std::min(t, end);
+    };
+    hooks.stop = [&] { return now >= end; };
+    hooks.credentials_source = [](credentials& c) {
+        c.access_key_id = "AKIDEXAMPLE";
+        c.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        return std::error_code{};
+    };
+    hooks.transport = [&](const http::request& req, http::response& resp) -> std::error_code {
+        update_world();
+        if (req.method == "GET") {
+            const std::string prefix = "configuration_token=";
+            const std::string token = http::percent_decode(req.query.substr(prefix.size()));
+            if (!tokens_sent.insert(token).second) fail("client sent a token twice");
+        }
+        auto out = service.handle(req, now);
+        now += out.latency;
+        if (!out.delivered) return out.transport_error;
+        resp = std::move(out.response);
+        if (req.method == "GET" && resp.status == 200 && !resp.body.empty()) delivered_labels.insert(*resp.headers.find("Version-Label"));
+        return {};
+    };
+
+    auto on_event = [&](const session::event& e) {
+        switch (e.kind) {
+        case session::event_kind::changed:
+            if (!changed_labels.empty() && std::stoi(e.version_label.substr(1)) <= std::stoi(changed_labels.back().substr(1)))
+                fail("changed event not newer than the previous one: " + e.version_label);
+            changed_labels.push_back(e.version_label);
+            consecutive_retries = 0;
+            last_success = now;
+            break;
+        case session::event_kind::unchanged:
+            consecutive_retries = 0;
+            last_success = now;
+            break;
+        case session::event_kind::retrying:
+            ++consecutive_retries;
+            max_retry_run = std::max(max_retry_run, consecutive_retries);
+            if (consecutive_retries > 3) fail("more retries in a row than the budget allows");
+            break;
+        case session::event_kind::error: consecutive_retries = 0; break;
+        case session::event_kind::session_restarted: break;
+        }
+        return false;
+    };
+
+    const std::error_code ec = driver::run_until(s, hooks, on_event);
+    if (ec != errc::cancelled) fail("driver stopped early: " + ec.message());
+
+    for (const auto& v : service.violations) fail("service saw: " + v);
+    std::set<std::string> changed_set(changed_labels.begin(), changed_labels.end());
+    if (changed_set != delivered_labels) fail("changed events do not match the delivered versions");
+    if (changed_set.size() != changed_labels.size()) fail("a version was reported twice");
+    // Recovery: after the faults stopped the client caught up with the last deployment.
+    if (last_success < faults_end) fail("no successful poll after the faults stopped");
+    if (!s.has_configuration() || s.latest().version_label != service.label_of(service.current_version()))
+        fail("latest configuration is not the service's current version at the end (have " + s.latest().version_label + ", service " +
+             service.label_of(service.current_version()) + ")");
+    if (s.latest().content != service.content_of(std::stoi(s.latest().version_label.substr(1)))) fail("latest content does not match its label");
+
+    result.requests = service.requests;
+    result.polls = s.stats().polls_succeeded;
+    result.changes = s.stats().changes;
+    result.restarts = s.stats().restarts;
+    result.errors = s.stats().errors;
+    return result;
+}
+
+} // namespace
+
+TEST_CASE("simulation: sessions survive 48 h of faults on every seed") {
+    const int hours = static_cast<int>(env_number("SIM_HOURS", 48));
+    std::uint64_t first = 1, count = env_number("SIM_SEEDS", 1000);
+    if (const char* one = std::getenv("SIM_SEED"); one && *one) {
+        first = std::strtoull(one, nullptr, 10);
+        count = 1;
+    }
+    std::uint64_t failed = 0, requests = 0, polls = 0, changes = 0, restarts = 0, errors = 0;
+    for (std::uint64_t seed = first; seed < first + count; ++seed) {
+        const seed_result r = run_seed(seed, hours);
+        requests += r.requests;
+        polls += r.polls;
+        changes += r.changes;
+        restarts += r.restarts;
+        errors += r.errors;
+        if (!r.failures.empty()) {
+            ++failed;
+            std::cerr << "simulation seed " << seed << " FAILED (rerun: SIM_SEED=" << seed << "):\n";
+            for (const auto& f : r.failures) std::cerr << "  " << f << "\n";
+        }
+    }
+    std::cout << "simulation: " << count << " seeds x " << hours << " h: " << requests << " requests, " << polls << " polls, " << changes
+              << " changes, " << restarts << " restarts, " << errors << " error events, " << failed << " failing seeds\n";
+    CHECK(failed == 0);
+}
+
+TEST_CASE("simulation: the tick driver drives a session against the service") {
+    test_support::simulated_service service(42);
+    service.faults.throttle = 0.05;
+    service.faults.lost_response = 0.05;
+    session::session_config config;
+    config.application = "app";
+    config.environment = "env";
+    config.configuration_profile = "profile";
+    config.endpoint_url = "https://appconfigdata.us-east-1.amazonaws.com";
+    config.region = "us-east-1";
+    sim_session s(config);
+    driver::tick_driver<sim_session> d(s);
+    time_point now = clock_type::from_time_t(1764115200);
+    const time_point end = now + 6h;
+    std::set<std::string> tokens;
+    int changed = 0;
+    while (now < end) {
+        auto t = d.tick(now);
+        if (t.need_credentials) {
+            credentials c;
+            c.access_key_id = "AKID";
+            c.secret_access_key = "secret";
+            s.set_credentials(c);
+            continue;
+        }
+        REQUIRE_FALSE(t.failed);
+        if (t.request) {
+            if (t.request->method == "GET") CHECK(tokens.insert(t.request->query).second);
+            CHECK(d.tick(now).request == nullptr); // one request at a time
+            auto out = service.handle(*t.request, now);
+            now += out.latency;
+            if (out.delivered) CHECK_FALSE(d.complete(out.response, now));
+            else CHECK_FALSE(d.fail(out.transport_error, now));
+            CHECK(d.complete(out.response, now) == errc::invalid_state);
+        } else {
+            now = std::max(now + 1ms, t.wake_at);
+            if (now.time_since_epoch().count() % 7 == 0) service.deploy();
+        }
+        while (auto e = s.poll_event()) changed += e->kind == session::event_kind::changed;
+    }
+    CHECK(service.violations.empty());
+    CHECK(changed >= 1);
+    CHECK(s.stats().polls_succeeded > 100);
+}
