@@ -111,11 +111,12 @@ std::string base64_decode(std::string_view in) {
         return -1;
     };
     std::string out;
-    int bits = 0, acc = 0;
+    int bits = 0;
+    unsigned acc = 0;
     for (char c : in) {
         const int v = val(c);
         if (v < 0) continue;
-        acc = (acc << 6) | v;
+        acc = ((acc << 6) | static_cast<unsigned>(v)) & 0xffffffu;
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
