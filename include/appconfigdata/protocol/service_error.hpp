@@ -160,7 +160,6 @@ inline std::error_code parse_service_error(const http::response& r, service_erro
     if (const auto* id = r.headers.find("x-amzn-RequestId")) out.diag.request_id = *id;
     detail::cut(out.diag.request_id, 256);
 
-    std::string_view type;
     std::string header_type;
     if (const auto* h = r.headers.find("X-Amzn-ErrorType")) {
         // A comma-joined header (two fields folded) keeps its first entry.
