@@ -41,7 +41,7 @@ extern char** environ; // NOLINT: POSIX
 
 APPCONFIGDATA_NAMESPACE_BEGIN
 namespace adapters {
-namespace detail {
+namespace process_detail {
 
 struct fd_guard {
     int fd = -1;
@@ -79,7 +79,7 @@ inline void fill_status(int status, process_outcome& out) noexcept {
     }
 }
 
-} // namespace detail
+} // namespace process_detail
 
 // Runs `request` (see the top of the file). Returns an empty code when the process ran; the errno of
 // posix_spawnp (e.g. std::errc::no_such_file_or_directory) when it could not start; errc::invalid_argument
@@ -91,10 +91,10 @@ inline std::error_code run_process(const process_request& request, process_outco
         if (a.find('\0') != std::string::npos) return errc::invalid_argument;
 
     int out_pipe[2], err_pipe[2];
-    if (!detail::make_cloexec_pipe(out_pipe)) return std::error_code(errno, std::system_category());
-    detail::fd_guard out_r(out_pipe[0]), out_w(out_pipe[1]);
-    if (!detail::make_cloexec_pipe(err_pipe)) return std::error_code(errno, std::system_category());
-    detail::fd_guard err_r(err_pipe[0]), err_w(err_pipe[1]);
+    if (!process_detail::make_cloexec_pipe(out_pipe)) return std::error_code(errno, std::system_category());
+    process_detail::fd_guard out_r(out_pipe[0]), out_w(out_pipe[1]);
+    if (!process_detail::make_cloexec_pipe(err_pipe)) return std::error_code(errno, std::system_category());
+    process_detail::fd_guard err_r(err_pipe[0]), err_w(err_pipe[1]);
 
     posix_spawn_file_actions_t actions;
     if (int rc = ::posix_spawn_file_actions_init(&actions)) return std::error_code(rc, std::system_category());
@@ -168,7 +168,7 @@ inline std::error_code run_process(const process_request& request, process_outco
     for (;;) {
         const pid_t w = ::waitpid(pid, &status, WNOHANG);
         if (w == pid) {
-            detail::fill_status(status, out);
+            process_detail::fill_status(status, out);
             return {};
         }
         if (w < 0 && errno != EINTR) return std::error_code(errno, std::system_category());

@@ -15,7 +15,8 @@
 
 APPCONFIGDATA_NAMESPACE_BEGIN
 
-// An environment_lookup over a fixed map (tests, and callers that snapshot the environment).
+// An environment_lookup over a fixed map (tests, and callers that snapshot the environment). The lookup
+// owns a copy of the map and never throws; building it throws only std::bad_alloc.
 inline environment_lookup environment_from_map(std::map<std::string, std::string, std::less<>> vars) {
     return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
         auto it = vars.find(name);
@@ -39,6 +40,7 @@ inline std::optional<std::string> env_value(const environment_lookup& env, std::
 }
 
 // The variable's value with surrounding whitespace trimmed, or nullopt when unset, empty or blank.
+// Never throws except std::bad_alloc.
 inline std::optional<std::string> env_nonblank(const environment_lookup& env, std::string_view name) {
     auto v = env_value(env, name);
     if (!v) return std::nullopt;

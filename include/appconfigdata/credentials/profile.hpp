@@ -47,7 +47,7 @@ struct profile {
         auto it = properties.find(key);
         return it == properties.end() ? nullptr : &it->second;
     }
-    // The value of `key`, or "" when absent.
+    // The value of `key`, or "" when absent. Never throws.
     std::string_view get(std::string_view key) const noexcept {
         const std::string* v = find(key);
         return v ? std::string_view(*v) : std::string_view();
@@ -61,7 +61,7 @@ struct profile {
     friend std::ostream& operator<<(std::ostream& os, const profile& p);
 };
 
-// Whether a property's value must never be printed (secret keys, tokens, commands that may embed them).
+// Whether a property's value must never be printed (case-insensitive match; never throws) (secret keys, tokens, commands that may embed them).
 inline bool is_sensitive_property(std::string_view key) noexcept {
     auto contains = [&](std::string_view needle) {
         if (needle.size() > key.size()) return false;

@@ -33,6 +33,7 @@ inline constexpr os_platform host_platform = os_platform::windows;
 inline constexpr os_platform host_platform = os_platform::posix;
 #endif
 
+// The path separator: backslash on Windows, '/' elsewhere.
 inline constexpr char path_separator(os_platform p) noexcept { return p == os_platform::windows ? '\\' : '/'; }
 
 struct profile_file_locations {
