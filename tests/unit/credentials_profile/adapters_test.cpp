@@ -124,3 +124,69 @@ TEST_CASE("credential_process end to end through the real runner", "[adapters][p
     CHECK(r.diag.message.find("exited with code 1") != std::string::npos);
     std::remove(script.c_str());
 }
+
+#include <appconfigdata/credentials/profile_chain.hpp>
+#include <appconfigdata/credentials/profile_files.hpp>
+
+#include <sys/stat.h>
+
+namespace {
+
+void write_file(const std::string& path, const std::string& text) {
+    std::ofstream f(path, std::ios::binary);
+    f << text;
+}
+
+// Files -> plan -> credentials, with the real file reader, as far as static keys go.
+provider_result profile_credentials(const environment_lookup& env, std::string_view explicit_profile = {}) {
+    profile_set set;
+    diagnostics d;
+    if (auto ec = load_profile_set(resolve_profile_file_locations(env, os_platform::posix), adapters::make_file_reader(), set, &d))
+        return error_result(provider_status::failed, ec, d.message);
+    profile_plan p;
+    const bool named = !explicit_profile.empty() || env_nonblank(env, "AWS_PROFILE");
+    if (auto ec = resolve_profile_plan(set, select_profile_name(env, explicit_profile), p, &d))
+        return error_result(profile_error_status(ec, named), ec, d.message);
+    const auto* keys = std::get_if<plan::static_keys>(&p.base);
+    REQUIRE(keys);
+    return ready_result(keys->value);
+}
+
+} // namespace
+
+TEST_CASE("real files: a named profile in ~/.aws beside a wrong [default]; overrides by environment", "[adapters][profile]") {
+    const std::string home = temp_path("home");
+    ::mkdir(home.c_str(), 0700);
+    ::mkdir((home + "/.aws").c_str(), 0700);
+    write_file(home + "/.aws/config", "[default]\nregion = us-east-1\n[profile dev]\nregion = eu-west-1\n");
+    write_file(home + "/.aws/credentials", "[default]\naws_access_key_id = WRONG\naws_secret_access_key = wrong\n"
+                                           "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = " + std::string(secrets::secret_key) + "\n");
+    std::map<std::string, std::string> vars{{"HOME", home}, {"AWS_PROFILE", "dev"}};
+    auto r = profile_credentials(environment_from_map(vars));
+    REQUIRE(r.status == provider_status::ready);
+    CHECK(r.value.access_key_id == "AKIADEV");
+    CHECK(profile_credentials(environment_from_map(vars), "default").value.access_key_id == "WRONG");
+
+    // AWS_PROFILE naming a profile that does not exist fails (it must not fall back to [default]).
+    vars["AWS_PROFILE"] = "nope";
+    r = profile_credentials(environment_from_map(vars));
+    CHECK(r.status == provider_status::failed);
+    CHECK(r.error == errc::profile_not_found);
+
+    // AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE point elsewhere.
+    write_file(home + "/other-creds", "[ci]\naws_access_key_id = AKIACI\naws_secret_access_key = s\n");
+    write_file(home + "/other-config", "[profile ci]\nregion = ap-south-1\n");
+    vars = {{"HOME", home}, {"AWS_PROFILE", "ci"}, {"AWS_SHARED_CREDENTIALS_FILE", home + "/other-creds"}, {"AWS_CONFIG_FILE", "~/other-config"}};
+    r = profile_credentials(environment_from_map(vars));
+    REQUIRE(r.status == provider_status::ready);
+    CHECK(r.value.access_key_id == "AKIACI");
+
+    // No files anywhere: the default profile is simply not there (a chain moves on).
+    vars = {{"HOME", home + "/empty"}};
+    r = profile_credentials(environment_from_map(vars));
+    CHECK(r.status == provider_status::not_applicable);
+
+    for (const char* f : {"/.aws/config", "/.aws/credentials", "/other-creds", "/other-config"}) std::remove((home + f).c_str());
+    ::rmdir((home + "/.aws").c_str());
+    ::rmdir(home.c_str());
+}
