@@ -4,8 +4,8 @@
 //
 //   driver::blocking_hooks h;
 //   h.transport = my_http;                          // std::error_code(const http::request&, http::response&)
-//   h.clock = [] { return clock_type::now(); };     // the adapters/ clock in real programs
-//   h.sleep_until = [](time_point t) { std::this_thread::sleep_until(t); };
+//   h.clock = ...;                                  // returns the current time_point (a clock from adapters/)
+//   h.sleep_until = ...;                            // blocks until a time_point (a sleeper from adapters/)
 //   h.credentials_source = [&](credentials& c) { c = ...; return std::error_code{}; };
 //   auto ec = driver::run_until(session, h, [&](const session::event& e) { ...; return e.kind == session::event_kind::changed; });
 #pragma once

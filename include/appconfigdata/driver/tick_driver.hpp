@@ -5,7 +5,7 @@
 //
 //   driver::tick_driver<session_t> d(session);
 //   auto t = d.tick(now);
-//   if (t.request) my_async_http.start(*t.request, t.timeout, [&](resp) { d.complete(resp, now()); });
+//   if (t.request) my_async_http.start(*t.request, t.timeout, [&](resp) { d.complete(resp, current_time); });
 //   if (t.need_credentials) session.set_credentials(...);
 //   schedule the next tick at t.wake_at (or earlier).
 #pragma once
