@@ -7,6 +7,7 @@
 #include <appconfigdata/driver/blocking_driver.hpp>
 #include <appconfigdata/driver/tick_driver.hpp>
 #include <appconfigdata/session/configuration_session.hpp>
+#include <appconfigdata/sigv4/verifier.hpp>
 
 #include <simulated_service.hpp>
 
@@ -130,10 +131,23 @@ seed_result run_seed(std::uint64_t seed, int hours) {
         if (t > now) now = std::min(t, end);
     };
     hooks.stop = [&] { return now >= end; };
-    hooks.credentials_source = [](credentials& c) {
-        c.access_key_id = "AKIDEXAMPLE";
-        c.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    // Temporary credentials that expire every few hours; the service checks every signature.
+    credentials issued;
+    int credential_fetches = 0;
+    hooks.credentials_source = [&](credentials& c) {
+        ++credential_fetches;
+        issued.access_key_id = "ASIAEXAMPLE";
+        issued.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        issued.session_token = "token-" + std::to_string(credential_fetches) + "+/=";
+        issued.expiration = now + std::chrono::hours(3 + static_cast<int>(rng() % 6));
+        c = issued;
         return std::error_code{};
+    };
+    sim_crypto verify_crypto;
+    service.verifier = [&](const http::request& req, time_point server_now, diagnostics& diag) {
+        return sigv4::verify(
+            verify_crypto, req, [&](std::string_view id) { return id == issued.access_key_id ? &issued : nullptr; }, "appconfig", server_now,
+            std::chrono::minutes(5), diag);
     };
     hooks.transport = [&](const http::request& req, http::response& resp) -> std::error_code {
         update_world();
@@ -186,6 +200,7 @@ seed_result run_seed(std::uint64_t seed, int hours) {
     if (!s.has_configuration() || s.latest().version_label != service.label_of(service.current_version()))
         fail("latest configuration is not the service's current version at the end (have " + s.latest().version_label + ", service " +
              service.label_of(service.current_version()) + ")");
+    if (credential_fetches < hours / 9) fail("credentials were not refreshed when they expired");
     if (s.latest().content != service.content_of(std::stoi(s.latest().version_label.substr(1)))) fail("latest content does not match its label");
 
     result.requests = service.requests;

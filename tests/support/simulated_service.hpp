@@ -6,6 +6,7 @@
 #pragma once
 
 #include <appconfigdata/clock.hpp>
+#include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/message.hpp>
 #include <appconfigdata/http/percent_encoding.hpp>
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -50,6 +52,11 @@ public:
     int base_interval_seconds = 60;             // interval when the client asks for less
     acd::duration token_lifetime = std::chrono::hours(24);
     acd::duration timeout = std::chrono::seconds(10); // what a lost request or response costs the client
+
+    // Optional signature check (e.g. sigv4::verify): returns an error and fills the diagnostics
+    // status and error type for a request the service must reject. Without it only the X-Amz-Date
+    // skew (5 minutes) is checked.
+    std::function<std::error_code(const acd::http::request&, acd::time_point server_now, acd::diagnostics&)> verifier;
 
     std::vector<std::string> violations;        // rule breaks seen by the service
     std::uint64_t requests = 0, polls_ok = 0, starts_ok = 0;
@@ -125,6 +132,10 @@ private:
     }
 
     acd::http::response process(const acd::http::request& req, acd::time_point server_now) {
+        if (verifier) {
+            acd::diagnostics diag;
+            if (verifier(req, server_now, diag)) return error(diag.http_status, diag.error_type);
+        }
         if (!req.headers.contains("authorization")) return error(403, "MissingAuthenticationTokenException");
         const std::string* date = req.headers.find("x-amz-date");
         acd::time_point signed_at{};
