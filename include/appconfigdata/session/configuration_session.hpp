@@ -296,7 +296,8 @@ public:
     bool has_configuration() const noexcept { return has_configuration_; }
 
     session_state state() const noexcept { return state_; }
-    // The error that made the session `failed` (or the last reported error), with its diagnostics.
+    // The error that made the session `failed`; otherwise the last failure seen (retried or reported),
+    // empty before any. Its diagnostics are in last_diagnostics().
     std::error_code last_error() const noexcept { return last_error_; }
     const diagnostics& last_diagnostics() const noexcept { return last_diag_; }
     // The full details of the last service error response (BadRequest problems, ReferencedBy...).

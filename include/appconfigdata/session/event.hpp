@@ -34,6 +34,8 @@ inline const char* to_string(event_kind k) noexcept {
     return "?";
 }
 
+inline std::ostream& operator<<(std::ostream& os, event_kind k) { return os << to_string(k); }
+
 enum class restart_reason {
     none,
     session_age,                 // the session neared the 24 h token lifetime (options.max_session_age)
@@ -54,6 +56,8 @@ inline const char* to_string(restart_reason r) noexcept {
     }
     return "?";
 }
+
+inline std::ostream& operator<<(std::ostream& os, restart_reason r) { return os << to_string(r); }
 
 struct event {
     event_kind kind = event_kind::unchanged;

@@ -46,6 +46,28 @@ struct session_options {
     limits size_limits{};
     // How many unread events are kept; beyond it the oldest is dropped (latest() is never affected).
     std::size_t max_queued_events = 1024;
+
+    friend bool operator==(const session_options& a, const session_options& b) {
+        return a.min_poll_interval == b.min_poll_interval && a.fleet_jitter == b.fleet_jitter && a.jitter_seed == b.jitter_seed &&
+               a.max_session_age == b.max_session_age && a.default_poll_interval == b.default_poll_interval && a.retry == b.retry &&
+               a.clock_skew.enabled == b.clock_skew.enabled && a.clock_skew.threshold == b.clock_skew.threshold &&
+               a.clock_skew.max_round_trip == b.clock_skew.max_round_trip && a.request_timeout == b.request_timeout &&
+               a.sdk_request_headers == b.sdk_request_headers && a.fail_on_initial_error == b.fail_on_initial_error &&
+               a.size_limits.max_response_body == b.size_limits.max_response_body &&
+               a.size_limits.max_configuration == b.size_limits.max_configuration &&
+               a.size_limits.max_header_count == b.size_limits.max_header_count &&
+               a.size_limits.max_header_bytes == b.size_limits.max_header_bytes &&
+               a.size_limits.max_token_length == b.size_limits.max_token_length && a.max_queued_events == b.max_queued_events;
+    }
+    friend bool operator!=(const session_options& a, const session_options& b) { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const session_options& o) {
+        os << "session_options{min_poll_interval=";
+        if (o.min_poll_interval) os << o.min_poll_interval->count() << "s";
+        else os << "unset";
+        return os << ", fleet_jitter=" << o.fleet_jitter << ", jitter_seed=" << o.jitter_seed
+                  << ", max_session_age=" << std::chrono::duration_cast<std::chrono::seconds>(o.max_session_age).count() << "s, " << o.retry
+                  << ", request_timeout=" << o.request_timeout.count() << "ms}";
+    }
 };
 
 struct session_config {
@@ -57,6 +79,11 @@ struct session_config {
     std::string signing_name = "appconfig";
     session_options options{};
 
+    friend bool operator==(const session_config& a, const session_config& b) {
+        return a.application == b.application && a.environment == b.environment && a.configuration_profile == b.configuration_profile &&
+               a.endpoint_url == b.endpoint_url && a.region == b.region && a.signing_name == b.signing_name && a.options == b.options;
+    }
+    friend bool operator!=(const session_config& a, const session_config& b) { return !(a == b); }
     friend std::ostream& operator<<(std::ostream& os, const session_config& c) {
         return os << "session_config{application=" << c.application << ", environment=" << c.environment
                   << ", configuration_profile=" << c.configuration_profile << ", endpoint=" << c.endpoint_url << ", region=" << c.region << "}";

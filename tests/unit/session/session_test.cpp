@@ -572,3 +572,21 @@ TEST_CASE("event printing never shows the content") {
     CHECK(os.str().find("secret-config-body") == std::string::npos);
     CHECK(os.str().find("changed") != std::string::npos);
 }
+
+TEST_CASE("session configuration values compare and print without secrets") {
+    auto a = make_config();
+    auto b = make_config();
+    CHECK(a == b);
+    b.options.min_poll_interval = 60s;
+    CHECK(a != b);
+    b = make_config();
+    b.region = "eu-west-1";
+    CHECK(a != b);
+    std::ostringstream os;
+    os << a << " " << a.options << " " << restart_reason::token_expired << " " << event_kind::retrying;
+    CHECK(os.str().find("application=app") != std::string::npos);
+    CHECK(os.str().find("token_expired") != std::string::npos);
+    CHECK(os.str().find("retrying") != std::string::npos);
+    test_session s(a);
+    CHECK(s.config() == a);
+}
