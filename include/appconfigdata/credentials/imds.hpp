@@ -11,8 +11,13 @@
 // profile ec2_metadata_service_endpoint_mode, IPv4. Mode IPv4 -> http://169.254.169.254,
 // IPv6 -> http://[fd00:ec2::254] (case-insensitive). AWS_EC2_METADATA_DISABLED=true turns IMDS off.
 //
-// Fail fast: 1 s per request and 3 attempts, so a machine without IMDS gives up in about 3 s with
-// status not_applicable ("not reachable"). 5xx, 429 and transport errors are retried.
+// Fail fast: 1 s per request (action::timeout), and a transport error on the very first request
+// (the session-token PUT before IMDS ever answered) is not retried, as the AWS CLI's default of one
+// metadata attempt: a machine without IMDS gives up after one timeout with status not_applicable
+// ("not reachable"). Once IMDS has answered, 5xx, 429 and transport errors are retried (3 attempts).
+// AWS_METADATA_SERVICE_TIMEOUT (seconds) and AWS_METADATA_SERVICE_NUM_ATTEMPTS (or the profile's
+// metadata_service_timeout / metadata_service_num_attempts) override the timeout and the attempts,
+// the latter also for the first contact.
 #pragma once
 
 #include <appconfigdata/action.hpp>
@@ -106,6 +111,7 @@ struct imds_options {
     bool disabled = false;             // AWS_EC2_METADATA_DISABLED: the provider does not apply
     milliseconds timeout{1000};        // per request
     int max_attempts = 3;              // per request
+    int first_contact_attempts = 1;    // attempts of the first token PUT on transport errors (IMDS never answered yet)
     seconds token_ttl{21600};          // asked for in the token PUT
     limits bounds = default_limits;
 
@@ -115,6 +121,18 @@ struct imds_options {
         imds_options o;
         o.endpoint = imds_endpoint_inputs::from(env, profile_value);
         o.disabled = imds_disabled(env);
+        auto setting = [&](const char* env_name, const char* key) -> std::string {
+            std::string v = detail::remote::env_value(env, env_name);
+            if (v.empty() && profile_value) {
+                if (auto p = profile_value(key)) v = std::string(detail::trim(*p));
+            }
+            return v;
+        };
+        unsigned n = 0;
+        if (detail::parse_unsigned(setting("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout"), n) && n > 0 && n <= 3600)
+            o.timeout = std::chrono::seconds(n);
+        if (detail::parse_unsigned(setting("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts"), n) && n > 0 && n <= 10)
+            o.max_attempts = o.first_contact_attempts = static_cast<int>(n);
         return o;
     }
 };
@@ -139,6 +157,7 @@ public:
         ttl_ = o.token_ttl;
         max_body_ = o.bounds.max_credential_document;
         retry_.max_attempts = o.max_attempts;
+        first_contact_attempts_ = o.first_contact_attempts;
     }
 
     // Starts a GET of `path` (absolute, e.g. imds_region_path). Keeps a still-valid session token.
@@ -171,6 +190,7 @@ public:
     void on_response(const http::response& r, time_point now) {
         if (!sent_ || outcome_ != outcome::working) return;
         sent_ = false;
+        contacted_ = true; // IMDS answered (whatever it said): later transport errors are retried
         if (r.body.size() > max_body_) return error(errc::response_too_large, false, "IMDS reply of " + std::to_string(r.body.size()) + " bytes is too large", &r);
         if (step_ == step::token) {
             if (r.status == 200) {
@@ -178,6 +198,7 @@ public:
                 if (token.empty() || remote::contains_line_break(token) || token.size() > 4096)
                     return error(errc::malformed_response, false, "IMDS returned an unusable session token", &r);
                 token_ = std::string(token);
+                contacted_ = true;
                 seconds ttl = ttl_;
                 if (const auto* h = r.headers.find("x-aws-ec2-metadata-token-ttl-seconds")) {
                     unsigned v = 0;
@@ -215,7 +236,8 @@ public:
     void on_transport_error(std::error_code ec, time_point now) {
         if (!sent_ || outcome_ != outcome::working) return;
         sent_ = false;
-        if (retry_.can_retry()) return schedule(now);
+        const bool first_contact = !contacted_ && step_ == step::token;
+        if (retry_.can_retry() && (!first_contact || retry_.used < first_contact_attempts_)) return schedule(now);
         // Unreachable IMDS means "not on EC2": the provider does not apply.
         error(ec ? ec : make_error_code(errc::transport_failed), true,
               remote::transport_message("instance metadata service not reachable at " + base_, ec, retry_.used), nullptr);
@@ -269,7 +291,8 @@ private:
     time_point token_expiry_{};
     step step_ = step::token;
     outcome outcome_ = outcome::working;
-    bool sent_ = false, waiting_ = false, not_applicable_ = false, token_refetched_ = false;
+    bool sent_ = false, waiting_ = false, not_applicable_ = false, token_refetched_ = false, contacted_ = false;
+    int first_contact_attempts_ = 1;
     time_point resume_{};
     remote::retry_budget retry_;
     http::request request_;

@@ -106,9 +106,8 @@ TEST_CASE("chain: nothing anywhere fails within seconds and names every provider
         INFO(name << " in: " << r.diag.message);
         CHECK(r.diag.message.find(std::string(name) + ":") != std::string::npos);
     }
-    CHECK(t.sent.size() == 3);
-    // Virtual time spent waiting between attempts; with the 1 s per-attempt timeout the worst case is ~3.3 s.
-    CHECK(now - start < std::chrono::seconds(1));
+    CHECK(t.sent.size() == 1); // one IMDS token attempt, bounded by its 1 s timeout
+    CHECK(now == start);
 }
 
 TEST_CASE("chain: role from a profile, assumed with static source keys (signed)", "[chain]") {

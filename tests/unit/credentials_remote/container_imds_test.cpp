@@ -311,15 +311,15 @@ TEST_CASE("imds: failures", "[imds]") {
             CHECK(p.result().status != provider_status::ready);
         }
     }
-    SECTION("unreachable: fails fast (3 attempts, about 3 s of timeouts) and does not apply") {
+    SECTION("unreachable: fails fast (one attempt of at most 1 s) and does not apply") {
         imds_credentials_provider p(imds_env());
         scripted_transport t;
         t.fail(errc::timeout).fail(errc::timeout).fail(errc::timeout);
         const time_point start = now;
         CHECK(drive(p, t, now).kind == action_kind::failed);
         CHECK(p.result().status == provider_status::not_applicable);
-        CHECK(t.sent.size() == 3);
-        CHECK(now - start < std::chrono::seconds(1)); // backoff only; each attempt is bounded by the 1 s timeout
+        CHECK(t.sent.size() == 1);
+        CHECK(now == start); // no backoff waits; the one attempt is bounded by the 1 s timeout
         imds_credentials_provider fresh(imds_env());
         CHECK(fresh.next(now).timeout == std::chrono::milliseconds(1000));
     }
@@ -336,6 +336,32 @@ TEST_CASE("imds: 5xx retried on every step", "[imds]") {
     time_point now = at(1700000000);
     CHECK(drive(p, t, now).kind == action_kind::done);
     CHECK(t.sent.size() == 6);
+}
+
+TEST_CASE("imds: attempts and timeout from AWS_METADATA_SERVICE_*; transport errors retried once IMDS answered", "[imds]") {
+    time_point now = at(1700000000);
+    {
+        imds_credentials_provider p(imds_env({{"AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2"}, {"AWS_METADATA_SERVICE_TIMEOUT", "5"}}));
+        CHECK(p.next(now).timeout == std::chrono::milliseconds(5000));
+        scripted_transport t;
+        t.fail(errc::timeout).fail(errc::timeout);
+        p.on_transport_error(errc::timeout, now);
+        CHECK(drive(p, t, now).kind == action_kind::failed);
+        CHECK(t.sent.size() == 1); // 2 attempts in all
+    }
+    {
+        imds_credentials_provider p(imds_env({}, {{"metadata_service_num_attempts", "3"}}));
+        scripted_transport t;
+        t.fail().fail().respond(200, "T").respond(200, "role").respond(200, credential_json());
+        CHECK(drive(p, t, now).kind == action_kind::done);
+    }
+    {
+        imds_credentials_provider p(imds_env());
+        scripted_transport t;
+        t.respond(200, "T").fail().respond(200, "role").fail().respond(200, credential_json());
+        CHECK(drive(p, t, now).kind == action_kind::done);
+        CHECK(t.sent.size() == 5);
+    }
 }
 
 TEST_CASE("imds: transport fails at each step", "[imds][sweep]") {
