@@ -373,7 +373,11 @@ public:
                 return action::finished();
             case action_kind::failed:
                 if (p.result().status == provider_status::not_applicable && !answered_) {
-                    tried_.push_back(std::string(p.name()) + ": " + reason(p.result()));
+                    {
+                        std::string why = reason(p.result());
+                        const std::string prefix = std::string(p.name()) + ": ";
+                        tried_.push_back(why.rfind(prefix, 0) == 0 ? why : prefix + why);
+                    }
                     if (++index_ < providers_.size()) continue;
                     std::string message = "no AWS credentials found; tried: ";
                     for (std::size_t i = 0; i < tried_.size(); ++i) message += (i ? "; " : "") + tried_[i];
@@ -539,8 +543,8 @@ public:
     // When the next refresh is due (time_point::max() when the credentials do not expire).
     time_point refresh_at() const noexcept { return have_ ? refresh_at_ : time_point{}; }
 
-    // The last refresh error (status pending when there was none).
-    const provider_result& last_error() const noexcept { return last_error_; }
+    // The last fetch / refresh failure (status pending when there was none).
+    const provider_result& last_refresh_error() const noexcept { return last_error_; }
 
     bool refreshing() const noexcept { return working_; }
 
@@ -601,6 +605,7 @@ public:
 
     const region_choice& choice() const noexcept { return choice_; } // after done
     std::error_code error() const noexcept { return error_; }       // after failed
+    std::error_code last_error() const noexcept { return error_; }  // the same, for driver::run
     const diagnostics& diag() const noexcept { return diag_; }
 
 private:

@@ -211,9 +211,11 @@ public:
                 retry_.reset();
                 return;
             }
-            if (r.status == 403) return error(errc::access_denied, false, "request forbidden: IMDS is disabled or the session token request was refused", &r);
+            // No session token means no IMDSv2 here (and there is never an IMDSv1 fallback): the
+            // provider does not apply. A profile that asks for IMDS by name turns this into a failure.
+            if (r.status == 403) return error(errc::access_denied, true, "request forbidden: IMDS is disabled or the session token request was refused", &r);
             if (remote::is_retryable_status(r.status) && retry_.can_retry()) return schedule(now);
-            return error(errc::unexpected_status, false, "IMDS session token request answered HTTP " + std::to_string(r.status), &r);
+            return error(errc::unexpected_status, true, "IMDS session token request answered HTTP " + std::to_string(r.status) + " (no IMDSv2 here)", &r);
         }
         if (r.status == 200) {
             body_ = r.body;
@@ -304,8 +306,8 @@ private:
 } // namespace detail
 
 // Instance-role credentials from IMDSv2. See the file comment for the flow and the failure rules:
-// disabled, unreachable or no role attached -> not_applicable; refused token (403), bad replies,
-// other statuses -> failed.
+// disabled, unreachable, no session token (403 or another status on the token PUT) or no role
+// attached -> not_applicable; bad replies and other statuses after the token -> failed.
 class imds_credentials_provider final : public credentials_provider {
 public:
     explicit imds_credentials_provider(imds_options options) : options_(std::move(options)) {}
@@ -461,6 +463,7 @@ public:
     provider_status status() const noexcept { return status_; }
     const std::string& region() const noexcept { return region_; }  // status ready
     std::error_code error() const noexcept { return error_; }      // not_applicable / failed
+    std::error_code last_error() const noexcept { return error_; } // the same, for driver::run
     const diagnostics& diag() const noexcept { return diag_; }
 
 private:

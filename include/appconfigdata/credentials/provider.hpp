@@ -114,6 +114,9 @@ public:
     // The outcome so far (status pending while working).
     virtual const provider_result& result() const noexcept = 0;
 
+    // The error of the outcome (empty while pending or when ready): lets driver::run report it.
+    std::error_code last_error() const noexcept { return result().error; }
+
     // Starts over to fetch fresh credentials (refresh). Keeps what may be reused (an IMDS session
     // token, a signing-key cache). Legal in any state; abandons an outstanding request.
     virtual void restart() = 0;

@@ -110,6 +110,17 @@ TEST_CASE("chain: nothing anywhere fails within seconds and names every provider
     CHECK(now == start);
 }
 
+TEST_CASE("chain: nothing anywhere while something at the IMDS address refuses the token (403)", "[chain]") {
+    default_credentials_chain chain(chain_options({}));
+    scripted_transport t;
+    t.respond(403);
+    time_point now = at(1700000000);
+    CHECK(drive(chain, t, now).kind == action_kind::failed);
+    CHECK(chain.result().error == errc::no_credentials);
+    CHECK(chain.last_error() == errc::no_credentials);
+    CHECK(chain.result().diag.message.find("imds: request forbidden") != std::string::npos);
+}
+
 TEST_CASE("chain: role from a profile, assumed with static source keys (signed)", "[chain]") {
     default_credentials_chain chain(chain_options(
         {{"AWS_PROFILE", "admin"}, {"AWS_REGION", "eu-north-1"}},
@@ -259,7 +270,7 @@ TEST_CASE("cache: a failed refresh keeps the valid credentials and retries later
     const time_point t1 = t0 + std::chrono::minutes(56);
     CHECK(cache.next(t1).kind == action_kind::done); // refresh failed, still serving A
     CHECK(cache.current(t1)->access_key_id == "A");
-    CHECK(cache.last_error().error == errc::timeout);
+    CHECK(cache.last_refresh_error().error == errc::timeout);
     CHECK(cache.refresh_at() == t1 + std::chrono::seconds(30));
     CHECK(cache.next(t1 + std::chrono::seconds(10)).kind == action_kind::done);
     CHECK(fake->fetches == 2);

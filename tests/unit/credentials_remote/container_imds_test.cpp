@@ -282,7 +282,7 @@ TEST_CASE("imds: failures", "[imds]") {
         scripted_transport t;
         t.respond(403);
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().status == provider_status::failed);
+        CHECK(p.result().status == provider_status::not_applicable);
         CHECK(p.result().error == errc::access_denied);
         CHECK(t.sent.size() == 1); // no GET without a token
     }
@@ -291,7 +291,8 @@ TEST_CASE("imds: failures", "[imds]") {
         scripted_transport t;
         t.respond(405);
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().status == provider_status::failed);
+        CHECK(p.result().status == provider_status::not_applicable);
+        CHECK(p.result().error == errc::unexpected_status);
         CHECK(t.sent.size() == 1);
     }
     SECTION("no role attached") {
