@@ -312,7 +312,7 @@ TEST_CASE("conformance: profile-provider scenarios", "[conformance][profile]") {
     }
     std::cout << "profile provider: " << end_to_end_passed << "/" << scenarios.size() << " end to end (of " << end_to_end
               << " local scenarios); " << remote_plan_ok << "/" << remote
-              << " STS/SSO scenarios plan-checked (their HTTP is run by the remote-credentials tests)\n";
+              << " STS/SSO scenarios plan-checked (aws-config-profile-e2e replays their traffic)\n";
     CHECK(scenarios.size() == 18);
     REQUIRE(end_to_end_passed == end_to_end);
     REQUIRE(remote_plan_ok == remote);
