@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -589,4 +590,108 @@ TEST_CASE("session configuration values compare and print without secrets") {
     CHECK(os.str().find("retrying") != std::string::npos);
     test_session s(a);
     CHECK(s.config() == a);
+}
+
+TEST_CASE("every error class on a poll: token never reused, configuration kept, schedule continues") {
+    struct error_case {
+        int status;
+        const char* type;
+        event_kind first;
+        bool needs_credentials;
+    };
+    const error_case cases[] = {
+        {400, "BadRequestException", event_kind::error, false},
+        {404, "ResourceNotFoundException", event_kind::error, false},
+        {429, "ThrottlingException", event_kind::retrying, false},
+        {500, "InternalServerException", event_kind::retrying, false},
+        {503, "ServiceUnavailableException", event_kind::retrying, false},
+        {403, "AccessDeniedException", event_kind::error, false},
+        {403, "UnrecognizedClientException", event_kind::error, true},
+        {403, "InvalidSignatureException", event_kind::error, true},
+        {403, "ExpiredTokenException", event_kind::error, true},
+        {400, "SomeFutureException", event_kind::error, false},
+    };
+    for (const auto& c : cases) {
+        INFO(c.type);
+        test_session s(make_config());
+        s.set_credentials(make_credentials());
+        establish(s, t0);
+        drain(s);
+        auto a = s.next(t0 + 30s);
+        REQUIRE(a.kind == action_kind::send);
+        CHECK_FALSE(s.on_response(error_response(c.status, c.type), t0 + 30s));
+        auto events = drain(s);
+        REQUIRE_FALSE(events.empty());
+        CHECK(events[0].kind == c.first);
+        CHECK(events[0].diag.error_type == c.type);
+        CHECK(events.back().kind == event_kind::session_restarted);
+        CHECK(s.state() == session_state::start_due);
+        CHECK(s.latest().content == "{\"v\":1}");
+        a = s.next(t0 + 1h);
+        if (c.needs_credentials) {
+            CHECK(a.kind == action_kind::need_credentials);
+            s.set_credentials(make_credentials());
+            a = s.next(t0 + 1h);
+        }
+        REQUIRE(a.kind == action_kind::send);
+        CHECK(a.request->method == "POST");
+    }
+}
+
+TEST_CASE("arbitrary responses never crash the session, reuse a token or lose the configuration") {
+    std::mt19937_64 rng(12345);
+    const char* types[] = {"", "BadRequestException", "ThrottlingException", "InternalServerException", "x#Y:z", "ResourceNotFoundException"};
+    const char* bodies[] = {"", "{", "null", "[]", "{\"__type\":\"BadRequestException\",\"Details\":{\"InvalidParameters\":{\"T\":{\"Problem\":\"Expired\"}}}}",
+                            "{\"InitialConfigurationToken\":\"tok\"}", "{\"InitialConfigurationToken\":\"\"}", "<html>", "\x01\x02\xff"};
+    for (int run = 0; run < 200; ++run) {
+        auto c = make_config();
+        c.options.fail_on_initial_error = (run % 2) == 0;
+        test_session s(c);
+        s.set_credentials(make_credentials());
+        time_point now = t0;
+        std::set<std::string> used;
+        std::string good_content;
+        int seq = 0;
+        for (int step = 0; step < 40; ++step) {
+            auto a = s.next(now);
+            if (a.kind == action_kind::failed) break;
+            if (a.kind == action_kind::need_credentials) {
+                s.set_credentials(make_credentials());
+                continue;
+            }
+            if (a.kind == action_kind::wait_until) {
+                REQUIRE(a.when > now);
+                now = a.when;
+                continue;
+            }
+            REQUIRE(a.kind == action_kind::send);
+            if (a.request->method == "GET") REQUIRE(used.insert(token_of(*a.request)).second);
+            http::response r;
+            const auto pick = rng() % 4;
+            if (pick == 0) {
+                s.on_transport_error(rng() % 2 ? errc::timeout : errc::transport_failed, now);
+                continue;
+            }
+            if (pick == 1 && a.request->method == "GET") {
+                good_content = "{\"n\":" + std::to_string(seq + 1) + "}";
+                ++seq;
+                r = poll_ok("g" + std::to_string(seq), static_cast<int>(rng() % 100), good_content, "v" + std::to_string(seq));
+            } else if (pick == 1) {
+                r = start_ok("s" + std::to_string(seq++));
+            } else {
+                r.status = static_cast<int>(rng() % 600);
+                if (rng() % 2) r.headers.add("X-Amzn-ErrorType", types[rng() % 6]);
+                if (rng() % 3 == 0) r.headers.add("Next-Poll-Configuration-Token", rng() % 2 ? "a b" : "ok" + std::to_string(seq++));
+                if (rng() % 3 == 0) r.headers.add("Next-Poll-Interval-In-Seconds", rng() % 2 ? "-1" : "20");
+                r.body = bodies[rng() % 9];
+                // A 2xx poll with valid headers would be a real configuration: keep this one broken.
+                if (r.status >= 200 && r.status < 300 && a.request->method == "GET") r.headers.erase("Next-Poll-Configuration-Token");
+            }
+            s.on_response(r, now);
+            if (s.has_configuration()) CHECK_FALSE(s.latest().content.empty());
+        }
+        while (s.poll_event()) {
+        }
+        if (!good_content.empty()) CHECK(s.latest().content == good_content);
+    }
 }
