@@ -7,8 +7,8 @@
 //   credentials file: [NAME] (so "[profile foo]" has an invalid name and is ignored)
 //   - names may contain letters, digits and - / . % @ _ : + ; a section with another name is dropped
 //     with its properties; property names follow the same rule, are lower-cased, and bad ones are dropped
-//   - "#" or ";" starts a comment at the start of a line, anywhere after "]" on a section line, and in a
-//     value only when preceded by whitespace
+//   - "#" or ";" starts a comment at the start of a line (also after indentation, as the AWS CLI reads it),
+//     anywhere after "]" on a section line, and in a value only when preceded by whitespace
 //   - an indented line continues the previous property ("\n" + trimmed line); after a property with an
 //     empty value it is a sub-property line "k = v", kept as raw text (see parse_sub_properties)
 //   - repeated sections merge and the last value wins; the credentials file wins over the config file
@@ -177,7 +177,10 @@ inline std::error_code split_profile_sections(std::string_view text, profile_fil
         ++line_no;
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
 
-        if (trim_blanks(line).empty() || line.front() == '#' || line.front() == ';') {
+        // Blank lines and whole-line comments (also indented ones, as the AWS CLI reads them) are skipped;
+        // they do not end a property, so a continuation may follow them.
+        const std::string_view stripped = trim_blanks(line);
+        if (stripped.empty() || stripped.front() == '#' || stripped.front() == ';') {
             if (end == text.size()) break;
             continue;
         }

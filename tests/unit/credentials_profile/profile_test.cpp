@@ -181,3 +181,11 @@ TEST_CASE("load_profile_set: missing files are empty, read errors and parse erro
     CHECK(diag.message.find("could not parse profile file") == 0);
     CHECK_FALSE(secrets::leaks(diag.message));
 }
+
+TEST_CASE("parser: indented whole-line comments are comments, also between sub-properties", "[profile]") {
+    profile_set set;
+    diagnostics diag;
+    REQUIRE_FALSE(parse_profile_files("[profile p]\nregion = eu-west-1\n  # a note\ns3 =\n  ; about s3\n  max_concurrent_requests = 10\n", "", set, &diag));
+    CHECK(set.find_profile("p")->get("region") == "eu-west-1");
+    CHECK(set.find_profile("p")->get("s3") == "\nmax_concurrent_requests = 10");
+}
