@@ -17,7 +17,7 @@ namespace session {
 
 enum class event_kind {
     changed,           // a new configuration: content, content_type, version_label
-    unchanged,         // a poll succeeded and the configuration is the same
+    unchanged,         // a poll succeeded and the configuration is the same (latest() has its label and type)
     retrying,          // a failed request is retried after `delay`; `error` says why
     session_restarted, // a new StartConfigurationSession follows; `reason` says why
     error,             // a failure that is not retried (now); `error` + `diag`, `detail` = why retries stopped
