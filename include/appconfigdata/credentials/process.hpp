@@ -253,7 +253,10 @@ inline provider_result credentials_from_process(std::string_view command, const 
     diagnostics d;
     if (auto pec = parse_credential_process_output(outcome.stdout_text, c, &d, request.max_stdout)) {
         r.error = pec;
-        r.diag.message = program + ": " + d.message.substr(std::string_view("credential_process: ").size());
+        constexpr std::string_view prefix = "credential_process: ";
+        std::string_view why = d.message;
+        if (why.substr(0, prefix.size()) == prefix) why.remove_prefix(prefix.size());
+        r.diag.message = program + ": " + std::string(why);
         return r;
     }
     if (c.account_id.empty()) c.account_id = std::string(fallback_account_id);
