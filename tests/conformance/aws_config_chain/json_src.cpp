@@ -1,2 +1,0 @@
-// Boost.JSON's implementation, compiled once for this test executable.
-#include <boost/json/src.hpp>
