@@ -54,6 +54,15 @@ struct curl_options {
     std::size_t max_header_bytes = default_limits.max_header_bytes;
     bool verify_peer = true;                          // false only for tests against self-signed servers
     std::string user_agent = std::string("appconfigdata-cpp/") + APPCONFIGDATA_VERSION_STRING;
+
+    // Default options with the response limits of `l` (body, header count, header bytes).
+    static curl_options with_limits(const limits& l) {
+        curl_options o;
+        o.max_response_body = l.max_response_body;
+        o.max_header_count = l.max_header_count;
+        o.max_header_bytes = l.max_header_bytes;
+        return o;
+    }
 };
 
 namespace curl_detail {

@@ -159,10 +159,14 @@ TEST_CASE("oversized responses are errc::response_too_large", "[curl][limits]") 
         if (raw.rfind("GET /long-header", 0) == 0) return reply("HTTP/1.1 200 OK", "X-Long: " + std::string(500, 'h') + "\r\n", "");
         return reply("HTTP/1.1 200 OK", "", big);
     });
-    auto o = fast();
-    o.max_response_body = 100;
-    o.max_header_count = 10;
-    o.max_header_bytes = 300;
+    limits l;
+    l.max_response_body = 100;
+    l.max_header_count = 10;
+    l.max_header_bytes = 300;
+    auto o = adapters::curl_options::with_limits(l);
+    CHECK(o.max_response_body == 100);
+    CHECK(o.connect_timeout == std::chrono::milliseconds(3100));
+    o.request_timeout = std::chrono::milliseconds(5000);
     adapters::curl_transport transport(o);
     http::response res;
     CHECK(transport(request_to(server, "GET", "/sized"), res) == errc::response_too_large);
