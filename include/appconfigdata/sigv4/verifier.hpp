@@ -77,7 +77,7 @@ std::error_code verify(Crypto& crypto, const http::request& req, Lookup&& lookup
         return detail::verify_fail(diag, errc::invalid_signature, 400, "IncompleteSignatureException",
                                    "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 
-    const credentials* creds = lookup(std::string_view(parts.access_key_id));
+    const credentials* creds = lookup(parts.access_key_id); // a std::string: converts to string_view or binds to const std::string&
     if (!creds || creds->secret_access_key.empty())
         return detail::verify_fail(diag, errc::unrecognized_client, 403, "UnrecognizedClientException",
                                    "The security token included in the request is invalid.");
@@ -110,11 +110,12 @@ std::error_code verify(Crypto& crypto, const http::request& req, Lookup&& lookup
         crypto.sha256(req.body, d);
         appconfigdata::detail::append_hex(payload, d.data(), d.size());
     }
-    if (const std::string* declared = req.headers.find("x-amz-content-sha256"); declared && *declared != payload && *declared != "UNSIGNED-PAYLOAD")
-        return detail::verify_fail(diag, errc::invalid_signature, 400, "InvalidSignatureException",
-                                   "The provided 'x-amz-content-sha256' header does not match what was computed.");
-    if (const std::string* declared = req.headers.find("x-amz-content-sha256"); declared && *declared == "UNSIGNED-PAYLOAD")
-        payload = *declared;
+    if (const std::string* declared = req.headers.find("x-amz-content-sha256")) {
+        if (*declared == "UNSIGNED-PAYLOAD") payload = *declared;
+        else if (*declared != payload)
+            return detail::verify_fail(diag, errc::invalid_signature, 400, "InvalidSignatureException",
+                                       "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    }
 
     std::string canonical;
     for (char ch : req.method) canonical.push_back(ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch);
