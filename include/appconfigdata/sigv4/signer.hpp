@@ -95,7 +95,10 @@ public:
     // Signs `req` in its headers: adds Host (from req.host) when absent, sets X-Amz-Date, sets
     // X-Amz-Security-Token when the credentials carry a session token (signed unless
     // p.omit_session_token), x-amz-content-sha256 when asked, then Authorization. Headers that
-    // already exist are overwritten in place. Fills `details` when given.
+    // already exist are overwritten in place. Every header is signed except Authorization and the
+    // ones proxies rewrite (User-Agent, Expect, Connection, Keep-Alive, TE, Trailer, Transfer-Encoding,
+    // Upgrade, Proxy-Authenticate, Proxy-Authorization, X-Amzn-Trace-Id), as botocore does.
+    // Fills `details` when given.
     // Errors (req untouched unless noted; never throws except std::bad_alloc): errc::no_credentials
     // (empty key id or secret), errc::invalid_credentials (key id or token with bad bytes),
     // errc::invalid_region, errc::invalid_argument (empty/bad service or method), errc::invalid_url
