@@ -82,7 +82,12 @@ inline bool digits(std::string_view s, std::size_t pos, std::size_t n, unsigned&
 inline std::error_code make_time(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned s, time_point& out) {
     if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 60) return errc::invalid_time;
     const auto days = days_from_civil(y, mo, d);
-    out = time_point(std::chrono::duration_cast<duration>(std::chrono::seconds(days * 86400 + h * 3600 + mi * 60 + (s == 60 ? 59 : s))));
+    const std::int64_t secs = static_cast<std::int64_t>(days) * 86400 + h * 3600 + mi * 60 + (s == 60 ? 59 : s);
+    // time_point may be nanoseconds (years 1678..2262): a time it cannot hold is invalid, not an
+    // overflow. One day of margin for the zone offset and fraction the callers apply afterwards.
+    constexpr std::int64_t limit = std::chrono::duration_cast<std::chrono::seconds>((duration::max)()).count() - 2 * 86400;
+    if (secs > limit || secs < -limit) return errc::invalid_time;
+    out = time_point(std::chrono::duration_cast<duration>(std::chrono::seconds(secs)));
     return {};
 }
 
