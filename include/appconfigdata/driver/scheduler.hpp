@@ -40,6 +40,7 @@
 
 #include <appconfigdata/action.hpp>
 #include <appconfigdata/clock.hpp>
+#include <appconfigdata/driver/machine_traits.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/message.hpp>
 #include <appconfigdata/sigv4/credentials.hpp>
@@ -56,14 +57,6 @@
 
 APPCONFIGDATA_NAMESPACE_BEGIN
 namespace driver {
-
-namespace scheduler_detail {
-template <class M, class = void>
-struct takes_credentials : std::false_type {};
-template <class M>
-struct takes_credentials<M, std::void_t<decltype(std::declval<M&>().set_credentials(std::declval<const credentials&>()))>>
-    : std::true_type {};
-} // namespace scheduler_detail
 
 // One step of one machine.
 struct scheduled_action {
@@ -233,7 +226,7 @@ private:
 
     // Gives `e` its group's credentials when it has not had this version yet; true if it did.
     bool give_credentials(entry& e) {
-        if constexpr (scheduler_detail::takes_credentials<Machine>::value) {
+        if constexpr (detail::has_set_credentials<Machine>::value) {
             group& g = groups_[e.group];
             if (!g.has || e.creds_version == g.version) return false;
             e.machine.set_credentials(g.creds);
