@@ -202,6 +202,7 @@ std::error_code decode(std::string_view bytes, Crypto& crypto, record& out, diag
         else if (name == "version-label") text_field(r.version_label, ignored);
         else if (name == "saved-at") {
             if (http::parse_iso8601(raw, r.saved_at)) return detail::fail(diag, errc::backup_corrupt, "backup header has an invalid saved-at time");
+            r.saved_at = std::chrono::floor<std::chrono::milliseconds>(r.saved_at); // kept to the millisecond, as encode writes it
             seen_saved = true;
         } else if (name == "content-length") {
             if (!appconfigdata::detail::parse_unsigned(raw, content_length))
