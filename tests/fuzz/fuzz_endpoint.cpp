@@ -40,8 +40,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (endpoint::resolve(q, unused, &other) == ec) fuzz::check(other == message, "resolve: message depends on the URL");
         }
     } else {
-        const std::string_view url = out.url;
-        fuzz::check(url.substr(0, 8) == "https://" || url.substr(0, 7) == "http://", "resolve: URL is not http(s)");
+        // The scheme of a custom URL is kept as written; schemes are case-insensitive (RFC 3986).
+        std::string url = out.url.substr(0, 8);
+        for (char& ch : url) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+        fuzz::check(url == "https://" || url.substr(0, 7) == "http://", "resolve: URL is not http(s)");
+        if (!p.endpoint_url) fuzz::check(out.url.compare(0, 8, "https://") == 0, "resolve: a resolved URL is not lower-case https://");
         fuzz::check(out.signing_name == "appconfig", "resolve: signing name");
         if (p.endpoint_url) {
             fuzz::check(out.url == *p.endpoint_url, "resolve: custom URL not used as given");

@@ -27,7 +27,7 @@ struct header_field {
 inline bool is_sensitive_header(std::string_view name) noexcept {
     return detail::iequals(name, "authorization") || detail::iequals(name, "x-amz-security-token") ||
            detail::iequals(name, "x-aws-ec2-metadata-token") || detail::iequals(name, "proxy-authorization") ||
-           detail::iequals(name, "cookie") || detail::iequals(name, "set-cookie");
+           detail::iequals(name, "cookie") || detail::iequals(name, "set-cookie") || detail::iequals(name, "x-amz-sso_bearer_token");
 }
 
 class headers {
