@@ -15,6 +15,7 @@ checks=0
 
 # check NAME FILE PATTERN...: none of the patterns may appear in FILE.
 check() {
+    [ -n "${HYGIENE_VERBOSE:-}" ] && { echo "--- $1"; cat "$2"; }
     name=$1 file=$2
     shift 2
     for p in "$@"; do
@@ -94,6 +95,44 @@ printf 'appconfigdata-backup 1\napplication: app\n\n%s\n' "$BODY" > "$work/cache
 run AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY="$SK" AWS_SESSION_TOKEN="$ST" \
     "$cli" get $ids --endpoint-url http://127.0.0.1:9 --cache-file "$work/cache" > "$work/out" 2>&1
 check "get, corrupt cache" "$work/out" "$SK" "$ST" "$BODY"
+
+# get against the emulator (when built beside the CLI): the body on stdout only where it was asked for.
+emulator="$(dirname "$cli")/appconfigdata-emulator"
+if [ -x "$emulator" ]; then
+    mkdir -p "$work/configs/app/env"
+    printf '{"value": "%s"}' "$BODY" > "$work/configs/app/env/prof.json"
+    "$emulator" --config-dir "$work/configs" --access-key AKIDEXAMPLE --secret-key "$SK" --poll-interval 1 > "$work/emulator.out" 2>&1 &
+    emulator_pid=$!
+    url=""
+    for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        url=$(sed -n 's/^listening on //p' "$work/emulator.out")
+        [ -n "$url" ] && break
+        sleep 0.25
+    done
+    if [ -n "$url" ]; then
+        : > "$work/config"
+        run AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY="$SK" "$cli" get $ids --endpoint-url "$url" > "$work/out" 2> "$work/err"
+        checks=$((checks + 1))
+        if ! grep -q -- "$BODY" "$work/out"; then
+            echo "FAIL: get did not print the configuration on stdout"
+            failures=$((failures + 1))
+        fi
+        check "get stdout (the body is expected there, no secret)" "$work/out" "$SK"
+        check "get stderr" "$work/err" "$SK" "$BODY"
+        run AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY="WRONG-$SK" AWS_SESSION_TOKEN="$ST" \
+            "$cli" get $ids --endpoint-url "$url" > "$work/out" 2>&1
+        check "get with rejected credentials" "$work/out" "$SK" "$ST" "$BODY"
+        run AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY="$SK" \
+            "$cli" get --application app --environment env --configuration-profile missing --region us-east-1 --endpoint-url "$url" > "$work/out" 2>&1
+        check "get of a missing profile" "$work/out" "$SK" "$BODY"
+    else
+        echo "SKIPPED: the emulator did not start"
+    fi
+    kill "$emulator_pid" 2> /dev/null
+    wait "$emulator_pid" 2> /dev/null
+else
+    echo "SKIPPED: no emulator beside the CLI; get success paths not checked"
+fi
 
 echo "cli hygiene: $checks checks, $failures leaks"
 [ "$failures" -eq 0 ]
