@@ -571,3 +571,21 @@ TEST_CASE("beast_transport: asynchronous, 50 concurrent sessions on one io_conte
     CHECK(sessions == 50);
     CHECK(configurations == 50);
 }
+
+TEST_CASE("beast_async_transport: errors arrive through the executor, never inline") {
+    boost::asio::io_context ioc;
+    acd::adapters::beast_async_transport transport(ioc.get_executor());
+    acd::http::request req;
+    req.scheme = "ftp";
+    req.host = "example.com";
+    std::error_code got;
+    bool called = false;
+    transport.async_send(req, [&](std::error_code ec, acd::http::response) {
+        called = true;
+        got = ec;
+    });
+    CHECK_FALSE(called);
+    ioc.run();
+    CHECK(called);
+    CHECK(got == acd::errc::invalid_url);
+}

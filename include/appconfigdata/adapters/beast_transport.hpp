@@ -25,6 +25,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -198,7 +199,7 @@ public:
     }
 
     void start() {
-        if (bad_request_) return finish(bad_request_);
+        if (bad_request_) return asio::post(ex_, [self = shared_from_this()] { self->finish(self->bad_request_); });
         conn_ = pool_->take(where_.key());
         reused_ = conn_ != nullptr;
         if (reused_) return write();
