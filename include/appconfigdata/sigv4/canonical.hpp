@@ -69,12 +69,13 @@ constexpr bool is_valid_target_text(std::string_view s) noexcept {
     return true;
 }
 
-// A credential-scope element (region, service, date): non-empty, no '/', no whitespace or control bytes.
+// A credential-scope element (region, service, date): non-empty, no '/', no whitespace or control bytes,
+// no ',' (it would end the Credential parameter of the Authorization header).
 constexpr bool is_scope_element(std::string_view s) noexcept {
     if (s.empty()) return false;
     for (char ch : s) {
         const auto c = static_cast<unsigned char>(ch);
-        if (c <= 0x20 || c == 0x7f || c == '/') return false;
+        if (c <= 0x20 || c == 0x7f || c == '/' || c == ',') return false;
     }
     return true;
 }
