@@ -227,7 +227,7 @@ def main():
 
     failures = []
     if not alive:
-        failures.append("the emulator died during the run")
+        failures.append("the emulator died during the run (exit %s); its stderr:\n%s" % (code, emu.stderr_text()[-2000:]))
     if code != 0:
         failures.append("the emulator exited with %s on SIGTERM" % code)
     if stats.errors:

@@ -53,7 +53,16 @@ int main(int argc, char** argv) {
             ioc.stop();
         });
         srv.start();
-        ioc.run();
+        // An exception escaping one request's handler (it should not happen) costs that connection,
+        // never the server: report it and keep serving.
+        for (;;) {
+            try {
+                ioc.run();
+                break;
+            } catch (const std::exception& e) {
+                std::cerr << "appconfigdata-emulator: error while serving a request: " << e.what() << " (continuing)" << std::endl;
+            }
+        }
         std::cerr << "appconfigdata-emulator: stopped" << std::endl;
         return 0;
     } catch (const std::exception& e) {
