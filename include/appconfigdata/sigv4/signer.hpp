@@ -200,11 +200,7 @@ private:
     static std::error_code validate(const http::request& req, const credentials& creds, const signing_params& p) {
         if (creds.access_key_id.empty() || creds.secret_access_key.empty()) return errc::no_credentials;
         if (!detail::is_scope_element(creds.access_key_id)) return errc::invalid_credentials;
-        const std::string& token = creds.session_token.reveal();
-        for (char ch : token) {
-            const auto c = static_cast<unsigned char>(ch);
-            if (c < 0x20 || c == 0x7f) return errc::invalid_credentials;
-        }
+        if (!detail::has_no_control_bytes(creds.session_token.reveal())) return errc::invalid_credentials;
         if (!detail::is_scope_element(p.region)) return errc::invalid_region;
         if (!detail::is_scope_element(p.service)) return errc::invalid_argument;
         if (!detail::is_token(req.method)) return errc::invalid_argument;
