@@ -1,5 +1,6 @@
 // appconfigdata-cpp: the core and the drivers in one include. Adapters (Botan, libcurl, Beast,
-// files, environment, processes) are never included here: include the ones you use.
+// files, environment, processes, system clock) are never included here: include the ones you use.
+// tests/single_include/check_layers.py keeps this list complete.
 #pragma once
 
 #include <appconfigdata/version.hpp>
@@ -10,9 +11,54 @@
 #include <appconfigdata/action.hpp>
 #include <appconfigdata/http/headers.hpp>
 #include <appconfigdata/http/message.hpp>
-#include <appconfigdata/http/url.hpp>
 #include <appconfigdata/http/percent_encoding.hpp>
 #include <appconfigdata/http/time_format.hpp>
 #include <appconfigdata/http/transport.hpp>
+#include <appconfigdata/http/url.hpp>
 #include <appconfigdata/crypto/crypto.hpp>
+#include <appconfigdata/sigv4/authorization.hpp>
+#include <appconfigdata/sigv4/canonical.hpp>
 #include <appconfigdata/sigv4/credentials.hpp>
+#include <appconfigdata/sigv4/signer.hpp>
+#include <appconfigdata/sigv4/verifier.hpp>
+#include <appconfigdata/endpoint/environment.hpp>
+#include <appconfigdata/endpoint/partition.hpp>
+#include <appconfigdata/endpoint/resolver.hpp>
+#include <appconfigdata/protocol/get_latest_configuration.hpp>
+#include <appconfigdata/protocol/protocol.hpp>
+#include <appconfigdata/protocol/request_target.hpp>
+#include <appconfigdata/protocol/service_error.hpp>
+#include <appconfigdata/protocol/start_configuration_session.hpp>
+#include <appconfigdata/protocol/validation.hpp>
+#include <appconfigdata/retry/classify.hpp>
+#include <appconfigdata/retry/clock_skew.hpp>
+#include <appconfigdata/retry/invocation_id.hpp>
+#include <appconfigdata/retry/quota.hpp>
+#include <appconfigdata/retry/strategy.hpp>
+#include <appconfigdata/credentials/container.hpp>
+#include <appconfigdata/credentials/default_chain.hpp>
+#include <appconfigdata/credentials/environment.hpp>
+#include <appconfigdata/credentials/imds.hpp>
+#include <appconfigdata/credentials/process.hpp>
+#include <appconfigdata/credentials/profile.hpp>
+#include <appconfigdata/credentials/profile_chain.hpp>
+#include <appconfigdata/credentials/profile_files.hpp>
+#include <appconfigdata/credentials/provider.hpp>
+#include <appconfigdata/credentials/region.hpp>
+#include <appconfigdata/credentials/sso.hpp>
+#include <appconfigdata/credentials/static_provider.hpp>
+#include <appconfigdata/credentials/sts.hpp>
+#include <appconfigdata/session/configuration.hpp>
+#include <appconfigdata/session/configuration_session.hpp>
+#include <appconfigdata/session/event.hpp>
+#include <appconfigdata/session/options.hpp>
+#include <appconfigdata/backup/format.hpp>
+#include <appconfigdata/backup/record.hpp>
+#include <appconfigdata/backup/store.hpp>
+#include <appconfigdata/feature_flags/document.hpp>
+#include <appconfigdata/driver/blocking_driver.hpp>
+#include <appconfigdata/driver/last_known_good.hpp>
+#include <appconfigdata/driver/latest_holder.hpp>
+#include <appconfigdata/driver/machine_traits.hpp>
+#include <appconfigdata/driver/scheduler.hpp>
+#include <appconfigdata/driver/tick_driver.hpp>

@@ -4,7 +4,8 @@
 #pragma once
 // ---- begin appconfigdata/appconfigdata.hpp
 // appconfigdata-cpp: the core and the drivers in one include. Adapters (Botan, libcurl, Beast,
-// files, environment, processes) are never included here: include the ones you use.
+// files, environment, processes, system clock) are never included here: include the ones you use.
+// tests/single_include/check_layers.py keeps this list complete.
 
 // ---- begin appconfigdata/version.hpp
 // appconfigdata-cpp: version macros and the versioned inline namespace.
@@ -59,6 +60,7 @@ enum class errc : int {
     profile_parse_error,
     profile_not_found,
     process_failed,
+    invalid_profile,  // a profile's settings contradict each other or form a loop (credentials/profile_chain.hpp)
 
     // Responses (3xx)
     malformed_response = 300,
@@ -95,6 +97,9 @@ enum class errc : int {
     malformed_document,
     feature_flag_not_found,
     feature_flag_wrong_type,
+    file_not_found,   // a file_reader found no such file (adapters/file_reader.hpp)
+    backup_truncated,  // the backup file ends early (or is empty)
+    backup_foreign,    // a valid backup of another application / environment / profile
 };
 
 namespace detail {
@@ -122,6 +127,7 @@ public:
         case errc::profile_parse_error: return "malformed AWS profile file";
         case errc::profile_not_found: return "AWS profile not found";
         case errc::process_failed: return "credential process failed";
+        case errc::invalid_profile: return "invalid AWS profile configuration";
         case errc::malformed_response: return "malformed response";
         case errc::missing_header: return "required response header missing";
         case errc::response_too_large: return "response exceeds the size limit";
@@ -148,6 +154,9 @@ public:
         case errc::malformed_document: return "malformed document";
         case errc::feature_flag_not_found: return "feature flag not found";
         case errc::feature_flag_wrong_type: return "feature flag attribute has a different type";
+        case errc::backup_truncated: return "backup file is truncated";
+        case errc::backup_foreign: return "backup file belongs to another application, environment or configuration profile";
+        case errc::file_not_found: return "file not found";
         }
         return "unknown appconfigdata error";
     }
@@ -353,7 +362,7 @@ struct header_field {
 inline bool is_sensitive_header(std::string_view name) noexcept {
     return detail::iequals(name, "authorization") || detail::iequals(name, "x-amz-security-token") ||
            detail::iequals(name, "x-aws-ec2-metadata-token") || detail::iequals(name, "proxy-authorization") ||
-           detail::iequals(name, "cookie") || detail::iequals(name, "set-cookie");
+           detail::iequals(name, "cookie") || detail::iequals(name, "set-cookie") || detail::iequals(name, "x-amz-sso_bearer_token");
 }
 
 class headers {
@@ -713,24 +722,56 @@ APPCONFIGDATA_NAMESPACE_END
 #include <string_view>
 
 APPCONFIGDATA_NAMESPACE_BEGIN
+namespace detail {
+
+// One flag per byte value; built at compile time, looked up on the hot paths (signing, encoding).
+struct byte_class_table {
+    bool flag[256];
+    constexpr bool operator[](char c) const noexcept { return flag[static_cast<unsigned char>(c)]; }
+};
+
+constexpr byte_class_table make_unreserved_table(bool with_slash) noexcept {
+    byte_class_table t{};
+    for (int c = 0; c < 256; ++c) {
+        const char ch = static_cast<char>(c);
+        t.flag[c] = is_ascii_alnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~' || (with_slash && ch == '/');
+    }
+    return t;
+}
+
+// The unreserved set, and the same plus '/' (what a path keeps as is).
+inline constexpr byte_class_table unreserved_bytes = make_unreserved_table(false);
+inline constexpr byte_class_table unreserved_or_slash_bytes = make_unreserved_table(true);
+
+} // namespace detail
+
 namespace http {
 
-constexpr bool is_unreserved(char c) noexcept { return detail::is_ascii_alnum(c) || c == '-' || c == '_' || c == '.' || c == '~'; }
+constexpr bool is_unreserved(char c) noexcept { return detail::unreserved_bytes[c]; }
 
 enum class encode_slash : bool { no = false, yes = true };
 
 // Appends the encoding of `in` to `out`. With encode_slash::no, '/' is copied as is (paths).
+// Writes into the string's own storage (sized for the worst case, then trimmed): once `out` has the
+// capacity, it does not allocate.
 inline void append_percent_encoded(std::string& out, std::string_view in, encode_slash slash = encode_slash::yes) {
+    const auto& keep = slash == encode_slash::no ? detail::unreserved_or_slash_bytes : detail::unreserved_bytes;
+    const std::size_t start = out.size();
+    out.resize(start + 3 * in.size());
+    char* const first = &out[0];
+    char* p = first + start;
     for (char c : in) {
-        if (is_unreserved(c) || (c == '/' && slash == encode_slash::no)) {
-            out.push_back(c);
+        if (keep[c]) {
+            *p++ = c;
         } else {
             const auto b = static_cast<unsigned char>(c);
-            out.push_back('%');
-            out.push_back(detail::hex_upper_digits[b >> 4]);
-            out.push_back(detail::hex_upper_digits[b & 0x0f]);
+            p[0] = '%';
+            p[1] = detail::hex_upper_digits[b >> 4];
+            p[2] = detail::hex_upper_digits[b & 0x0f];
+            p += 3;
         }
     }
+    out.resize(static_cast<std::size_t>(p - first));
 }
 
 inline std::string percent_encode(std::string_view in, encode_slash slash = encode_slash::yes) {
@@ -847,7 +888,12 @@ inline bool digits(std::string_view s, std::size_t pos, std::size_t n, unsigned&
 inline std::error_code make_time(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned s, time_point& out) {
     if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 60) return errc::invalid_time;
     const auto days = days_from_civil(y, mo, d);
-    out = time_point(std::chrono::duration_cast<duration>(std::chrono::seconds(days * 86400 + h * 3600 + mi * 60 + (s == 60 ? 59 : s))));
+    const std::int64_t secs = static_cast<std::int64_t>(days) * 86400 + h * 3600 + mi * 60 + (s == 60 ? 59 : s);
+    // time_point may be nanoseconds (years 1678..2262): a time it cannot hold is invalid, not an
+    // overflow. One day of margin for the zone offset and fraction the callers apply afterwards.
+    constexpr std::int64_t limit = std::chrono::duration_cast<std::chrono::seconds>((duration::max)()).count() - 2 * 86400;
+    if (secs > limit || secs < -limit) return errc::invalid_time;
+    out = time_point(std::chrono::duration_cast<duration>(std::chrono::seconds(secs)));
     return {};
 }
 
@@ -1071,6 +1117,527 @@ inline constexpr bool is_provider_v = detail::has_sha256<C>::value && detail::ha
 } // namespace crypto
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/crypto/crypto.hpp
+// ---- begin appconfigdata/sigv4/authorization.hpp
+// The SigV4 Authorization header value, taken apart:
+// "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=<64 hex>".
+
+// ---- begin appconfigdata/sigv4/canonical.hpp
+// The pieces of an AWS Signature Version 4 canonical request, written into caller-owned buffers:
+// canonical URI (optional RFC 3986 dot-segment removal and '//' merging, single or double
+// percent-encoding), canonical query (decoded, re-encoded, sorted by name then value), canonical
+// headers (lower-cased names, trimmed values with whitespace runs collapsed, duplicates joined with
+// ',' in order) and the signing-key derivation. Shared by the signer and the verifier.
+// Nothing here throws except std::bad_alloc from the buffers; nothing reads a clock.
+
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace sigv4 {
+
+inline constexpr std::string_view algorithm = "AWS4-HMAC-SHA256";
+inline constexpr std::string_view scope_terminator = "aws4_request";
+// Hex SHA-256 of the empty string: the payload hash of every request without a body.
+inline constexpr std::string_view empty_payload_hash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+namespace detail {
+
+constexpr appconfigdata::detail::byte_class_table make_tchar_table() noexcept {
+    appconfigdata::detail::byte_class_table t{};
+    for (int c = 0; c < 256; ++c) {
+        const char ch = static_cast<char>(c);
+        t.flag[c] = appconfigdata::detail::is_ascii_alnum(ch) || std::string_view("!#$%&'*+-.^_`|~").find(ch) != std::string_view::npos;
+    }
+    return t;
+}
+
+// RFC 7230 token characters (header names, methods).
+inline constexpr appconfigdata::detail::byte_class_table tchar_bytes = make_tchar_table();
+
+constexpr bool is_tchar(char c) noexcept { return tchar_bytes[c]; }
+
+constexpr bool is_token(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!is_tchar(c)) return false;
+    return true;
+}
+
+// True when `s` has no byte below 0x20 and no DEL. A branch-free scan, so that compilers vectorize
+// it: the signer checks every header value (a 400-byte session token among them) on every signature.
+constexpr bool has_no_control_bytes(std::string_view s) noexcept {
+    unsigned char bad = 0; // byte-wide, so that a vector register checks 16 or 32 bytes at a time
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        bad |= static_cast<unsigned char>((c < 0x20) | (c == 0x7f));
+    }
+    return bad == 0;
+}
+
+// A header value SigV4 can sign: visible ASCII, space, tab, bytes >= 0x80, and obs-fold line breaks
+// ("\n" or "\r\n" followed by a space or tab, as the suite's multiline case has). No other control bytes.
+constexpr bool is_valid_header_value(std::string_view v) noexcept {
+    if (has_no_control_bytes(v)) return true; // the usual case; tabs and folds take the loop below
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const auto c = static_cast<unsigned char>(v[i]);
+        if (c == '\t' || (c >= 0x20 && c != 0x7f)) continue;
+        if (c == '\r' && i + 1 < v.size() && v[i + 1] == '\n') ++i;
+        else if (c != '\n') return false;
+        if (i + 1 >= v.size() || (v[i + 1] != ' ' && v[i + 1] != '\t')) return false;
+    }
+    return true;
+}
+
+// Path or query text: no control bytes (a raw space or raw UTF-8 is accepted, as the suite's inputs have).
+constexpr bool is_valid_target_text(std::string_view s) noexcept { return has_no_control_bytes(s); }
+
+// A credential-scope element (region, service, date): non-empty, no '/', no whitespace or control bytes,
+// no ',' (it would end the Credential parameter of the Authorization header).
+constexpr bool is_scope_element(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c <= 0x20 || c == 0x7f || c == '/' || c == ',') return false;
+    }
+    return true;
+}
+
+// Appends `name` lower-cased: one append, then an in-place pass (no byte-by-byte push_back).
+inline void append_lowercase(std::string& out, std::string_view name) {
+    const std::size_t start = out.size();
+    out.append(name.data(), name.size());
+    char* p = &out[0];
+    for (std::size_t i = start; i < out.size(); ++i) p[i] = appconfigdata::detail::ascii_lower(p[i]);
+}
+
+constexpr bool is_header_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Headers never signed (hop-by-hop or rewritten by proxies), as botocore's SigV4 signer skips them,
+// plus Authorization itself.
+inline bool is_unsigned_header(std::string_view name) noexcept {
+    using appconfigdata::detail::iequals;
+    switch (name.size()) {
+    case 2: return iequals(name, "te");
+    case 6: return iequals(name, "expect");
+    case 7: return iequals(name, "trailer") || iequals(name, "upgrade");
+    case 10: return iequals(name, "connection") || iequals(name, "keep-alive") || iequals(name, "user-agent");
+    case 13: return iequals(name, "authorization");
+    case 15: return iequals(name, "x-amzn-trace-id");
+    case 17: return iequals(name, "transfer-encoding");
+    case 18: return iequals(name, "proxy-authenticate");
+    case 19: return iequals(name, "proxy-authorization");
+    default: return false;
+    }
+}
+
+// Case-insensitive byte order of header names (the order of their lower-case forms).
+inline int compare_lower(std::string_view a, std::string_view b) noexcept {
+    const std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto x = static_cast<unsigned char>(appconfigdata::detail::ascii_lower(a[i]));
+        const auto y = static_cast<unsigned char>(appconfigdata::detail::ascii_lower(b[i]));
+        if (x != y) return x < y ? -1 : 1;
+    }
+    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+}
+
+inline void append_encoded_byte(std::string& out, unsigned char b) {
+    if (http::is_unreserved(static_cast<char>(b))) {
+        out.push_back(static_cast<char>(b));
+    } else {
+        out.push_back('%');
+        out.push_back(appconfigdata::detail::hex_upper_digits[b >> 4]);
+        out.push_back(appconfigdata::detail::hex_upper_digits[b & 0x0f]);
+    }
+}
+
+// True when in[i] starts "%XX" with upper-case hex XX of a byte that the encoder escapes: text that
+// decoding and re-encoding gives back unchanged.
+inline bool is_canonical_escape(std::string_view in, std::size_t i, const appconfigdata::detail::byte_class_table& keep) noexcept {
+    if (in[i] != '%' || i + 2 >= in.size()) return false;
+    const char h = in[i + 1], l = in[i + 2];
+    const bool upper_hex = ((h >= '0' && h <= '9') || (h >= 'A' && h <= 'F')) && ((l >= '0' && l <= '9') || (l >= 'A' && l <= 'F'));
+    return upper_hex && !keep[static_cast<char>((appconfigdata::detail::hex_value(h) << 4) | appconfigdata::detail::hex_value(l))];
+}
+
+// Decodes `in` ("%XX" -> byte; '+' stays '+'; a stray '%' is data) and encodes the result with the
+// SigV4 unreserved set, in one pass; '/' is kept when keep_slash. Text that is already canonical
+// (unreserved bytes and upper-case escapes of the other bytes, as a request built by this library
+// has) is copied in runs, unchanged.
+inline void append_reencoded(std::string& out, std::string_view in, bool keep_slash) {
+    const auto& keep = keep_slash ? appconfigdata::detail::unreserved_or_slash_bytes : appconfigdata::detail::unreserved_bytes;
+    std::size_t i = 0;
+    std::size_t run = 0; // start of the canonical text not yet copied
+    const std::size_t n = in.size();
+    while (i < n) {
+        if (keep[in[i]]) {
+            ++i;
+            continue;
+        }
+        if (is_canonical_escape(in, i, keep)) {
+            i += 3;
+            continue;
+        }
+        out.append(in.data() + run, i - run);
+        auto b = static_cast<unsigned char>(in[i]);
+        if (b == '%' && i + 2 < in.size()) {
+            const int hi = appconfigdata::detail::hex_value(in[i + 1]);
+            const int lo = appconfigdata::detail::hex_value(in[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                b = static_cast<unsigned char>((hi << 4) | lo);
+                i += 2;
+            }
+        }
+        if (b == '/' && keep_slash) out.push_back('/');
+        else append_encoded_byte(out, b);
+        run = ++i;
+    }
+    out.append(in.data() + run, n - run);
+}
+
+// RFC 3986 remove_dot_segments plus merging of repeated '/', as AWS normalises paths:
+// "/a/./b/../c//d/" -> "/a/c/d/", "/example/.." -> "/", "//" -> "/".
+inline void append_normalized_path(std::string& out, std::string_view path) {
+    if (path.empty()) {
+        out.push_back('/');
+        return;
+    }
+    const std::size_t base = out.size();
+    std::size_t pos = 0;
+    while (pos <= path.size()) {
+        std::size_t end = path.find('/', pos);
+        if (end == std::string_view::npos) end = path.size();
+        const std::string_view seg = path.substr(pos, end - pos);
+        if (seg == "..") {
+            const auto slash = out.rfind('/');
+            out.resize(slash == std::string::npos || slash < base ? base : slash);
+        } else if (!seg.empty() && seg != ".") {
+            out.push_back('/');
+            out.append(seg.data(), seg.size());
+        }
+        pos = end + 1;
+    }
+    const bool had_segments = out.size() > base;
+    if (path.back() == '/' && had_segments) out.push_back('/');
+    if (path.front() == '/') {
+        if (!had_segments) out.push_back('/');
+    } else if (had_segments) {
+        out.erase(base, 1); // relative input keeps no leading '/'
+    }
+}
+
+struct query_param {
+    std::uint32_t name_offset, name_size, value_offset, value_size;
+};
+
+} // namespace detail
+
+// Reusable buffers for building canonical requests; one per signer/verifier (not thread-safe).
+// After warm-up, building the canonical request of a similar request allocates nothing.
+class canonicalizer {
+public:
+    // Appends the canonical URI of `path` (as sent, percent-encoded text) to `out`.
+    // normalize: remove dot segments and merge '//'; double_encode: encode the text once more (every
+    // service but S3); otherwise decode and encode once.
+    void append_uri(std::string& out, std::string_view path, bool normalize, bool double_encode) {
+        std::string_view p = path;
+        if (normalize) {
+            path_.clear();
+            detail::append_normalized_path(path_, path);
+            p = path_;
+        }
+        if (p.empty()) p = "/";
+        if (double_encode) http::append_percent_encoded(out, p, http::encode_slash::no);
+        else detail::append_reencoded(out, p, true);
+    }
+
+    // Appends the canonical query string of `query` (percent-encoded text, no '?') to `out`:
+    // split on '&' (empty pieces skipped), name and value decoded and re-encoded, a piece without
+    // '=' has an empty value, pairs sorted by encoded name then encoded value, joined with '&'.
+    void append_query(std::string& out, std::string_view query) {
+        params_.clear();
+        query_.clear();
+        std::size_t pos = 0;
+        while (pos <= query.size()) {
+            std::size_t end = query.find('&', pos);
+            if (end == std::string_view::npos) end = query.size();
+            const std::string_view piece = query.substr(pos, end - pos);
+            pos = end + 1;
+            if (piece.empty()) continue;
+            const auto eq = piece.find('=');
+            detail::query_param p{};
+            p.name_offset = static_cast<std::uint32_t>(query_.size());
+            detail::append_reencoded(query_, piece.substr(0, eq), false);
+            p.name_size = static_cast<std::uint32_t>(query_.size() - p.name_offset);
+            p.value_offset = static_cast<std::uint32_t>(query_.size());
+            if (eq != std::string_view::npos) detail::append_reencoded(query_, piece.substr(eq + 1), false);
+            p.value_size = static_cast<std::uint32_t>(query_.size() - p.value_offset);
+            params_.push_back(p);
+        }
+        const std::string& buf = query_;
+        std::sort(params_.begin(), params_.end(), [&buf](const detail::query_param& a, const detail::query_param& b) {
+            const int c = buf.compare(a.name_offset, a.name_size, buf, b.name_offset, b.name_size);
+            if (c != 0) return c < 0;
+            return buf.compare(a.value_offset, a.value_size, buf, b.value_offset, b.value_size) < 0;
+        });
+        bool first = true;
+        for (const auto& p : params_) {
+            if (!first) out.push_back('&');
+            first = false;
+            out.append(query_, p.name_offset, p.name_size);
+            out.push_back('=');
+            out.append(query_, p.value_offset, p.value_size);
+        }
+    }
+
+    // Selects every signable header of `h` (not in the unsigned set, not named `exclude`), ordered by
+    // lower-case name, duplicates in their original order.
+    void select_signable(const http::headers& h, std::string_view exclude = {}) {
+        selected_.clear();
+        const auto& f = h.fields();
+        for (std::size_t i = 0; i < f.size(); ++i) {
+            if (detail::is_unsigned_header(f[i].name)) continue;
+            if (!exclude.empty() && appconfigdata::detail::iequals(f[i].name, exclude)) continue;
+            // insertion sort: stable, no allocation, header lists are short
+            std::size_t j = selected_.size();
+            selected_.push_back(i);
+            while (j > 0 && detail::compare_lower(f[selected_[j - 1]].name, f[i].name) > 0) {
+                selected_[j] = selected_[j - 1];
+                --j;
+            }
+            selected_[j] = i;
+        }
+    }
+
+    // Selects the headers named in `signed_headers` ("a;b;c"), in that order, each name's fields in
+    // their original order. Returns false when a listed name is absent or the list is malformed.
+    bool select_listed(const http::headers& h, std::string_view signed_headers) {
+        selected_.clear();
+        if (signed_headers.empty()) return false;
+        const auto& f = h.fields();
+        std::size_t pos = 0;
+        while (pos <= signed_headers.size()) {
+            std::size_t end = signed_headers.find(';', pos);
+            if (end == std::string_view::npos) end = signed_headers.size();
+            const std::string_view name = signed_headers.substr(pos, end - pos);
+            pos = end + 1;
+            if (name.empty()) return false;
+            bool found = false;
+            for (std::size_t i = 0; i < f.size(); ++i)
+                if (appconfigdata::detail::iequals(f[i].name, name)) {
+                    selected_.push_back(i);
+                    found = true;
+                }
+            if (!found) return false;
+        }
+        return true;
+    }
+
+    // Appends "name:value\n" for each selected header name (values trimmed, whitespace runs collapsed,
+    // duplicates joined with ',').
+    void append_headers(std::string& out, const http::headers& h) const {
+        const auto& f = h.fields();
+        for (std::size_t k = 0; k < selected_.size(); ++k) {
+            const auto& field = f[selected_[k]];
+            const bool continues = k > 0 && appconfigdata::detail::iequals(f[selected_[k - 1]].name, field.name);
+            if (continues) {
+                out.push_back(',');
+            } else {
+                if (k > 0) out.push_back('\n');
+                detail::append_lowercase(out, field.name);
+                out.push_back(':');
+            }
+            append_trimmed(out, field.value);
+        }
+        if (!selected_.empty()) out.push_back('\n');
+    }
+
+    // Appends "name1;name2" (lower-case, each selected name once).
+    void append_signed_headers(std::string& out, const http::headers& h) const {
+        const auto& f = h.fields();
+        for (std::size_t k = 0; k < selected_.size(); ++k) {
+            const auto& name = f[selected_[k]].name;
+            if (k > 0 && appconfigdata::detail::iequals(f[selected_[k - 1]].name, name)) continue;
+            if (k > 0) out.push_back(';');
+            detail::append_lowercase(out, name);
+        }
+    }
+
+    std::size_t selected_count() const noexcept { return selected_.size(); }
+
+private:
+    static void append_trimmed(std::string& out, std::string_view v) {
+        // Most values (dates, tokens) have no whitespace: a branch-free scan (vectorized) finds them.
+        unsigned char space_or_control = 0;
+        for (char c : v) space_or_control |= static_cast<unsigned char>(static_cast<unsigned char>(c) <= 0x20);
+        if (space_or_control == 0) {
+            out.append(v.data(), v.size());
+            return;
+        }
+        bool pending_space = false;
+        bool any = false;
+        for (char c : v) {
+            if (detail::is_header_space(c)) {
+                pending_space = any;
+                continue;
+            }
+            if (pending_space) out.push_back(' ');
+            pending_space = false;
+            any = true;
+            out.push_back(c);
+        }
+    }
+
+    std::string path_;
+    std::string query_;
+    std::vector<detail::query_param> params_;
+    std::vector<std::size_t> selected_;
+};
+
+// Appends "date/region/service/aws4_request".
+inline void append_scope(std::string& out, std::string_view date, std::string_view region, std::string_view service) {
+    out.append(date.data(), date.size());
+    out.push_back('/');
+    out.append(region.data(), region.size());
+    out.push_back('/');
+    out.append(service.data(), service.size());
+    out.push_back('/');
+    out.append(scope_terminator.data(), scope_terminator.size());
+}
+
+// Appends the string to sign for `canonical_request` to `out`, hashing it with `crypto`.
+template <class Crypto>
+void append_string_to_sign(Crypto& crypto, std::string& out, std::string_view amz_date, std::string_view date, std::string_view region,
+                           std::string_view service, std::string_view canonical_request) {
+    crypto::digest d{};
+    crypto.sha256(canonical_request, d);
+    out.append(algorithm.data(), algorithm.size());
+    out.push_back('\n');
+    out.append(amz_date.data(), amz_date.size());
+    out.push_back('\n');
+    append_scope(out, date, region, service);
+    out.push_back('\n');
+    appconfigdata::detail::append_hex(out, d.data(), d.size());
+}
+
+// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request").
+// `scratch` holds "AWS4" + secret for a moment and is wiped before returning.
+template <class Crypto>
+void derive_signing_key(Crypto& crypto, std::string_view secret, std::string_view date, std::string_view region, std::string_view service,
+                        crypto::digest& out, std::string& scratch) {
+    scratch.assign("AWS4");
+    scratch.append(secret.data(), secret.size());
+    crypto::digest k{};
+    crypto.hmac_sha256(crypto::byte_view(std::string_view(scratch)), date, k);
+    volatile char* p = &scratch[0];
+    for (std::size_t i = 0; i < scratch.size(); ++i) p[i] = 0;
+    scratch.clear();
+    crypto::digest k2{};
+    crypto.hmac_sha256(k, region, k2);
+    crypto.hmac_sha256(k2, service, k);
+    crypto.hmac_sha256(k, scope_terminator, out);
+}
+
+// Compares two strings in time that depends only on their lengths.
+inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    unsigned char diff = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) diff = static_cast<unsigned char>(diff | (a[i] ^ b[i]));
+    return diff == 0;
+}
+
+} // namespace sigv4
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/sigv4/canonical.hpp
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace sigv4 {
+
+struct authorization_parts {
+    std::string access_key_id, date, region, service, signed_headers, signature;
+
+    friend bool operator==(const authorization_parts& a, const authorization_parts& b) {
+        return a.access_key_id == b.access_key_id && a.date == b.date && a.region == b.region && a.service == b.service &&
+               a.signed_headers == b.signed_headers && a.signature == b.signature;
+    }
+    friend bool operator!=(const authorization_parts& a, const authorization_parts& b) { return !(a == b); }
+    // Everything here is public on the wire (the signature is single-use), so all of it prints.
+    friend std::ostream& operator<<(std::ostream& os, const authorization_parts& p) {
+        return os << "authorization{access_key_id=" << p.access_key_id << ", scope=" << p.date << "/" << p.region << "/" << p.service
+                  << ", signed_headers=" << p.signed_headers << ", signature=" << p.signature << "}";
+    }
+};
+
+// Parses an Authorization header value into `out`. Returns errc::invalid_signature when it is not a
+// well-formed AWS4-HMAC-SHA256 authorization (wrong algorithm, missing or repeated Credential /
+// SignedHeaders / Signature, a scope that is not date/region/service/aws4_request, a signature that
+// is not 64 lower-case hex digits). Never throws (except std::bad_alloc).
+inline std::error_code parse_authorization(std::string_view header_value, authorization_parts& out) {
+    out = authorization_parts{};
+    std::string_view v = appconfigdata::detail::trim(header_value);
+    if (v.size() <= algorithm.size() || v.substr(0, algorithm.size()) != algorithm || v[algorithm.size()] != ' ')
+        return errc::invalid_signature;
+    v.remove_prefix(algorithm.size());
+    bool have_credential = false, have_signed = false, have_signature = false;
+    while (!v.empty()) {
+        const auto comma = v.find(',');
+        const std::string_view item = appconfigdata::detail::trim(v.substr(0, comma));
+        v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
+        const auto eq = item.find('=');
+        if (eq == std::string_view::npos) return errc::invalid_signature;
+        const std::string_view key = item.substr(0, eq);
+        const std::string_view value = item.substr(eq + 1);
+        if (key == "Credential" && !have_credential) {
+            have_credential = true;
+            // access key id / date / region / service / aws4_request, taken from the right
+            std::string_view rest = value;
+            std::string_view parts[4];
+            for (int i = 3; i >= 0; --i) {
+                const auto slash = rest.rfind('/');
+                if (slash == std::string_view::npos) return errc::invalid_signature;
+                parts[i] = rest.substr(slash + 1);
+                rest = rest.substr(0, slash);
+            }
+            if (rest.empty() || parts[3] != scope_terminator || parts[0].size() != 8 || parts[1].empty() || parts[2].empty())
+                return errc::invalid_signature;
+            for (char c : parts[0])
+                if (!appconfigdata::detail::is_ascii_digit(c)) return errc::invalid_signature;
+            out.access_key_id.assign(rest.data(), rest.size());
+            out.date.assign(parts[0].data(), parts[0].size());
+            out.region.assign(parts[1].data(), parts[1].size());
+            out.service.assign(parts[2].data(), parts[2].size());
+        } else if (key == "SignedHeaders" && !have_signed) {
+            have_signed = true;
+            if (value.empty()) return errc::invalid_signature;
+            for (char c : value)
+                if (!(c == ';' || (detail::is_tchar(c) && !(c >= 'A' && c <= 'Z')))) return errc::invalid_signature;
+            out.signed_headers.assign(value.data(), value.size());
+        } else if (key == "Signature" && !have_signature) {
+            have_signature = true;
+            if (value.size() != 64) return errc::invalid_signature;
+            for (char c : value)
+                if (appconfigdata::detail::hex_value(c) < 0 || (c >= 'A' && c <= 'F')) return errc::invalid_signature;
+            out.signature.assign(value.data(), value.size());
+        } else {
+            return errc::invalid_signature;
+        }
+    }
+    if (!have_credential || !have_signed || !have_signature) return errc::invalid_signature;
+    return {};
+}
+
+} // namespace sigv4
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/sigv4/authorization.hpp
 // ---- begin appconfigdata/sigv4/credentials.hpp
 // AWS credentials as a value type. The secret access key and the session token are held in
 // `secret_string`, which prints as "<redacted>" and never appears in an error message.
@@ -1146,6 +1713,8145 @@ struct credentials {
 
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/sigv4/credentials.hpp
+// ---- begin appconfigdata/sigv4/signer.hpp
+// AWS Signature Version 4 signing of an http::request: in the Authorization header (sign) or in the
+// query string (presign). Templated on the crypto provider (crypto/crypto.hpp); the signing time is
+// a parameter, nothing reads a clock. The signing key is cached per (date, region, service, secret),
+// so a steady-state signature costs one SHA-256 of the canonical request and one HMAC (plus the
+// payload hash when there is a body), and re-signing a request object allocates nothing.
+
+
+#include <chrono>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace sigv4 {
+
+struct signing_params {
+    std::string_view region;                 // e.g. "us-east-1"
+    std::string_view service;                // signing name: "appconfig" for AppConfig Data
+    time_point time;                         // the signing time; nothing reads a clock
+    bool normalize_path = true;              // remove dot segments and merge '//' (all services but S3)
+    bool double_encode_path = true;          // percent-encode the (already encoded) path again (all but S3)
+    bool add_content_sha256_header = false;  // add and sign x-amz-content-sha256 (S3 style); off for AppConfig
+    bool omit_session_token = false;         // add the session token after signing, unsigned (rare services)
+};
+
+// What a signature was computed from; for people debugging a mismatch. Holds no secret.
+struct signing_details {
+    std::string canonical_request, string_to_sign, signature, authorization;
+
+    friend bool operator==(const signing_details& a, const signing_details& b) {
+        return a.canonical_request == b.canonical_request && a.string_to_sign == b.string_to_sign && a.signature == b.signature &&
+               a.authorization == b.authorization;
+    }
+    friend bool operator!=(const signing_details& a, const signing_details& b) { return !(a == b); }
+    // Prints every step; the session token (a credential that the canonical request carries) is redacted.
+    friend std::ostream& operator<<(std::ostream& os, const signing_details& d) {
+        os << "canonical request:\n";
+        print_redacted(os, d.canonical_request);
+        return os << "\n\nstring to sign:\n" << d.string_to_sign << "\n\nsignature: " << d.signature;
+    }
+
+    // Writes a canonical request with the values of x-amz-security-token (header line) and
+    // X-Amz-Security-Token (query parameter) replaced by "<redacted>".
+    static void print_redacted(std::ostream& os, std::string_view canonical) {
+        constexpr std::string_view header = "x-amz-security-token:";
+        constexpr std::string_view param = "X-Amz-Security-Token=";
+        std::size_t pos = 0;
+        while (pos < canonical.size()) {
+            auto end = canonical.find('\n', pos);
+            if (end == std::string_view::npos) end = canonical.size();
+            std::string_view line = canonical.substr(pos, end - pos);
+            if (line.substr(0, header.size()) == header) {
+                os << header << "<redacted>";
+            } else {
+                for (auto at = line.find(param); at != std::string_view::npos && (at == 0 || line[at - 1] == '&'); at = line.find(param)) {
+                    const auto stop = line.find('&', at);
+                    os << line.substr(0, at + param.size()) << "<redacted>";
+                    line = stop == std::string_view::npos ? std::string_view{} : line.substr(stop);
+                }
+                os << line;
+            }
+            if (end < canonical.size()) os << '\n';
+            pos = end + 1;
+        }
+    }
+};
+
+inline constexpr std::int64_t max_presign_expires = 604800; // 7 days, the SigV4 limit
+
+template <class Crypto>
+class signer {
+    static_assert(crypto::check_provider<Crypto>());
+
+public:
+    explicit signer(Crypto crypto = Crypto{}) : crypto_(std::move(crypto)) {}
+    signer(const signer&) = default;
+    signer(signer&&) = default;
+    signer& operator=(const signer&) = default;
+    signer& operator=(signer&&) = default;
+    ~signer() { forget_key(); }
+
+    // Signs `req` in its headers: adds Host (from req.host) when absent, sets X-Amz-Date, sets
+    // X-Amz-Security-Token when the credentials carry a session token (signed unless
+    // p.omit_session_token), x-amz-content-sha256 when asked, then Authorization. Headers that
+    // already exist are overwritten in place. Every header is signed except Authorization and the
+    // ones proxies rewrite (User-Agent, Expect, Connection, Keep-Alive, TE, Trailer, Transfer-Encoding,
+    // Upgrade, Proxy-Authenticate, Proxy-Authorization, X-Amzn-Trace-Id), as botocore does.
+    // Fills `details` when given.
+    // Errors (req untouched unless noted; never throws except std::bad_alloc): errc::no_credentials
+    // (empty key id or secret), errc::invalid_credentials (key id or token with bad bytes),
+    // errc::invalid_region, errc::invalid_argument (empty/bad service or method), errc::invalid_url
+    // (no host, control bytes in path or query), errc::invalid_header (a header name that is not a
+    // token, a value with control bytes), errc::invalid_time (year outside 0..9999).
+    std::error_code sign(http::request& req, const credentials& creds, const signing_params& p, signing_details* details = nullptr) {
+        if (auto ec = validate(req, creds, p)) return ec;
+        char amz_date[16];
+        http::format_amz_date(p.time, amz_date);
+        const std::string_view amz(amz_date, 16);
+        ensure_host(req);
+        req.headers.set("X-Amz-Date", amz);
+        const std::string& token = creds.session_token.reveal();
+        if (!token.empty() && !p.omit_session_token) req.headers.set("X-Amz-Security-Token", token);
+        payload_hash(req.body);
+        if (p.add_content_sha256_header) req.headers.set("x-amz-content-sha256", payload_hash_);
+        canon_.select_signable(req.headers, p.omit_session_token ? std::string_view("x-amz-security-token") : std::string_view{});
+        signed_headers_.clear();
+        canon_.append_signed_headers(signed_headers_, req.headers);
+        build_canonical_request(req, p);
+        finish(creds, p, amz);
+
+        authorization_.assign(algorithm.data(), algorithm.size());
+        authorization_.append(" Credential=");
+        authorization_.append(creds.access_key_id);
+        authorization_.push_back('/');
+        append_scope(authorization_, amz.substr(0, 8), p.region, p.service);
+        authorization_.append(", SignedHeaders=");
+        authorization_.append(signed_headers_);
+        authorization_.append(", Signature=");
+        authorization_.append(signature_);
+        req.headers.set("Authorization", authorization_);
+        if (!token.empty() && p.omit_session_token) req.headers.set("X-Amz-Security-Token", token);
+        fill(details, true);
+        return {};
+    }
+
+    // Signs `req` in its query string (a presigned URL): adds Host when absent, then appends
+    // X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders, X-Amz-Expires,
+    // X-Amz-Security-Token (with a session token) and X-Amz-Signature to req.query. Signs the headers
+    // the request has; adds none. Call it once per request object (it appends).
+    // Errors: as sign(), plus errc::invalid_argument when `expires` is not 1..604800 seconds.
+    std::error_code presign(http::request& req, const credentials& creds, const signing_params& p, std::chrono::seconds expires,
+                            signing_details* details = nullptr) {
+        if (auto ec = validate(req, creds, p)) return ec;
+        if (expires.count() < 1 || expires.count() > max_presign_expires) return errc::invalid_argument;
+        char amz_date[16];
+        http::format_amz_date(p.time, amz_date);
+        const std::string_view amz(amz_date, 16);
+        ensure_host(req);
+        payload_hash(req.body);
+        canon_.select_signable(req.headers);
+        signed_headers_.clear();
+        canon_.append_signed_headers(signed_headers_, req.headers);
+
+        std::string& q = req.query;
+        if (!q.empty() && q.back() != '&') q.push_back('&');
+        q.append("X-Amz-Algorithm=");
+        q.append(algorithm.data(), algorithm.size());
+        q.append("&X-Amz-Credential=");
+        scratch_.assign(creds.access_key_id);
+        scratch_.push_back('/');
+        append_scope(scratch_, amz.substr(0, 8), p.region, p.service);
+        http::append_percent_encoded(q, scratch_);
+        q.append("&X-Amz-Date=");
+        q.append(amz.data(), amz.size());
+        q.append("&X-Amz-SignedHeaders=");
+        http::append_percent_encoded(q, signed_headers_);
+        q.append("&X-Amz-Expires=");
+        q.append(std::to_string(expires.count()));
+        const std::string& token = creds.session_token.reveal();
+        const auto append_token = [&] {
+            q.append("&X-Amz-Security-Token=");
+            http::append_percent_encoded(q, token);
+        };
+        if (!token.empty() && !p.omit_session_token) append_token();
+        build_canonical_request(req, p);
+        finish(creds, p, amz);
+        if (!token.empty() && p.omit_session_token) append_token();
+        q.append("&X-Amz-Signature=");
+        q.append(signature_);
+        authorization_.clear();
+        fill(details, false);
+        return {};
+    }
+
+    Crypto& crypto() noexcept { return crypto_; }
+
+    // How many times a signing key was derived (the cache holds one key per date/region/service/secret).
+    std::uint64_t signing_keys_derived() const noexcept { return keys_derived_; }
+
+    // The last canonical request, string to sign and signature (views into reused buffers, valid
+    // until the next call).
+    std::string_view canonical_request() const noexcept { return canonical_; }
+    std::string_view string_to_sign() const noexcept { return string_to_sign_; }
+    std::string_view signature() const noexcept { return signature_; }
+
+private:
+    static std::error_code validate(const http::request& req, const credentials& creds, const signing_params& p) {
+        if (creds.access_key_id.empty() || creds.secret_access_key.empty()) return errc::no_credentials;
+        if (!detail::is_scope_element(creds.access_key_id)) return errc::invalid_credentials;
+        if (!detail::has_no_control_bytes(creds.session_token.reveal())) return errc::invalid_credentials;
+        if (!detail::is_scope_element(p.region)) return errc::invalid_region;
+        if (!detail::is_scope_element(p.service)) return errc::invalid_argument;
+        if (!detail::is_token(req.method)) return errc::invalid_argument;
+        if (req.path.empty() || !detail::is_valid_target_text(req.path) || !detail::is_valid_target_text(req.query)) return errc::invalid_url;
+        bool has_host = false;
+        for (const auto& f : req.headers) {
+            if (!detail::is_token(f.name) || !detail::is_valid_header_value(f.value)) return errc::invalid_header;
+            if (appconfigdata::detail::iequals(f.name, "host")) has_host = true;
+        }
+        if (!has_host) {
+            if (req.host.empty()) return errc::invalid_url;
+            for (char ch : req.host) {
+                const auto c = static_cast<unsigned char>(ch);
+                if (c <= 0x20 || c == 0x7f) return errc::invalid_url;
+            }
+        }
+        const int year = http::to_civil(p.time).year;
+        if (year < 0 || year > 9999) return errc::invalid_time;
+        return {};
+    }
+
+    static void ensure_host(http::request& req) {
+        if (!req.headers.contains("host")) {
+            auto& f = req.headers.fields();
+            f.insert(f.begin(), http::header_field{"Host", req.host});
+        }
+    }
+
+    void payload_hash(const std::string& body) {
+        payload_hash_.clear();
+        if (body.empty()) {
+            payload_hash_.append(empty_payload_hash.data(), empty_payload_hash.size());
+            return;
+        }
+        crypto::digest d{};
+        crypto_.sha256(body, d);
+        appconfigdata::detail::append_hex(payload_hash_, d.data(), d.size());
+    }
+
+    void build_canonical_request(const http::request& req, const signing_params& p) {
+        std::string& c = canonical_;
+        c.clear();
+        for (char ch : req.method) c.push_back(ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch);
+        c.push_back('\n');
+        canon_.append_uri(c, req.path, p.normalize_path, p.double_encode_path);
+        c.push_back('\n');
+        canon_.append_query(c, req.query);
+        c.push_back('\n');
+        canon_.append_headers(c, req.headers);
+        c.push_back('\n');
+        c.append(signed_headers_);
+        c.push_back('\n');
+        c.append(payload_hash_);
+    }
+
+    // String to sign, signing key (cached) and signature.
+    void finish(const credentials& creds, const signing_params& p, std::string_view amz) {
+        const std::string_view date = amz.substr(0, 8);
+        string_to_sign_.clear();
+        append_string_to_sign(crypto_, string_to_sign_, amz, date, p.region, p.service, canonical_);
+        const crypto::digest& key = signing_key(creds.secret_access_key.reveal(), date, p.region, p.service);
+        crypto::digest sig{};
+        crypto_.hmac_sha256(key, string_to_sign_, sig);
+        signature_.clear();
+        appconfigdata::detail::append_hex(signature_, sig.data(), sig.size());
+    }
+
+    const crypto::digest& signing_key(std::string_view secret, std::string_view date, std::string_view region, std::string_view service) {
+        if (key_valid_ && key_date_ == date && key_region_ == region && key_service_ == service &&
+            constant_time_equal(key_secret_, secret))
+            return key_;
+        forget_key();
+        derive_signing_key(crypto_, secret, date, region, service, key_, scratch_);
+        key_date_.assign(date.data(), date.size());
+        key_region_.assign(region.data(), region.size());
+        key_service_.assign(service.data(), service.size());
+        key_secret_.assign(secret.data(), secret.size());
+        key_valid_ = true;
+        ++keys_derived_;
+        return key_;
+    }
+
+    void forget_key() noexcept {
+        volatile std::uint8_t* k = key_.data();
+        for (std::size_t i = 0; i < key_.size(); ++i) k[i] = 0;
+        if (!key_secret_.empty()) {
+            volatile char* s = &key_secret_[0];
+            for (std::size_t i = 0; i < key_secret_.size(); ++i) s[i] = 0;
+        }
+        key_secret_.clear();
+        key_valid_ = false;
+    }
+
+    void fill(signing_details* d, bool header) const {
+        if (!d) return;
+        d->canonical_request.assign(canonical_);
+        d->string_to_sign.assign(string_to_sign_);
+        d->signature.assign(signature_);
+        if (header) d->authorization.assign(authorization_);
+        else d->authorization.clear();
+    }
+
+    Crypto crypto_;
+    canonicalizer canon_;
+    std::string canonical_, string_to_sign_, signature_, authorization_, signed_headers_, payload_hash_, scratch_;
+    crypto::digest key_{};
+    std::string key_date_, key_region_, key_service_, key_secret_;
+    bool key_valid_ = false;
+    std::uint64_t keys_derived_ = 0;
+};
+
+} // namespace sigv4
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/sigv4/signer.hpp
+// ---- begin appconfigdata/sigv4/verifier.hpp
+// Server side of SigV4: checks the Authorization header of a received request, as the local
+// emulator (and any test double of AWS) needs. Time is a parameter; nothing reads a clock.
+
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace sigv4 {
+
+namespace detail {
+inline std::error_code verify_fail(diagnostics& diag, errc code, int status, std::string_view type, std::string message) {
+    diag.http_status = status;
+    diag.error_type.assign(type.data(), type.size());
+    diag.message = std::move(message);
+    return code;
+}
+} // namespace detail
+
+// Verifies the SigV4 Authorization header of `req` (header signing; the path is normalised and
+// double-encoded as for every service but S3; the payload hash is the SHA-256 of req.body).
+// `lookup(access_key_id)` returns `const credentials*` (nullptr: unknown key).
+// Returns {} when the signature is valid, else (with diag: HTTP status, AWS error type, message):
+//   errc::invalid_signature  no Authorization (MissingAuthenticationTokenException, 403), a malformed one,
+//                            a bad or missing X-Amz-Date, Host not signed, a scope date other than
+//                            X-Amz-Date's, a service other than `expected_service`, a signed header absent
+//                            (IncompleteSignatureException, 400); X-Amz-Date more than max_skew away from
+//                            `now` ("Signature expired" / "Signature not yet current", 403); a wrong
+//                            signature or x-amz-content-sha256 (InvalidSignatureException, 403)
+//   errc::unrecognized_client unknown access key id, or a session token that does not match the
+//                            credentials' (UnrecognizedClientException, 403)
+// Messages never contain a secret. Never throws (except std::bad_alloc).
+template <class Crypto, class Lookup>
+std::error_code verify(Crypto& crypto, const http::request& req, Lookup&& lookup, std::string_view expected_service, time_point now,
+                       std::chrono::seconds max_skew, diagnostics& diag) {
+    static_assert(crypto::check_provider<Crypto>());
+    diag.clear();
+    const std::string* auth = req.headers.find("authorization");
+    if (!auth) return detail::verify_fail(diag, errc::invalid_signature, 403, "MissingAuthenticationTokenException", "Missing Authentication Token");
+    authorization_parts parts;
+    if (parse_authorization(*auth, parts))
+        return detail::verify_fail(diag, errc::invalid_signature, 400, "IncompleteSignatureException",
+                                   "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters "
+                                   "in the form AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...");
+    const std::string* amz_date = req.headers.find("x-amz-date");
+    time_point signed_at{};
+    if (!amz_date || http::parse_amz_date(*amz_date, signed_at))
+        return detail::verify_fail(diag, errc::invalid_signature, 400, "IncompleteSignatureException",
+                                   "Authorization header requires existence of a valid 'X-Amz-Date' header");
+    if (amz_date->compare(0, 8, parts.date) != 0)
+        return detail::verify_fail(diag, errc::invalid_signature, 403, "InvalidSignatureException",
+                                   "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" + parts.date +
+                                       "' != '" + amz_date->substr(0, 8) + "'");
+    if (parts.service != expected_service)
+        return detail::verify_fail(diag, errc::invalid_signature, 403, "InvalidSignatureException",
+                                   "Credential should be scoped to correct service: '" + std::string(expected_service) + "'");
+    bool host_signed = false;
+    for (std::size_t pos = 0; pos <= parts.signed_headers.size();) {
+        auto end = parts.signed_headers.find(';', pos);
+        if (end == std::string::npos) end = parts.signed_headers.size();
+        if (parts.signed_headers.compare(pos, end - pos, "host") == 0) host_signed = true;
+        pos = end + 1;
+    }
+    if (!host_signed)
+        return detail::verify_fail(diag, errc::invalid_signature, 400, "IncompleteSignatureException",
+                                   "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+
+    const credentials* creds = lookup(parts.access_key_id); // a std::string: converts to string_view or binds to const std::string&
+    if (!creds || creds->secret_access_key.empty())
+        return detail::verify_fail(diag, errc::unrecognized_client, 403, "UnrecognizedClientException",
+                                   "The security token included in the request is invalid.");
+    const std::string* token = req.headers.find("x-amz-security-token");
+    const std::string& expected_token = creds->session_token.reveal();
+    if ((token ? *token : std::string()) != expected_token)
+        return detail::verify_fail(diag, errc::unrecognized_client, 403, "UnrecognizedClientException",
+                                   "The security token included in the request is invalid.");
+
+    const auto fmt = [](time_point t) { return http::format_amz_date(t); };
+    const auto minutes = std::to_string(max_skew.count() / 60) + " min.";
+    if (signed_at + max_skew < now)
+        return detail::verify_fail(diag, errc::invalid_signature, 403, "InvalidSignatureException",
+                                   "Signature expired: " + *amz_date + " is now earlier than " + fmt(now - max_skew) + " (" + fmt(now) +
+                                       " - " + minutes + ")");
+    if (signed_at - max_skew > now)
+        return detail::verify_fail(diag, errc::invalid_signature, 403, "InvalidSignatureException",
+                                   "Signature not yet current: " + *amz_date + " is still later than " + fmt(now + max_skew) + " (" +
+                                       fmt(now) + " + " + minutes + ")");
+
+    canonicalizer canon;
+    if (!canon.select_listed(req.headers, parts.signed_headers))
+        return detail::verify_fail(diag, errc::invalid_signature, 403, "InvalidSignatureException",
+                                   "A header listed in SignedHeaders is missing from the request.");
+    std::string payload;
+    crypto::digest d{};
+    if (req.body.empty()) {
+        payload.assign(empty_payload_hash.data(), empty_payload_hash.size());
+    } else {
+        crypto.sha256(req.body, d);
+        appconfigdata::detail::append_hex(payload, d.data(), d.size());
+    }
+    if (const std::string* declared = req.headers.find("x-amz-content-sha256")) {
+        if (*declared == "UNSIGNED-PAYLOAD") payload = *declared;
+        else if (*declared != payload)
+            return detail::verify_fail(diag, errc::invalid_signature, 400, "InvalidSignatureException",
+                                       "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    }
+
+    std::string canonical;
+    for (char ch : req.method) canonical.push_back(ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch);
+    canonical.push_back('\n');
+    canon.append_uri(canonical, req.path, true, true);
+    canonical.push_back('\n');
+    canon.append_query(canonical, req.query);
+    canonical.push_back('\n');
+    canon.append_headers(canonical, req.headers);
+    canonical.push_back('\n');
+    canonical.append(parts.signed_headers);
+    canonical.push_back('\n');
+    canonical.append(payload);
+
+    std::string sts;
+    append_string_to_sign(crypto, sts, *amz_date, parts.date, parts.region, parts.service, canonical);
+    crypto::digest key{};
+    std::string scratch;
+    derive_signing_key(crypto, creds->secret_access_key.reveal(), parts.date, parts.region, parts.service, key, scratch);
+    crypto.hmac_sha256(key, sts, d);
+    std::string expected;
+    appconfigdata::detail::append_hex(expected, d.data(), d.size());
+    for (auto& b : key) b = 0;
+    if (!constant_time_equal(expected, parts.signature))
+        return detail::verify_fail(diag, errc::invalid_signature, 403, "InvalidSignatureException",
+                                   "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+                                   "Access Key and signing method. Consult the service documentation for details.\n\nThe String-to-Sign "
+                                   "should have been\n'" + sts + "'\n");
+    return {};
+}
+
+} // namespace sigv4
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/sigv4/verifier.hpp
+// ---- begin appconfigdata/endpoint/environment.hpp
+// Endpoint parameters from the standard AWS environment variables, read through a lookup function
+// the caller supplies (the core never calls getenv):
+//   AWS_ENDPOINT_URL_APPCONFIGDATA, then AWS_ENDPOINT_URL     custom endpoint URL
+//   AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true                  ignore both of the above
+//   AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT         true / false (any case)
+//   AWS_REGION, then AWS_DEFAULT_REGION                       region
+// An empty value counts as unset (as in the SDKs).
+
+// ---- begin appconfigdata/endpoint/resolver.hpp
+// Endpoint resolution for AppConfig Data: region + FIPS + dual-stack + custom endpoint URL → the
+// URL to send to and the SigV4 signing region and name. The rules are those of the service's
+// endpoint rule set (endpoint-rule-set-1.json), evaluated top to bottom:
+//   1. a custom endpoint URL wins, but not together with FIPS or dual-stack (errors);
+//   2. with a region: its partition decides the host
+//        FIPS + dual-stack  https://appconfigdata-fips.{region}.{dualStackDnsSuffix}
+//        FIPS               https://appconfigdata-fips.{region}.{dnsSuffix}
+//                           (aws-us-gov: https://appconfigdata.{region}.amazonaws.com — GovCloud's
+//                            regular endpoint is already FIPS)
+//        dual-stack         https://appconfigdata.{region}.{dualStackDnsSuffix}
+//        neither            https://appconfigdata.{region}.{dnsSuffix}
+//      and a partition without FIPS / dual-stack support gives the rule set's error;
+//   3. no region and no custom endpoint: "Invalid Configuration: Missing Region".
+// Before the rules, like the SDKs, the region must be a valid DNS host label. Pure; no I/O.
+
+// ---- begin appconfigdata/endpoint/partition.hpp
+// AWS partitions: which DNS suffixes a region's endpoints use and whether FIPS and dual-stack
+// endpoints exist. The table holds the facts of botocore's partitions.json (version 1.1); the
+// region patterns, all of the form ^(P1|P2|...)\-\w+\-\d+$, are matched by hand (no regex library).
+// Lookup follows the SDKs: an explicitly listed region first, then the first pattern that matches,
+// else the `aws` partition.
+
+
+#include <array>
+#include <iterator>
+#include <ostream>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace endpoint {
+
+struct partition {
+    std::string_view id;                    // "aws", "aws-cn", ...
+    std::string_view region_prefixes;       // the regex's alternatives, '|'-separated: "us|eu|ap" for ^(us|eu|ap)\-\w+\-\d+$
+    std::string_view regions;               // explicitly listed regions, ','-separated
+    std::string_view dns_suffix;            // "amazonaws.com"
+    std::string_view dual_stack_dns_suffix; // "api.aws"
+    bool supports_fips = true;
+    bool supports_dual_stack = true;
+    std::string_view implicit_global_region;
+
+    friend bool operator==(const partition& a, const partition& b) noexcept {
+        return a.id == b.id && a.region_prefixes == b.region_prefixes && a.regions == b.regions && a.dns_suffix == b.dns_suffix &&
+               a.dual_stack_dns_suffix == b.dual_stack_dns_suffix && a.supports_fips == b.supports_fips &&
+               a.supports_dual_stack == b.supports_dual_stack && a.implicit_global_region == b.implicit_global_region;
+    }
+    friend bool operator!=(const partition& a, const partition& b) noexcept { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const partition& p) {
+        return os << "partition{" << p.id << ", " << p.dns_suffix << ", " << p.dual_stack_dns_suffix << (p.supports_fips ? ", fips" : "")
+                  << (p.supports_dual_stack ? ", dualstack" : "") << "}";
+    }
+};
+
+// partitions.json 1.1, in its order (the first entry is the fallback for unknown regions).
+inline constexpr std::array<partition, 8> partitions = {{
+    {"aws", "us|eu|ap|sa|ca|me|af|il|mx",
+     "af-south-1,ap-east-1,ap-east-2,ap-northeast-1,ap-northeast-2,ap-northeast-3,ap-south-1,ap-south-2,ap-southeast-1,"
+     "ap-southeast-2,ap-southeast-3,ap-southeast-4,ap-southeast-5,ap-southeast-6,ap-southeast-7,aws-global,ca-central-1,"
+     "ca-west-1,eu-central-1,eu-central-2,eu-north-1,eu-south-1,eu-south-2,eu-west-1,eu-west-2,eu-west-3,il-central-1,"
+     "me-central-1,me-south-1,mx-central-1,sa-east-1,us-east-1,us-east-2,us-west-1,us-west-2",
+     "amazonaws.com", "api.aws", true, true, "us-east-1"},
+    {"aws-cn", "cn", "aws-cn-global,cn-north-1,cn-northwest-1", "amazonaws.com.cn", "api.amazonwebservices.com.cn", true, true,
+     "cn-northwest-1"},
+    {"aws-eusc", "eusc-de", "eusc-de-east-1", "amazonaws.eu", "api.amazonwebservices.eu", true, true, "eusc-de-east-1"},
+    {"aws-iso", "us-iso", "aws-iso-global,us-iso-east-1,us-iso-west-1", "c2s.ic.gov", "api.aws.ic.gov", true, true, "us-iso-east-1"},
+    {"aws-iso-b", "us-isob", "aws-iso-b-global,us-isob-east-1,us-isob-west-1", "sc2s.sgov.gov", "api.aws.scloud", true, true,
+     "us-isob-east-1"},
+    {"aws-iso-e", "eu-isoe", "aws-iso-e-global,eu-isoe-west-1", "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk", true, true, "eu-isoe-west-1"},
+    {"aws-iso-f", "us-isof", "aws-iso-f-global,us-isof-east-1,us-isof-south-1", "csp.hci.ic.gov", "api.aws.hci.ic.gov", true, true,
+     "us-isof-south-1"},
+    {"aws-us-gov", "us-gov", "aws-us-gov-global,us-gov-east-1,us-gov-west-1", "amazonaws.com", "api.aws", true, true, "us-gov-west-1"},
+}};
+
+namespace detail {
+
+// Calls f(item) for each `sep`-separated item of `list` until f returns true; returns whether it did.
+template <class F>
+constexpr bool any_item(std::string_view list, char sep, F f) {
+    while (!list.empty()) {
+        const auto cut = list.find(sep);
+        if (f(list.substr(0, cut))) return true;
+        if (cut == std::string_view::npos) break;
+        list.remove_prefix(cut + 1);
+    }
+    return false;
+}
+
+constexpr bool is_word_char(char c) noexcept { return appconfigdata::detail::is_ascii_alnum(c) || c == '_'; }
+
+// rest matches \w+\-\d+$ (\w has no '-', so exactly one '-' splits a word from a number).
+constexpr bool matches_word_dash_number(std::string_view rest) noexcept {
+    const auto dash = rest.find('-');
+    if (dash == 0 || dash == std::string_view::npos || dash + 1 == rest.size()) return false;
+    for (std::size_t i = 0; i < dash; ++i)
+        if (!is_word_char(rest[i])) return false;
+    for (std::size_t i = dash + 1; i < rest.size(); ++i)
+        if (!appconfigdata::detail::is_ascii_digit(rest[i])) return false;
+    return true;
+}
+
+} // namespace detail
+
+// True when `region` matches the partition's pattern ^(prefixes)\-\w+\-\d+$.
+constexpr bool matches_region_pattern(const partition& p, std::string_view region) noexcept {
+    return detail::any_item(p.region_prefixes, '|', [&](std::string_view prefix) {
+        return !prefix.empty() && region.size() > prefix.size() + 1 && region.substr(0, prefix.size()) == prefix &&
+               region[prefix.size()] == '-' && detail::matches_word_dash_number(region.substr(prefix.size() + 1));
+    });
+}
+
+// True when the partition lists `region` explicitly.
+constexpr bool lists_region(const partition& p, std::string_view region) noexcept {
+    return detail::any_item(p.regions, ',', [&](std::string_view r) { return r == region; });
+}
+
+// The partition of `region` within `table`: explicit listing, else first pattern match, else the
+// entry with id "aws", else the first entry. Returns nullptr only for an empty table. Never throws.
+template <class Table>
+const partition* find_partition(const Table& table, std::string_view region) noexcept {
+    for (const partition& p : table)
+        if (lists_region(p, region)) return &p;
+    for (const partition& p : table)
+        if (matches_region_pattern(p, region)) return &p;
+    for (const partition& p : table)
+        if (p.id == "aws") return &p;
+    auto first = std::begin(table);
+    return first == std::end(table) ? nullptr : &*first;
+}
+
+// The partition of `region` in the built-in table (never nullptr).
+inline const partition& find_partition(std::string_view region) noexcept { return *find_partition(partitions, region); }
+
+} // namespace endpoint
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/endpoint/partition.hpp
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace endpoint {
+
+inline constexpr std::string_view signing_name = "appconfig";
+inline constexpr std::string_view endpoint_prefix = "appconfigdata";
+
+struct params {
+    std::optional<std::string> region;
+    bool use_fips = false;
+    bool use_dual_stack = false;
+    std::optional<std::string> endpoint_url; // custom endpoint ("http://127.0.0.1:8080"), used as given
+
+    friend bool operator==(const params& a, const params& b) {
+        return a.region == b.region && a.use_fips == b.use_fips && a.use_dual_stack == b.use_dual_stack && a.endpoint_url == b.endpoint_url;
+    }
+    friend bool operator!=(const params& a, const params& b) { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const params& p) {
+        os << "endpoint::params{region=" << (p.region ? *p.region : std::string("<unset>")) << ", fips=" << p.use_fips
+           << ", dualstack=" << p.use_dual_stack;
+        if (p.endpoint_url) os << ", endpoint_url=" << *p.endpoint_url;
+        return os << "}";
+    }
+};
+
+struct resolved {
+    std::string url;            // "https://appconfigdata.us-east-1.amazonaws.com" (no trailing '/'), or the custom URL as given
+    std::string signing_region; // the region; empty for a custom endpoint resolved without a region
+    std::string signing_name = std::string(endpoint::signing_name);
+
+    friend bool operator==(const resolved& a, const resolved& b) {
+        return a.url == b.url && a.signing_region == b.signing_region && a.signing_name == b.signing_name;
+    }
+    friend bool operator!=(const resolved& a, const resolved& b) { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const resolved& r) {
+        return os << r.url << " (signing " << r.signing_name << "/" << (r.signing_region.empty() ? "<no region>" : r.signing_region) << ")";
+    }
+};
+
+// The rule set's error texts, exactly.
+inline constexpr std::string_view error_fips_custom = "Invalid Configuration: FIPS and custom endpoint are not supported";
+inline constexpr std::string_view error_dual_stack_custom = "Invalid Configuration: Dualstack and custom endpoint are not supported";
+inline constexpr std::string_view error_fips_dual_stack_unsupported = "FIPS and DualStack are enabled, but this partition does not support one or both";
+inline constexpr std::string_view error_fips_unsupported = "FIPS is enabled but this partition does not support FIPS";
+inline constexpr std::string_view error_dual_stack_unsupported = "DualStack is enabled but this partition does not support DualStack";
+inline constexpr std::string_view error_missing_region = "Invalid Configuration: Missing Region";
+
+// True when `region` is a valid DNS host label, as botocore checks it
+// (^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$) and additionally not empty: 1 to 63 letters, digits
+// and '-', not all digits, not starting or ending with '-'.
+constexpr bool is_valid_region(std::string_view region) noexcept {
+    if (region.empty() || region.size() > 63 || region.front() == '-' || region.back() == '-') return false;
+    bool all_digits = true;
+    for (char c : region) {
+        if (!appconfigdata::detail::is_ascii_alnum(c) && c != '-') return false;
+        if (!appconfigdata::detail::is_ascii_digit(c)) all_digits = false;
+    }
+    return !all_digits;
+}
+
+namespace detail {
+inline std::error_code fail(std::error_code ec, std::string_view message, std::string* error_message) {
+    if (error_message) error_message->assign(message.data(), message.size());
+    return ec;
+}
+} // namespace detail
+
+// Resolves `in` against the partition table `table` (any range of `partition`; tests pass synthetic
+// ones). On success fills `out` and returns {}. Errors (out unchanged; *error_message set when given):
+//   errc::invalid_region             the region is set but not a valid host label;
+//   errc::invalid_url                the custom endpoint is not http(s)://host[:port][/path] (no query,
+//                                    user-info or fragment); the message does not repeat the URL;
+//   errc::endpoint_resolution_failed a rule-set error; the message is the rule set's exact text.
+// Never throws but for allocation.
+template <class Table>
+std::error_code resolve(const params& in, const Table& table, resolved& out, std::string* error_message = nullptr) {
+    if (in.region && !is_valid_region(*in.region))
+        return detail::fail(errc::invalid_region,
+                            "Invalid region: a region must be 1 to 63 letters, digits and '-', not all digits, and may not start or end with '-'",
+                            error_message);
+    if (in.endpoint_url) {
+        if (in.use_fips) return detail::fail(errc::endpoint_resolution_failed, error_fips_custom, error_message);
+        if (in.use_dual_stack) return detail::fail(errc::endpoint_resolution_failed, error_dual_stack_custom, error_message);
+        http::url u;
+        if (http::parse_url(*in.endpoint_url, u) || !u.query.empty() || in.endpoint_url->find('?') != std::string::npos)
+            return detail::fail(errc::invalid_url,
+                                "Invalid custom endpoint URL: expected http(s)://host[:port][/path] without user-info, query or fragment",
+                                error_message);
+        out.url = *in.endpoint_url;
+        out.signing_region = in.region.value_or(std::string());
+        out.signing_name = std::string(signing_name);
+        return {};
+    }
+    if (!in.region) return detail::fail(errc::endpoint_resolution_failed, error_missing_region, error_message);
+    const std::string& region = *in.region;
+    const partition* p = find_partition(table, region);
+    if (!p) return detail::fail(errc::endpoint_resolution_failed, "No partition table to resolve the region with", error_message);
+
+    std::string url = "https://";
+    url += endpoint_prefix;
+    std::string_view suffix = p->dns_suffix;
+    if (in.use_fips && in.use_dual_stack) {
+        if (!p->supports_fips || !p->supports_dual_stack)
+            return detail::fail(errc::endpoint_resolution_failed, error_fips_dual_stack_unsupported, error_message);
+        url += "-fips";
+        suffix = p->dual_stack_dns_suffix;
+    } else if (in.use_fips) {
+        if (!p->supports_fips) return detail::fail(errc::endpoint_resolution_failed, error_fips_unsupported, error_message);
+        if (p->id == "aws-us-gov")
+            suffix = "amazonaws.com";
+        else
+            url += "-fips";
+    } else if (in.use_dual_stack) {
+        if (!p->supports_dual_stack) return detail::fail(errc::endpoint_resolution_failed, error_dual_stack_unsupported, error_message);
+        suffix = p->dual_stack_dns_suffix;
+    }
+    url += '.';
+    url += region;
+    url += '.';
+    url.append(suffix.data(), suffix.size());
+    out.url = std::move(url);
+    out.signing_region = region;
+    out.signing_name = std::string(signing_name);
+    return {};
+}
+
+// Resolves `in` against the built-in partition table (see the template above for the errors).
+inline std::error_code resolve(const params& in, resolved& out, std::string* error_message = nullptr) {
+    return resolve(in, partitions, out, error_message);
+}
+
+} // namespace endpoint
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/endpoint/resolver.hpp
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace endpoint {
+
+using environment_lookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+namespace detail {
+inline std::optional<std::string> non_empty(const environment_lookup& lookup, std::string_view name) {
+    auto v = lookup(name);
+    if (v && appconfigdata::detail::trim(*v).empty()) return std::nullopt;
+    return v;
+}
+
+inline std::error_code read_bool(const environment_lookup& lookup, std::string_view name, std::optional<bool>& out, std::string* error_message) {
+    out.reset();
+    auto v = non_empty(lookup, name);
+    if (!v) return {};
+    const std::string_view t = appconfigdata::detail::trim(*v);
+    if (appconfigdata::detail::iequals(t, "true"))
+        out = true;
+    else if (appconfigdata::detail::iequals(t, "false"))
+        out = false;
+    else
+        return fail(errc::invalid_argument, std::string(name) + " must be true or false", error_message);
+    return {};
+}
+} // namespace detail
+
+// Fills `p` from the environment, leaving explicit settings alone: region and endpoint_url only when
+// not set yet; use_fips / use_dual_stack only when their variable is set (callers apply command-line
+// flags afterwards). Returns errc::invalid_argument, with the variable named in *error_message and
+// `p` unchanged, for a boolean that is neither true nor false. Never throws but for allocation.
+inline std::error_code params_from_environment(const environment_lookup& lookup, params& p, std::string* error_message = nullptr) {
+    std::optional<bool> fips, dual_stack, ignore_urls;
+    if (auto ec = detail::read_bool(lookup, "AWS_USE_FIPS_ENDPOINT", fips, error_message)) return ec;
+    if (auto ec = detail::read_bool(lookup, "AWS_USE_DUALSTACK_ENDPOINT", dual_stack, error_message)) return ec;
+    if (auto ec = detail::read_bool(lookup, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", ignore_urls, error_message)) return ec;
+    if (fips) p.use_fips = *fips;
+    if (dual_stack) p.use_dual_stack = *dual_stack;
+    if (!p.endpoint_url && !ignore_urls.value_or(false)) {
+        if (auto v = detail::non_empty(lookup, "AWS_ENDPOINT_URL_APPCONFIGDATA"))
+            p.endpoint_url = std::move(v);
+        else if (auto g = detail::non_empty(lookup, "AWS_ENDPOINT_URL"))
+            p.endpoint_url = std::move(g);
+    }
+    if (!p.region) {
+        if (auto r = detail::non_empty(lookup, "AWS_REGION"))
+            p.region = std::move(r);
+        else if (auto d = detail::non_empty(lookup, "AWS_DEFAULT_REGION"))
+            p.region = std::move(d);
+    }
+    return {};
+}
+
+} // namespace endpoint
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/endpoint/environment.hpp
+// ---- begin appconfigdata/protocol/get_latest_configuration.hpp
+// GetLatestConfiguration: GET /configuration?configuration_token=<token> with the current token;
+// the service answers 200 with the next token and poll interval in headers and the configuration
+// as the body (empty when nothing changed since the last poll of this session).
+
+// ---- begin appconfigdata/protocol/request_target.hpp
+// Where an operation's request goes: the endpoint URL (scheme, host, optional base path) plus the
+// operation's path. Writes into a caller's request, reusing its buffers.
+
+
+#include <algorithm>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace protocol {
+
+// Parses an endpoint URL such as "https://appconfigdata.us-east-1.amazonaws.com" or
+// "http://127.0.0.1:8080/base". Returns errc::invalid_url for anything parse_url rejects and for a
+// URL with a query (an endpoint has none).
+inline std::error_code parse_endpoint(std::string_view text, http::url& out) {
+    if (auto ec = http::parse_url(text, out)) return ec;
+    if (!out.query.empty() || text.find('?') != std::string_view::npos) return errc::invalid_url;
+    return {};
+}
+
+namespace detail {
+
+// Headers the SigV4 signer sets on every signing (and Host, which it adds when absent): kept in
+// place between polls so that the signer overwrites them without allocating. A caller that signs
+// with credentials without a session token erases x-amz-security-token first.
+inline bool is_signing_header(std::string_view name) noexcept {
+    using appconfigdata::detail::iequals;
+    return iequals(name, "authorization") || iequals(name, "x-amz-date") || iequals(name, "x-amz-security-token") ||
+           iequals(name, "x-amz-content-sha256") || iequals(name, "host");
+}
+
+// Sets method, scheme, host and path (endpoint base path + `operation_path`) and clears the query
+// and the body; removes every header but the signing headers (a kept Host gets the new host).
+// Reuses the request's capacity.
+inline void set_target(http::request& req, std::string_view method, const http::url& endpoint, std::string_view operation_path) {
+    req.method.assign(method.data(), method.size());
+    req.scheme.assign(endpoint.scheme);
+    req.host.assign(endpoint.host);
+    if (!endpoint.default_port()) {
+        req.host.push_back(':');
+        char digits[8];
+        int n = 0;
+        unsigned p = endpoint.port;
+        do {
+            digits[n++] = static_cast<char>('0' + p % 10);
+            p /= 10;
+        } while (p != 0);
+        while (n > 0) req.host.push_back(digits[--n]);
+    }
+    std::string_view base = endpoint.path;
+    while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+    req.path.assign(base.data(), base.size());
+    req.path.append(operation_path.data(), operation_path.size());
+    req.query.clear();
+    req.body.clear();
+    auto& f = req.headers.fields();
+    f.erase(std::remove_if(f.begin(), f.end(), [](const http::header_field& h) { return !is_signing_header(h.name); }), f.end());
+    for (auto& h : f)
+        if (appconfigdata::detail::iequals(h.name, "host")) h.value.assign(req.host);
+}
+
+} // namespace detail
+} // namespace protocol
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/protocol/request_target.hpp
+// ---- begin appconfigdata/protocol/service_error.hpp
+// restJson1 errors of AppConfig Data: the error code (from `X-Amzn-ErrorType`, else the body's
+// `code`, else `__type`, sanitised), mapped to an `errc`, plus the typed members of
+// BadRequestException and ResourceNotFoundException. Any non-2xx response becomes a typed error,
+// also when the body is not JSON (a proxy's HTML page): then the HTTP status decides.
+
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace protocol {
+
+// `InvalidParameterProblem` of the service model.
+enum class invalid_parameter_problem { unknown, corrupted, expired, poll_interval_not_satisfied };
+
+inline const char* to_string(invalid_parameter_problem p) noexcept {
+    switch (p) {
+    case invalid_parameter_problem::unknown: return "Unknown";
+    case invalid_parameter_problem::corrupted: return "Corrupted";
+    case invalid_parameter_problem::expired: return "Expired";
+    case invalid_parameter_problem::poll_interval_not_satisfied: return "PollIntervalNotSatisfied";
+    }
+    return "Unknown";
+}
+
+inline std::ostream& operator<<(std::ostream& os, invalid_parameter_problem p) { return os << to_string(p); }
+
+// Maps the model's text ("Corrupted", ...) to the enum; anything else is `unknown`.
+inline invalid_parameter_problem parse_invalid_parameter_problem(std::string_view s) noexcept {
+    if (s == "Corrupted") return invalid_parameter_problem::corrupted;
+    if (s == "Expired") return invalid_parameter_problem::expired;
+    if (s == "PollIntervalNotSatisfied") return invalid_parameter_problem::poll_interval_not_satisfied;
+    return invalid_parameter_problem::unknown;
+}
+
+struct invalid_parameter {
+    std::string name;                  // the request parameter, e.g. "ConfigurationToken"
+    invalid_parameter_problem problem = invalid_parameter_problem::unknown;
+    std::string problem_text;          // as sent, also when unknown to this library
+
+    friend bool operator==(const invalid_parameter& a, const invalid_parameter& b) {
+        return a.name == b.name && a.problem == b.problem && a.problem_text == b.problem_text;
+    }
+    friend bool operator!=(const invalid_parameter& a, const invalid_parameter& b) { return !(a == b); }
+};
+
+// Everything an error response said. `code` is the errc; `diag` the printable summary.
+struct service_error {
+    std::error_code code;
+    diagnostics diag;
+    std::string reason;                                           // BadRequestException.Reason
+    std::vector<invalid_parameter> invalid_parameters;            // BadRequestException.Details.InvalidParameters
+    std::string resource_type;                                    // ResourceNotFoundException.ResourceType
+    std::vector<std::pair<std::string, std::string>> referenced_by; // ResourceNotFoundException.ReferencedBy
+
+    // True when any invalid parameter has problem `p`.
+    bool has_problem(invalid_parameter_problem p) const noexcept {
+        return std::any_of(invalid_parameters.begin(), invalid_parameters.end(),
+                           [p](const invalid_parameter& ip) { return ip.problem == p; });
+    }
+
+    void clear() { *this = service_error{}; }
+
+    friend bool operator==(const service_error& a, const service_error& b) {
+        return a.code == b.code && a.diag == b.diag && a.reason == b.reason && a.invalid_parameters == b.invalid_parameters &&
+               a.resource_type == b.resource_type && a.referenced_by == b.referenced_by;
+    }
+    friend bool operator!=(const service_error& a, const service_error& b) { return !(a == b); }
+
+    friend std::ostream& operator<<(std::ostream& os, const service_error& e) {
+        os << e.diag;
+        if (!e.reason.empty()) os << " reason=" << e.reason;
+        for (const auto& p : e.invalid_parameters) os << " " << p.name << "=" << p.problem_text;
+        if (!e.resource_type.empty()) os << " resource_type=" << e.resource_type;
+        return os;
+    }
+};
+
+// The restJson1 sanitising rule: keep what is before the first ':', then what is after the first '#'.
+//   "ns#FooError:http://internal..." -> "FooError"
+inline std::string_view sanitize_error_code(std::string_view code) noexcept {
+    code = appconfigdata::detail::trim(code);
+    if (const auto colon = code.find(':'); colon != std::string_view::npos) code = code.substr(0, colon);
+    if (const auto hash = code.find('#'); hash != std::string_view::npos) code = code.substr(hash + 1);
+    return appconfigdata::detail::trim(code);
+}
+
+// The errc for a sanitised AWS error code; errc::service_error for codes this library has no
+// enumerator for. Matching is exact (AWS codes are case-sensitive names).
+inline errc errc_for_error_type(std::string_view type) noexcept {
+    if (type == "BadRequestException") return errc::bad_request;
+    if (type == "ResourceNotFoundException") return errc::resource_not_found;
+    if (type == "ThrottlingException" || type == "Throttling" || type == "ThrottledException" ||
+        type == "TooManyRequestsException" || type == "RequestThrottledException" || type == "RequestLimitExceeded" ||
+        type == "SlowDown" || type == "RequestThrottled" || type == "ProvisionedThroughputExceededException" ||
+        type == "BandwidthLimitExceeded" || type == "TransactionInProgressException" || type == "EC2ThrottledException" ||
+        type == "PriorRequestNotComplete" || type == "LimitExceededException")
+        return errc::throttling;
+    if (type == "InternalServerException" || type == "InternalFailure" || type == "InternalError" ||
+        type == "InternalServerError")
+        return errc::internal_server;
+    if (type == "AccessDeniedException" || type == "AccessDenied") return errc::access_denied;
+    if (type == "UnrecognizedClientException") return errc::unrecognized_client;
+    if (type == "InvalidSignatureException" || type == "SignatureDoesNotMatch") return errc::invalid_signature;
+    if (type == "ExpiredTokenException" || type == "ExpiredToken" || type == "RequestExpired") return errc::expired_token;
+    if (type == "ServiceUnavailable" || type == "ServiceUnavailableException") return errc::service_unavailable;
+    return errc::service_error;
+}
+
+// The errc for a non-2xx status whose body named no error type (e.g. a proxy's HTML page).
+inline errc errc_for_status(int status) noexcept {
+    switch (status) {
+    case 429: return errc::throttling;
+    case 500: return errc::internal_server;
+    case 502:
+    case 503:
+    case 504: return errc::service_unavailable;
+    default: return errc::unexpected_status;
+    }
+}
+
+namespace detail {
+
+inline std::string_view json_string(const boost::json::object& o, std::string_view key) noexcept {
+    if (auto* v = o.if_contains(key))
+        if (auto* s = v->if_string()) return std::string_view(s->data(), s->size());
+    return {};
+}
+
+inline const boost::json::object* json_object(const boost::json::object& o, std::string_view key) noexcept {
+    if (auto* v = o.if_contains(key)) return v->if_object();
+    return nullptr;
+}
+
+inline void cut(std::string& s, std::size_t n) {
+    if (s.size() > n) s.resize(n);
+}
+
+} // namespace detail
+
+// Parses the error response `r` (any status outside 2xx) into `out`. Never throws; never fails:
+// a body that is not JSON (or too large) still gives a typed error from the status. Returns
+// out.code, which is never empty. Service messages are cut to 1 KiB.
+inline std::error_code parse_service_error(const http::response& r, service_error& out, const limits& lim = default_limits) {
+    out.clear();
+    out.diag.http_status = r.status;
+    if (const auto* id = r.headers.find("x-amzn-RequestId")) out.diag.request_id = *id;
+    detail::cut(out.diag.request_id, 256);
+
+    std::string header_type;
+    if (const auto* h = r.headers.find("X-Amzn-ErrorType")) {
+        // A comma-joined header (two fields folded) keeps its first entry.
+        std::string_view v(*h);
+        v = v.substr(0, v.find(','));
+        header_type = std::string(sanitize_error_code(v));
+    }
+
+    boost::json::value doc;
+    const boost::json::object* body = nullptr;
+    bool body_is_json = false;
+    if (!r.body.empty() && r.body.size() <= lim.max_response_body) {
+        boost::system::error_code jec;
+        boost::json::parse_options opt;
+        opt.max_depth = 32;
+        doc = boost::json::parse(r.body, jec, {}, opt);
+        if (!jec && doc.is_object()) {
+            body = &doc.as_object();
+            body_is_json = true;
+        }
+    }
+
+    std::string body_type;
+    if (body) {
+        std::string_view code = appconfigdata::protocol::detail::json_string(*body, "code");
+        if (code.empty()) code = appconfigdata::protocol::detail::json_string(*body, "Code");
+        if (code.empty()) code = appconfigdata::protocol::detail::json_string(*body, "__type");
+        body_type = std::string(sanitize_error_code(code));
+        std::string_view msg = appconfigdata::protocol::detail::json_string(*body, "message");
+        if (msg.empty()) msg = appconfigdata::protocol::detail::json_string(*body, "Message");
+        out.diag.message = std::string(msg);
+        detail::cut(out.diag.message, 1024);
+        out.reason = std::string(appconfigdata::protocol::detail::json_string(*body, "Reason"));
+        detail::cut(out.reason, 256);
+        if (const auto* details = appconfigdata::protocol::detail::json_object(*body, "Details"))
+            if (const auto* params = appconfigdata::protocol::detail::json_object(*details, "InvalidParameters"))
+                for (const auto& kv : *params) {
+                    if (out.invalid_parameters.size() >= 64) break;
+                    invalid_parameter p;
+                    p.name = std::string(kv.key());
+                    detail::cut(p.name, 256);
+                    if (const auto* d = kv.value().if_object()) p.problem_text = std::string(appconfigdata::protocol::detail::json_string(*d, "Problem"));
+                    detail::cut(p.problem_text, 256);
+                    p.problem = parse_invalid_parameter_problem(p.problem_text);
+                    out.invalid_parameters.push_back(std::move(p));
+                }
+        out.resource_type = std::string(appconfigdata::protocol::detail::json_string(*body, "ResourceType"));
+        detail::cut(out.resource_type, 256);
+        if (const auto* refs = appconfigdata::protocol::detail::json_object(*body, "ReferencedBy"))
+            for (const auto& kv : *refs) {
+                if (out.referenced_by.size() >= 64) break;
+                std::string k(kv.key());
+                std::string v(kv.value().is_string() ? std::string_view(kv.value().get_string()) : std::string_view{});
+                detail::cut(k, 256);
+                detail::cut(v, 256);
+                out.referenced_by.emplace_back(std::move(k), std::move(v));
+            }
+    }
+
+    out.diag.error_type = !header_type.empty() ? header_type : body_type;
+    detail::cut(out.diag.error_type, 256);
+    if (!out.diag.error_type.empty()) {
+        out.code = errc_for_error_type(out.diag.error_type);
+    } else {
+        out.code = errc_for_status(r.status);
+        if (out.diag.message.empty()) {
+            out.diag.message = "HTTP " + std::to_string(r.status) + " with ";
+            out.diag.message += body_is_json ? "a JSON body naming no error type"
+                                             : (r.body.empty() ? "an empty body" : "a non-JSON body (" + std::to_string(r.body.size()) + " bytes)");
+        }
+    }
+    return out.code;
+}
+
+} // namespace protocol
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/protocol/service_error.hpp
+// ---- begin appconfigdata/protocol/validation.hpp
+// Input checks from the AppConfig Data service model, made before anything is sent:
+// identifiers 1..128 characters, poll interval 15..86400 s, tokens 1..8192 non-whitespace characters.
+
+
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace protocol {
+
+inline constexpr std::size_t min_identifier_length = 1;
+inline constexpr std::size_t max_identifier_length = 128;
+inline constexpr int min_poll_interval_seconds = 15;
+inline constexpr int max_poll_interval_seconds = 86400;
+inline constexpr std::size_t max_token_length = 8192;
+
+// errc::invalid_identifier unless 1..128 characters (an ID or a name; counted in UTF-8 bytes, a
+// conservative reading of "characters") without control characters.
+inline std::error_code validate_identifier(std::string_view id) noexcept {
+    if (id.size() < min_identifier_length || id.size() > max_identifier_length) return errc::invalid_identifier;
+    for (char c : id)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return errc::invalid_identifier;
+    return {};
+}
+
+// errc::invalid_poll_interval unless 15..86400 seconds.
+inline std::error_code validate_poll_interval(long long seconds) noexcept {
+    if (seconds < min_poll_interval_seconds || seconds > max_poll_interval_seconds) return errc::invalid_poll_interval;
+    return {};
+}
+
+// errc::invalid_token unless 1..`max_length` (at most 8192) characters, none of them ASCII whitespace
+// or a control character (the model's pattern is ^\S{1,8192}$).
+inline std::error_code validate_token(std::string_view token, std::size_t max_length = max_token_length) noexcept {
+    if (token.empty() || token.size() > max_length || token.size() > max_token_length) return errc::invalid_token;
+    for (char c : token)
+        if (appconfigdata::detail::is_ascii_space(c) || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return errc::invalid_token;
+    return {};
+}
+
+} // namespace protocol
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/protocol/validation.hpp
+
+#include <ostream>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace protocol {
+
+namespace detail {
+
+// A token validate_token accepts, checked with a branch-free scan that compilers vectorize (every
+// poll sends one): 1..max_token_length bytes, none of them whitespace, a control byte or DEL.
+inline bool is_plain_token(std::string_view token) noexcept {
+    if (token.empty() || token.size() > max_token_length) return false;
+    unsigned char bad = 0; // byte-wide, so that a vector register checks 16 or 32 bytes at a time
+    for (char ch : token) {
+        const auto c = static_cast<unsigned char>(ch);
+        bad |= static_cast<unsigned char>((c <= 0x20) | (c == 0x7f));
+    }
+    return bad == 0;
+}
+
+} // namespace detail
+
+// Builds the unsigned request into `out`: GET <endpoint path>/configuration?configuration_token=<token
+// percent-encoded as SigV4 wants: '+' -> %2B, '/' -> %2F, '=' -> %3D>. No body, no Content-Type. Reuses the
+// request's buffers, so once warm it does not allocate. Returns errc::invalid_token (and leaves `out`
+// untouched) unless the token is 1..8192 non-whitespace characters. Never throws once warm.
+inline std::error_code build_get_latest_configuration(const http::url& endpoint, std::string_view configuration_token,
+                                                      http::request& out) {
+    if (!detail::is_plain_token(configuration_token))
+        if (auto ec = validate_token(configuration_token)) return ec;
+    detail::set_target(out, "GET", endpoint, "/configuration");
+    out.query.assign("configuration_token=");
+    http::append_percent_encoded(out.query, configuration_token);
+    return {};
+}
+
+// Same, from an endpoint URL text; errc::invalid_url when it does not parse.
+inline std::error_code build_get_latest_configuration(std::string_view endpoint_url, std::string_view configuration_token,
+                                                      http::request& out) {
+    http::url endpoint;
+    if (auto ec = parse_endpoint(endpoint_url, endpoint)) return ec;
+    return build_get_latest_configuration(endpoint, configuration_token, out);
+}
+
+// A parsed 200 response. Every view points into the response it came from and is valid while that
+// response is unchanged; parsing copies nothing.
+struct get_latest_configuration_output {
+    std::string_view next_poll_configuration_token;
+    int next_poll_interval_in_seconds = 0;
+    std::string_view content_type;      // empty when absent
+    std::string_view version_label;     // empty when absent
+    std::string_view configuration;     // empty: unchanged since the last poll of this session
+    std::string_view request_id;
+
+    bool unchanged() const noexcept { return configuration.empty(); }
+
+    friend bool operator==(const get_latest_configuration_output& a, const get_latest_configuration_output& b) {
+        return a.next_poll_configuration_token == b.next_poll_configuration_token &&
+               a.next_poll_interval_in_seconds == b.next_poll_interval_in_seconds && a.content_type == b.content_type &&
+               a.version_label == b.version_label && a.configuration == b.configuration && a.request_id == b.request_id;
+    }
+    friend bool operator!=(const get_latest_configuration_output& a, const get_latest_configuration_output& b) { return !(a == b); }
+    // Sizes only: the configuration may be sensitive.
+    friend std::ostream& operator<<(std::ostream& os, const get_latest_configuration_output& o) {
+        return os << "GetLatestConfiguration result{next token: " << o.next_poll_configuration_token.size()
+                  << " chars, interval=" << o.next_poll_interval_in_seconds << "s, content_type=" << o.content_type
+                  << ", version_label=" << o.version_label << ", configuration: " << o.configuration.size() << " bytes}";
+    }
+};
+
+// Checks the response's header count and size against `lim`; errc::response_too_large when over.
+inline std::error_code check_header_limits(const http::response& r, const limits& lim) noexcept {
+    if (r.headers.size() > lim.max_header_count) return errc::response_too_large;
+    std::size_t bytes = 0;
+    for (const auto& f : r.headers) bytes += f.name.size() + f.value.size();
+    if (bytes > lim.max_header_bytes) return errc::response_too_large;
+    return {};
+}
+
+// Parses a GetLatestConfiguration response. Any 2xx fills `out` and returns {} when
+// Next-Poll-Configuration-Token and Next-Poll-Interval-In-Seconds are present and valid. Errors, with
+// `err` filled (code + diagnostics): a non-2xx response gives the typed service error
+// (parse_service_error); errc::missing_header when a required header is absent; errc::malformed_response
+// when the token is not a valid token or the interval is not a non-negative integer;
+// errc::response_too_large over limits::max_configuration or the header limits. Does not allocate on
+// success. Never throws (error paths may throw std::bad_alloc).
+inline std::error_code parse_get_latest_configuration(const http::response& r, get_latest_configuration_output& out,
+                                                      service_error& err, const limits& lim = default_limits) {
+    out = get_latest_configuration_output{};
+    if (err.code || !err.diag.empty() || !err.reason.empty() || !err.invalid_parameters.empty() || !err.resource_type.empty() ||
+        !err.referenced_by.empty())
+        err.clear(); // only when needed: the success path stays free of work
+    if (r.status < 200 || r.status > 299) return parse_service_error(r, err, lim);
+    const std::string* request_id = r.headers.find("x-amzn-RequestId");
+    auto fail = [&](errc e, const char* what) {
+        err.code = e;
+        err.diag.http_status = r.status;
+        err.diag.message = what;
+        if (request_id) err.diag.request_id = *request_id;
+        return err.code;
+    };
+    if (check_header_limits(r, lim)) return fail(errc::response_too_large, "GetLatestConfiguration response headers exceed the header limits");
+    if (r.body.size() > lim.max_configuration || r.body.size() > lim.max_response_body)
+        return fail(errc::response_too_large, "configuration exceeds limits::max_configuration");
+    const std::string* token = r.headers.find("Next-Poll-Configuration-Token");
+    if (!token) return fail(errc::missing_header, "GetLatestConfiguration response has no Next-Poll-Configuration-Token header");
+    const std::string_view tok = appconfigdata::detail::trim(*token);
+    if (validate_token(tok, lim.max_token_length))
+        return fail(errc::malformed_response, "Next-Poll-Configuration-Token is not 1..8192 non-whitespace characters");
+    const std::string* interval = r.headers.find("Next-Poll-Interval-In-Seconds");
+    if (!interval) return fail(errc::missing_header, "GetLatestConfiguration response has no Next-Poll-Interval-In-Seconds header");
+    int seconds = 0;
+    if (!appconfigdata::detail::parse_unsigned(appconfigdata::detail::trim(*interval), seconds))
+        return fail(errc::malformed_response, "Next-Poll-Interval-In-Seconds is not a non-negative integer");
+    out.next_poll_configuration_token = tok;
+    out.next_poll_interval_in_seconds = seconds;
+    if (const auto* ct = r.headers.find("Content-Type")) out.content_type = appconfigdata::detail::trim(*ct);
+    if (const auto* vl = r.headers.find("Version-Label")) out.version_label = appconfigdata::detail::trim(*vl);
+    if (request_id) out.request_id = *request_id;
+    out.configuration = r.body;
+    return {};
+}
+
+} // namespace protocol
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/protocol/get_latest_configuration.hpp
+// ---- begin appconfigdata/protocol/protocol.hpp
+// The two AppConfig Data operations: request builders, response parsers, restJson1 errors.
+
+// ---- begin appconfigdata/protocol/start_configuration_session.hpp
+// StartConfigurationSession: POST /configurationsessions with a JSON body naming the application,
+// environment and configuration profile; the service answers 201 {"InitialConfigurationToken": ...}.
+
+
+#include <boost/json.hpp>
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace protocol {
+
+struct start_configuration_session_input {
+    std::string application_identifier;             // ID or name, 1..128 characters
+    std::string environment_identifier;             // ID or name, 1..128 characters
+    std::string configuration_profile_identifier;   // ID or name, 1..128 characters
+    std::optional<int> required_minimum_poll_interval_in_seconds; // 15..86400 when set
+
+    // errc::invalid_identifier or errc::invalid_poll_interval when a member is out of range; never throws.
+    std::error_code validate() const noexcept {
+        if (auto ec = validate_identifier(application_identifier)) return ec;
+        if (auto ec = validate_identifier(environment_identifier)) return ec;
+        if (auto ec = validate_identifier(configuration_profile_identifier)) return ec;
+        if (required_minimum_poll_interval_in_seconds)
+            if (auto ec = validate_poll_interval(*required_minimum_poll_interval_in_seconds)) return ec;
+        return {};
+    }
+
+    friend bool operator==(const start_configuration_session_input& a, const start_configuration_session_input& b) {
+        return a.application_identifier == b.application_identifier && a.environment_identifier == b.environment_identifier &&
+               a.configuration_profile_identifier == b.configuration_profile_identifier &&
+               a.required_minimum_poll_interval_in_seconds == b.required_minimum_poll_interval_in_seconds;
+    }
+    friend bool operator!=(const start_configuration_session_input& a, const start_configuration_session_input& b) { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const start_configuration_session_input& in) {
+        os << "StartConfigurationSession{application=" << in.application_identifier << ", environment=" << in.environment_identifier
+           << ", profile=" << in.configuration_profile_identifier;
+        if (in.required_minimum_poll_interval_in_seconds) os << ", min_poll=" << *in.required_minimum_poll_interval_in_seconds << "s";
+        return os << "}";
+    }
+};
+
+// Builds the unsigned request into `out` (reusing its buffers): POST <endpoint path>/configurationsessions,
+// Content-Type: application/json, the JSON body. Returns the validation errc (invalid_identifier,
+// invalid_poll_interval) and leaves `out` untouched on error. Throws only std::bad_alloc.
+inline std::error_code build_start_configuration_session(const http::url& endpoint, const start_configuration_session_input& in,
+                                                         http::request& out) {
+    if (auto ec = in.validate()) return ec;
+    detail::set_target(out, "POST", endpoint, "/configurationsessions");
+    boost::json::object body;
+    body["ApplicationIdentifier"] = in.application_identifier;
+    body["EnvironmentIdentifier"] = in.environment_identifier;
+    body["ConfigurationProfileIdentifier"] = in.configuration_profile_identifier;
+    if (in.required_minimum_poll_interval_in_seconds) body["RequiredMinimumPollIntervalInSeconds"] = *in.required_minimum_poll_interval_in_seconds;
+    out.body = boost::json::serialize(body);
+    out.headers.set("Content-Type", "application/json");
+    return {};
+}
+
+// Same, from an endpoint URL text; errc::invalid_url when it does not parse.
+inline std::error_code build_start_configuration_session(std::string_view endpoint_url, const start_configuration_session_input& in,
+                                                         http::request& out) {
+    http::url endpoint;
+    if (auto ec = parse_endpoint(endpoint_url, endpoint)) return ec;
+    return build_start_configuration_session(endpoint, in, out);
+}
+
+struct start_configuration_session_output {
+    std::string initial_configuration_token;
+    std::string request_id;
+
+    friend bool operator==(const start_configuration_session_output& a, const start_configuration_session_output& b) {
+        return a.initial_configuration_token == b.initial_configuration_token && a.request_id == b.request_id;
+    }
+    friend bool operator!=(const start_configuration_session_output& a, const start_configuration_session_output& b) { return !(a == b); }
+    // Prints the token's length, not the token.
+    friend std::ostream& operator<<(std::ostream& os, const start_configuration_session_output& o) {
+        return os << "StartConfigurationSession result{token: " << o.initial_configuration_token.size() << " chars}";
+    }
+};
+
+// Parses a StartConfigurationSession response. Any 2xx with a JSON body holding a valid
+// InitialConfigurationToken fills `out` and returns {}. Otherwise returns the error and fills `err`:
+// a non-2xx response gives the typed service error (parse_service_error); a 2xx with a body over the
+// limit gives errc::response_too_large; a bad body or token gives errc::malformed_response. Never throws
+// (except std::bad_alloc).
+inline std::error_code parse_start_configuration_session(const http::response& r, start_configuration_session_output& out,
+                                                         service_error& err, const limits& lim = default_limits) {
+    out = start_configuration_session_output{};
+    err.clear();
+    if (r.status < 200 || r.status > 299) return parse_service_error(r, err, lim);
+    err.diag.http_status = r.status;
+    if (const auto* id = r.headers.find("x-amzn-RequestId")) err.diag.request_id = *id;
+    auto fail = [&](errc e, const char* what) {
+        err.code = e;
+        err.diag.message = what;
+        return err.code;
+    };
+    if (r.body.size() > lim.max_response_body) return fail(errc::response_too_large, "StartConfigurationSession response body exceeds limits::max_response_body");
+    boost::system::error_code jec;
+    boost::json::parse_options opt;
+    opt.max_depth = 32;
+    const boost::json::value doc = boost::json::parse(r.body, jec, {}, opt);
+    if (jec || !doc.is_object()) return fail(errc::malformed_response, "StartConfigurationSession response body is not a JSON object");
+    const auto* tok = doc.as_object().if_contains("InitialConfigurationToken");
+    if (!tok || !tok->is_string()) return fail(errc::malformed_response, "StartConfigurationSession response has no InitialConfigurationToken string");
+    const auto& s = tok->get_string();
+    if (validate_token(std::string_view(s.data(), s.size()), lim.max_token_length))
+        return fail(errc::malformed_response, "InitialConfigurationToken is not 1..8192 non-whitespace characters");
+    out.initial_configuration_token.assign(s.data(), s.size());
+    out.request_id = err.diag.request_id;
+    err.clear();
+    return {};
+}
+
+} // namespace protocol
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/protocol/start_configuration_session.hpp
+// ---- end appconfigdata/protocol/protocol.hpp
+// ---- begin appconfigdata/retry/classify.hpp
+// Which failures are worth another attempt: the standard retry mode's error classes.
+// Code lists follow the cross-SDK standard (botocore's ThrottledRetryableChecker and
+// TransientRetryableChecker, Go's DefaultThrottleErrorCodes, js-v3's CLOCK_SKEW_ERROR_CODES).
+// Pure functions: no state, no I/O, never throw.
+
+
+#include <array>
+#include <ostream>
+#include <string_view>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace retry {
+
+enum class error_class {
+    non_retryable, // anything not listed below (BadRequestException, ResourceNotFoundException, 4xx, ...)
+    throttling,    // the service asks us to slow down (ThrottlingException, HTTP 429, ...)
+    transient,     // HTTP 500/502/503/504, RequestTimeout codes, a connection that failed
+    timeout,       // no response in time (the standard mode charges more for it)
+    clock_skew,    // our signing time is too far from the server's (see clock_skew.hpp)
+};
+
+inline constexpr std::string_view to_string(error_class c) noexcept {
+    switch (c) {
+    case error_class::non_retryable: return "non_retryable";
+    case error_class::throttling: return "throttling";
+    case error_class::transient: return "transient";
+    case error_class::timeout: return "timeout";
+    case error_class::clock_skew: return "clock_skew";
+    }
+    return "unknown";
+}
+
+inline std::ostream& operator<<(std::ostream& os, error_class c) { return os << to_string(c); }
+
+// True for the classes a retry strategy may retry with backoff (not non_retryable, not clock_skew:
+// a clock-skew error is retried once, immediately, only after the offset was corrected).
+inline constexpr bool is_retryable(error_class c) noexcept {
+    return c == error_class::throttling || c == error_class::transient || c == error_class::timeout;
+}
+
+// The standard throttling error codes (exact, case-sensitive as the SDKs compare them).
+inline constexpr std::array<std::string_view, 14> throttling_error_codes = {
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+};
+
+// Transient error codes (PriorRequestNotComplete is in both lists; it classifies as throttling).
+inline constexpr std::array<std::string_view, 3> transient_error_codes = {
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "PriorRequestNotComplete",
+};
+
+// HTTP statuses retried as transient whatever the error code.
+inline constexpr std::array<int, 4> transient_status_codes = {500, 502, 503, 504};
+
+// Error codes that mean "the request's signing time is off" (SigV4 allows ±5 minutes).
+inline constexpr std::array<std::string_view, 6> clock_skew_error_codes = {
+    "AuthFailure",
+    "InvalidSignatureException",
+    "RequestExpired",
+    "RequestInTheFuture",
+    "RequestTimeTooSkewed",
+    "SignatureDoesNotMatch",
+};
+
+namespace detail {
+template <class Array, class Value>
+constexpr bool contains(const Array& a, const Value& v) noexcept {
+    for (const auto& x : a)
+        if (x == v) return true;
+    return false;
+}
+} // namespace detail
+
+// Classifies a service error response: `http_status` and the sanitised AWS error code
+// ("ThrottlingException", may be empty). Order: throttling codes or HTTP 429, then clock-skew
+// codes, then transient codes, then HTTP 500/502/503/504; everything else (any status below 400
+// included) is non_retryable. Note InvalidSignatureException is clock_skew: the caller retries it
+// only when clock_skew::on_response reports a correction, otherwise it is final.
+inline constexpr error_class classify(int http_status, std::string_view error_type) noexcept {
+    if (detail::contains(throttling_error_codes, error_type) || http_status == 429) return error_class::throttling;
+    if (detail::contains(clock_skew_error_codes, error_type)) return error_class::clock_skew;
+    if (detail::contains(transient_error_codes, error_type)) return error_class::transient;
+    if (detail::contains(transient_status_codes, http_status)) return error_class::transient;
+    return error_class::non_retryable;
+}
+
+// Classifies a failure where no response arrived (what an http::transport returned):
+// errc::timeout or std::errc::timed_out → timeout; errc::transport_failed and any system / generic
+// error (refused, reset, unreachable, ...) → transient; an empty code, errc::cancelled,
+// errc::response_too_large and every other library error → non_retryable.
+inline error_class classify_transport(std::error_code ec) noexcept {
+    if (!ec) return error_class::non_retryable;
+    if (ec.category() == error_category()) {
+        switch (static_cast<errc>(ec.value())) {
+        case errc::timeout: return error_class::timeout;
+        case errc::transport_failed: return error_class::transient;
+        default: return error_class::non_retryable;
+        }
+    }
+    if (ec == std::errc::timed_out) return error_class::timeout;
+    if (ec == std::errc::operation_canceled) return error_class::non_retryable;
+    if (ec.category() == std::system_category() || ec.category() == std::generic_category()) return error_class::transient;
+    return error_class::non_retryable;
+}
+
+} // namespace retry
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/retry/classify.hpp
+// ---- begin appconfigdata/retry/clock_skew.hpp
+// Clock-skew correction: SigV4 signatures are only accepted within ±5 minutes of the server's
+// clock. From each response's `Date` header and the times the request was sent and its response
+// received, this keeps an offset to add to the local time when signing. Cross-SDK rules: skew =
+// server time − midpoint(sent, received); ignore cached responses (an `Age` header) and round trips
+// longer than 15 minutes; correct only when the skew reaches the threshold (4 minutes).
+//
+//   time_point signing_time = skew.corrected(now);     // sign with this
+//   ... send at `sent`, response at `received`
+//   bool corrected = skew.on_response(response.headers, sent, received);
+//   if (retry::classify(status, type) == error_class::clock_skew) decision = strategy.on_clock_skew(corrected);
+//
+// Pure value: no clock, no I/O. Not thread-safe.
+
+
+#include <chrono>
+#include <ostream>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace retry {
+
+struct clock_skew_config {
+    bool enabled = true;                                   // false: offset() stays zero (opt-out)
+    duration threshold = std::chrono::minutes(4);          // smaller skews are not corrected
+    duration max_round_trip = std::chrono::minutes(15);    // longer round trips are not trusted
+};
+
+class clock_skew {
+public:
+    clock_skew() = default;
+    explicit clock_skew(const clock_skew_config& config) noexcept : config_(config) {}
+
+    // Feeds one response (any status) received at `received` for a request sent at `sent` (both
+    // local, uncorrected times). Ignored (returns false) when disabled, when `Date` is absent or not
+    // an RFC 7231 IMF-fixdate, when an `Age` header is present, when received < sent or the round
+    // trip exceeds max_round_trip. Otherwise, when the server's time differs from the corrected
+    // midpoint by at least the threshold, stores the new offset (the measured skew, or zero when the
+    // measured skew itself is below the threshold) and returns true: a request that failed with a
+    // clock-skew error deserves one retry signed with the new offset. Returns false when the current
+    // offset already explains the server's time. Never throws.
+    bool on_response(const http::headers& response_headers, time_point sent, time_point received) noexcept {
+        if (!config_.enabled) return false;
+        if (response_headers.contains("age")) return false;
+        const std::string* date = response_headers.find("date");
+        if (!date) return false;
+        time_point server{};
+        if (http::parse_http_date(*date, server)) return false;
+        if (received < sent || received - sent > config_.max_round_trip) return false;
+        const time_point midpoint = sent + (received - sent) / 2;
+        const duration skew = server - midpoint;
+        if (abs(skew - offset_) < config_.threshold) return false;
+        offset_ = abs(skew) >= config_.threshold ? skew : duration::zero();
+        return true;
+    }
+
+    // What to add to the local time when signing (zero until a correction happened).
+    duration offset() const noexcept { return offset_; }
+
+    // `local_now` corrected by offset(): the time to sign with.
+    time_point corrected(time_point local_now) const noexcept { return local_now + offset_; }
+
+    // Forgets the offset (e.g. after the system clock was fixed).
+    void reset() noexcept { offset_ = duration::zero(); }
+
+    const clock_skew_config& config() const noexcept { return config_; }
+
+    friend bool operator==(const clock_skew& a, const clock_skew& b) noexcept { return a.offset_ == b.offset_; }
+    friend bool operator!=(const clock_skew& a, const clock_skew& b) noexcept { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const clock_skew& c) {
+        return os << "clock_skew{offset=" << std::chrono::duration_cast<std::chrono::seconds>(c.offset_).count() << "s}";
+    }
+
+private:
+    static duration abs(duration d) noexcept { return d < duration::zero() ? -d : d; }
+
+    clock_skew_config config_;
+    duration offset_ = duration::zero();
+};
+
+} // namespace retry
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/retry/clock_skew.hpp
+// ---- begin appconfigdata/retry/invocation_id.hpp
+// The amz-sdk-invocation-id header value: a UUID version 4, the same on every attempt of one
+// operation, so the service can tell retries from new calls. The caller supplies the 16 random
+// bytes (the core never draws random numbers).
+
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace retry {
+
+// Appends the 36-character lower-case UUIDv4 text ("xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx", V in
+// 8..b) made from `random_bytes` to `out`; the version and variant bits are forced. Never throws but
+// for allocation.
+inline void format_invocation_id(const std::array<std::uint8_t, 16>& random_bytes, std::string& out) {
+    std::array<std::uint8_t, 16> b = random_bytes;
+    b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);
+    b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);
+    out.reserve(out.size() + 36);
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+        appconfigdata::detail::append_hex(out, &b[i], 1);
+    }
+}
+
+inline std::string invocation_id(const std::array<std::uint8_t, 16>& random_bytes) {
+    std::string s;
+    format_invocation_id(random_bytes, s);
+    return s;
+}
+
+} // namespace retry
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/retry/invocation_id.hpp
+// ---- begin appconfigdata/retry/quota.hpp
+// The retry quota of the standard retry mode: a token bucket that stops retry storms. Each retry
+// takes a few tokens; a success gives them back (or adds one when no retry was needed). When the
+// bucket is empty, failures are reported instead of retried until successes refill it.
+// The caller owns it and may share one between many operations (one per client, as the SDKs do).
+// Not thread-safe: drivers that share one across threads guard it.
+
+
+#include <algorithm>
+#include <ostream>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace retry {
+
+class retry_quota {
+public:
+    static constexpr unsigned default_capacity = 500;
+
+    // A full bucket of `capacity` tokens. Never throws.
+    explicit retry_quota(unsigned capacity = default_capacity) noexcept : capacity_(capacity), available_(capacity) {}
+
+    // Takes `cost` tokens when that many are available and returns true; otherwise takes none and
+    // returns false (the retry must not happen).
+    bool acquire(unsigned cost) noexcept {
+        if (cost > available_) return false;
+        available_ -= cost;
+        return true;
+    }
+
+    // Gives back `amount` tokens, never above the capacity.
+    void release(unsigned amount) noexcept { available_ = std::min(capacity_, available_ + std::min(amount, capacity_)); }
+
+    unsigned available() const noexcept { return available_; }
+    unsigned capacity() const noexcept { return capacity_; }
+    void refill() noexcept { available_ = capacity_; }
+
+    friend bool operator==(const retry_quota& a, const retry_quota& b) noexcept {
+        return a.capacity_ == b.capacity_ && a.available_ == b.available_;
+    }
+    friend bool operator!=(const retry_quota& a, const retry_quota& b) noexcept { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const retry_quota& q) {
+        return os << "retry_quota{" << q.available_ << "/" << q.capacity_ << "}";
+    }
+
+private:
+    unsigned capacity_;
+    unsigned available_;
+};
+
+} // namespace retry
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/retry/quota.hpp
+// ---- begin appconfigdata/retry/strategy.hpp
+// The standard retry mode for one operation: how many attempts, how long to wait between them
+// (exponential backoff with full jitter), and when the shared retry quota says stop. Also the 2026
+// variant ("retry behavior 2.1", opt-in through AWS_NEW_RETRIES_2026=true in the SDKs).
+//
+//   retry::retry_quota quota;                      // shared, owned by the caller
+//   retry::retry_strategy s(config, quota);
+//   s.begin_operation();
+//   for (;;) {
+//       send with headers amz-sdk-invocation-id (same for all attempts) and amz-sdk-request (format_request_header)
+//       if (ok) { s.on_success(); break; }
+//       auto d = s.on_failure(retry::classify(status, error_type), jitter01, retry_after_hint(response.headers));
+//       if (!d) { report the error (d.reason says why when not empty); break; }
+//       wait d.delay (the caller's clock; this class never sleeps)
+//   }
+//
+// Time and randomness are arguments: `jitter01` is a number in [0, 1) the caller drew.
+
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace retry {
+
+enum class retry_mode {
+    standard,      // the cross-SDK standard mode: base 1 s, costs 5 / 10 (timeout)
+    standard_2026, // the 2026 update: base 50 ms (1 s when throttled), costs 14 / 5 (throttling), x-amz-retry-after
+};
+
+inline constexpr std::string_view to_string(retry_mode m) noexcept { return m == retry_mode::standard ? "standard" : "standard_2026"; }
+inline std::ostream& operator<<(std::ostream& os, retry_mode m) { return os << to_string(m); }
+
+struct retry_config {
+    retry_mode mode = retry_mode::standard;
+    unsigned max_attempts = 3;                         // first attempt included; 1 means never retry
+    duration max_backoff = std::chrono::seconds(20);   // cap before the jitter is applied
+    unsigned quota_capacity = retry_quota::default_capacity; // for the retry_quota the caller makes
+
+    friend bool operator==(const retry_config& a, const retry_config& b) noexcept {
+        return a.mode == b.mode && a.max_attempts == b.max_attempts && a.max_backoff == b.max_backoff &&
+               a.quota_capacity == b.quota_capacity;
+    }
+    friend bool operator!=(const retry_config& a, const retry_config& b) noexcept { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const retry_config& c) {
+        return os << "retry_config{mode=" << c.mode << ", max_attempts=" << c.max_attempts << ", max_backoff="
+                  << std::chrono::duration_cast<std::chrono::milliseconds>(c.max_backoff).count() << "ms, quota=" << c.quota_capacity << "}";
+    }
+};
+
+// Quota costs and increments.
+inline constexpr unsigned retry_cost = 5;              // standard: any retry but a timeout
+inline constexpr unsigned timeout_retry_cost = 10;     // standard: retry after a timeout
+inline constexpr unsigned no_retry_increment = 1;      // success at the first attempt
+inline constexpr unsigned retry_cost_2026 = 14;        // 2026: non-throttling retry
+inline constexpr unsigned throttling_retry_cost_2026 = 5; // 2026: throttling retry
+inline constexpr auto max_retry_after_extension = std::chrono::seconds(5); // 2026: x-amz-retry-after may add at most this
+
+// Tokens a retry of class `c` takes from the quota in `mode`.
+inline constexpr unsigned cost_of_retry(retry_mode mode, error_class c) noexcept {
+    if (mode == retry_mode::standard) return c == error_class::timeout ? timeout_retry_cost : retry_cost;
+    return c == error_class::throttling ? throttling_retry_cost_2026 : retry_cost_2026;
+}
+
+// The base of the exponential backoff for class `c` in `mode`.
+inline constexpr duration backoff_base(retry_mode mode, error_class c) noexcept {
+    if (mode == retry_mode::standard || c == error_class::throttling) return std::chrono::seconds(1);
+    return std::chrono::milliseconds(50);
+}
+
+// Full-jitter exponential backoff after failed attempt number `attempt` (1-based):
+// jitter01 × min(base × 2^(attempt−1), max_backoff). `jitter01` is clamped to [0, 1]
+// (NaN counts as 0). Pure; never throws.
+inline duration backoff(retry_mode mode, error_class c, unsigned attempt, double jitter01, duration max_backoff) noexcept {
+    if (!(jitter01 >= 0.0)) jitter01 = 0.0; // also catches NaN
+    if (jitter01 > 1.0) jitter01 = 1.0;
+    if (max_backoff < duration::zero()) max_backoff = duration::zero();
+    const double base = std::chrono::duration<double>(backoff_base(mode, c)).count();
+    const unsigned exponent = attempt == 0 ? 0 : std::min(attempt - 1, 62u);
+    const double cap = std::chrono::duration<double>(max_backoff).count();
+    const double seconds = jitter01 * std::min(base * std::ldexp(1.0, static_cast<int>(exponent)), cap);
+    return std::chrono::duration_cast<duration>(std::chrono::duration<double>(seconds));
+}
+
+// The value of an `x-amz-retry-after` header (whole milliseconds) as a duration, or nullopt when
+// absent or not a non-negative integer. Never throws.
+inline std::optional<duration> retry_after_hint(const http::headers& response_headers) noexcept {
+    const std::string* v = response_headers.find("x-amz-retry-after");
+    if (!v) return std::nullopt;
+    unsigned long long ms = 0;
+    if (!appconfigdata::detail::parse_unsigned(appconfigdata::detail::trim(*v), ms) || ms > 86400ull * 1000ull) return std::nullopt;
+    return std::chrono::duration_cast<duration>(std::chrono::milliseconds(static_cast<long long>(ms)));
+}
+
+// What to do after a failed attempt. `retry` true: wait `delay`, then send the next attempt.
+// `retry` false: stop and report; `reason` is errc::retries_exhausted, errc::retry_quota_exceeded,
+// errc::invalid_state (operation already finished), or empty when the error itself is final
+// (non-retryable): report the original error then.
+struct retry_decision {
+    bool retry = false;
+    duration delay{};
+    std::error_code reason;
+
+    explicit operator bool() const noexcept { return retry; }
+
+    static retry_decision retry_after(duration d) { return {true, d, {}}; }
+    static retry_decision give_up(std::error_code why = {}) { return {false, duration::zero(), why}; }
+
+    friend bool operator==(const retry_decision& a, const retry_decision& b) noexcept {
+        return a.retry == b.retry && a.delay == b.delay && a.reason == b.reason;
+    }
+    friend bool operator!=(const retry_decision& a, const retry_decision& b) noexcept { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const retry_decision& d) {
+        if (d.retry) return os << "retry after " << std::chrono::duration_cast<std::chrono::milliseconds>(d.delay).count() << "ms";
+        os << "give up";
+        if (d.reason) os << " (" << d.reason.message() << ")";
+        return os;
+    }
+};
+
+// One operation's attempts. Holds a reference to the shared quota, which must outlive it.
+// Not thread-safe. No call throws.
+class retry_strategy {
+public:
+    retry_strategy(const retry_config& config, retry_quota& quota) noexcept : config_(config), quota_(&quota) {
+        if (config_.max_attempts == 0) config_.max_attempts = 1;
+    }
+
+    // Starts a new operation: attempt 1, nothing acquired, clock-skew retry unused. Legal any time.
+    void begin_operation() noexcept {
+        attempt_ = 1;
+        acquired_ = 0;
+        skew_retry_used_ = false;
+        finished_ = false;
+    }
+
+    // The number of the attempt about to be sent (or in flight), from 1.
+    unsigned attempt() const noexcept { return attempt_; }
+    unsigned max_attempts() const noexcept { return config_.max_attempts; }
+    const retry_config& config() const noexcept { return config_; }
+    bool finished() const noexcept { return finished_; }
+
+    // After attempt() failed with class `c`: retry (delay = backoff, or in standard_2026 the
+    // `retry_after_hint` clamped to [backoff, backoff + 5 s]; the hint is ignored in standard mode)
+    // and take the retry's cost from the quota; or give up: non-retryable class (incl. clock_skew,
+    // see on_clock_skew) → empty reason; last attempt → errc::retries_exhausted; quota too low →
+    // errc::retry_quota_exceeded. Giving up finishes the operation. After the operation finished →
+    // give_up(errc::invalid_state).
+    retry_decision on_failure(error_class c, double jitter01, std::optional<duration> retry_after_hint = {}) noexcept {
+        if (finished_) return retry_decision::give_up(errc::invalid_state);
+        if (!is_retryable(c)) return stop({});
+        if (attempt_ >= config_.max_attempts) return stop(errc::retries_exhausted);
+        const unsigned cost = cost_of_retry(config_.mode, c);
+        if (!quota_->acquire(cost)) return stop(errc::retry_quota_exceeded);
+        acquired_ = cost;
+        duration delay = backoff(config_.mode, c, attempt_, jitter01, config_.max_backoff);
+        if (config_.mode == retry_mode::standard_2026 && retry_after_hint)
+            delay = std::clamp(*retry_after_hint, delay, delay + std::chrono::duration_cast<duration>(max_retry_after_extension));
+        ++attempt_;
+        return retry_decision::retry_after(delay);
+    }
+
+    // After attempt() failed with a clock_skew error: when `offset_corrected` (clock_skew::on_response
+    // returned true for this response), the operation has not used its one corrected retry yet and an
+    // attempt remains, retry immediately (delay 0, no quota cost: the fault was local); otherwise
+    // give up (empty reason, or errc::retries_exhausted when no attempt remains).
+    retry_decision on_clock_skew(bool offset_corrected) noexcept {
+        if (finished_) return retry_decision::give_up(errc::invalid_state);
+        if (!offset_corrected || skew_retry_used_) return stop({});
+        if (attempt_ >= config_.max_attempts) return stop(errc::retries_exhausted);
+        skew_retry_used_ = true;
+        ++attempt_;
+        return retry_decision::retry_after(duration::zero());
+    }
+
+    // attempt() succeeded: a success after a retry gives back what that retry took, a first-attempt
+    // success adds 1 token (never above capacity). Finishes the operation; a second call does nothing.
+    void on_success() noexcept {
+        if (finished_) return;
+        quota_->release(acquired_ > 0 ? acquired_ : no_retry_increment);
+        finished_ = true;
+    }
+
+    // Appends the amz-sdk-request header value "attempt=N; max=M" to `out`.
+    void format_request_header(std::string& out) const {
+        out += "attempt=";
+        out += std::to_string(attempt_);
+        out += "; max=";
+        out += std::to_string(config_.max_attempts);
+    }
+
+    std::string request_header() const {
+        std::string s;
+        format_request_header(s);
+        return s;
+    }
+
+private:
+    retry_decision stop(std::error_code why) noexcept {
+        finished_ = true;
+        return retry_decision::give_up(why);
+    }
+
+    retry_config config_;
+    retry_quota* quota_;
+    unsigned attempt_ = 1;
+    unsigned acquired_ = 0;
+    bool skew_retry_used_ = false;
+    bool finished_ = false;
+};
+
+// Parses "true"/"false" (any case, surrounding blanks ignored). Returns errc::invalid_argument otherwise.
+inline std::error_code parse_bool_setting(std::string_view text, bool& out) noexcept {
+    const std::string_view t = appconfigdata::detail::trim(text);
+    if (appconfigdata::detail::iequals(t, "true")) {
+        out = true;
+        return {};
+    }
+    if (appconfigdata::detail::iequals(t, "false")) {
+        out = false;
+        return {};
+    }
+    return errc::invalid_argument;
+}
+
+// Reads AWS_MAX_ATTEMPTS (1..100), AWS_RETRY_MODE ("standard"; "legacy" and "adaptive" fall back to
+// standard) and AWS_NEW_RETRIES_2026 (true/false) through `lookup` into `config`; absent variables
+// leave the field alone. Returns errc::invalid_argument (and sets *error_message, naming the variable)
+// for a malformed value; `config` is unchanged then. Never throws but for allocation.
+inline std::error_code retry_config_from_environment(const std::function<std::optional<std::string>(std::string_view)>& lookup,
+                                                     retry_config& config, std::string* error_message = nullptr) {
+    retry_config c = config;
+    auto fail = [&](std::string msg) {
+        if (error_message) *error_message = std::move(msg);
+        return std::error_code(errc::invalid_argument);
+    };
+    if (auto v = lookup("AWS_MAX_ATTEMPTS")) {
+        unsigned n = 0;
+        if (!appconfigdata::detail::parse_unsigned(appconfigdata::detail::trim(*v), n) || n < 1 || n > 100)
+            return fail("AWS_MAX_ATTEMPTS must be an integer from 1 to 100");
+        c.max_attempts = n;
+    }
+    if (auto v = lookup("AWS_RETRY_MODE")) {
+        const auto t = appconfigdata::detail::trim(*v);
+        if (!appconfigdata::detail::iequals(t, "standard") && !appconfigdata::detail::iequals(t, "legacy") &&
+            !appconfigdata::detail::iequals(t, "adaptive"))
+            return fail("AWS_RETRY_MODE must be standard, legacy or adaptive");
+    }
+    if (auto v = lookup("AWS_NEW_RETRIES_2026")) {
+        bool on = false;
+        if (parse_bool_setting(*v, on)) return fail("AWS_NEW_RETRIES_2026 must be true or false");
+        c.mode = on ? retry_mode::standard_2026 : retry_mode::standard;
+    }
+    config = c;
+    return {};
+}
+
+} // namespace retry
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/retry/strategy.hpp
+// ---- begin appconfigdata/credentials/container.hpp
+// The container credentials provider (ECS task roles and EKS Pod Identity) as a state machine.
+//
+// Configuration (from the environment lookup):
+//   AWS_CONTAINER_CREDENTIALS_RELATIVE_URI  -> http://169.254.170.2 + the value (wins when both are set)
+//   AWS_CONTAINER_CREDENTIALS_FULL_URI      -> used as is when https, or http to a loopback host
+//                                              (127.0.0.0/8, [::1], localhost) or to 169.254.170.2,
+//                                              169.254.170.23, [fd00:ec2::23]
+//   AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE  -> its content is the Authorization header (preferred; read
+//                                              through the injected file_reader on every fetch)
+//   AWS_CONTAINER_AUTHORIZATION_TOKEN       -> the Authorization header
+// Neither URI set: not_applicable (errc::no_credentials). The reply is JSON
+// {AccessKeyId, SecretAccessKey, Token, Expiration, AccountId?}. 5xx, 429 and transport errors are
+// retried (3 attempts, short backoff); other statuses fail with the status in the diagnostics.
+
+// ---- begin appconfigdata/credentials/detail/remote.hpp
+// Internals shared by the providers that talk HTTP (container, IMDS, STS, SSO): the retry budget,
+// bounded JSON reading of credential documents, ARN and text helpers. Not public API.
+
+// ---- begin appconfigdata/credentials/provider.hpp
+// The shared shape of every credential provider, so the default chain can run its sub-machines
+// and any driver (driver/) can drive any of them.
+//
+// NOTE to the profile engineer (and everyone adding a provider): this header is owned by the
+// "remote credentials" work (container, IMDS, STS, SSO, default chain). A provider that needs no
+// HTTP (environment, static profile keys, credential_process) can still be a `credentials_provider`
+// (see `resolved_provider` below: it answers done/failed on the first `next`). The default chain
+// accepts any `credentials_provider`. Please do not redefine the names below; add what you need in
+// your own headers and tell us if this shape is missing something.
+//
+// The loop (see action.hpp):
+//   for (;;) {
+//       action a = p.next(now);
+//       send             -> p.on_response(resp, now) or p.on_transport_error(ec, now)
+//       wait_until       -> sleep until a.when (or until a new input arrives), then call next again
+//       need_credentials -> p.set_credentials(source, now) (only machines that sign: STS AssumeRole)
+//       done / failed    -> read p.result()
+//   }
+// `result().status` tells a chain what to do next: `ready` (use `value`), `not_applicable` (this
+// provider is not configured here: try the next one), `failed` (configured but broken: stop).
+
+
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+// Looks up one environment variable: nullopt when unset. Adapters pass the real environment,
+// tests a map. Must not throw.
+using environment_lookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+// Reads a whole file into `contents`: errc::io_failed (or a std::errc) when it cannot, and
+// errc::limit_exceeded when it is larger than the limit the reader enforces. Must not throw.
+using file_reader = std::function<std::error_code(std::string_view path, std::string& contents)>;
+
+enum class provider_status {
+    pending,        // still working: call next(now)
+    ready,          // credentials are in result().value
+    not_applicable, // this provider is not configured here; a chain tries the next one
+    failed,         // configured but failed; a chain stops and reports result().error
+};
+
+inline const char* to_string(provider_status s) noexcept {
+    switch (s) {
+    case provider_status::pending: return "pending";
+    case provider_status::ready: return "ready";
+    case provider_status::not_applicable: return "not applicable";
+    case provider_status::failed: return "failed";
+    }
+    return "?";
+}
+
+inline std::ostream& operator<<(std::ostream& os, provider_status s) { return os << to_string(s); }
+
+// What a provider produced. Printing shows the status, the error and the diagnostics, never a secret.
+struct provider_result {
+    provider_status status = provider_status::pending;
+    credentials value;     // status == ready
+    std::error_code error; // status == not_applicable or failed
+    diagnostics diag;      // why (never holds secrets)
+
+    friend bool operator==(const provider_result& a, const provider_result& b) {
+        return a.status == b.status && a.value == b.value && a.error == b.error && a.diag == b.diag;
+    }
+    friend bool operator!=(const provider_result& a, const provider_result& b) { return !(a == b); }
+
+    friend std::ostream& operator<<(std::ostream& os, const provider_result& r) {
+        os << r.status;
+        if (r.status == provider_status::ready) return os << " " << r.value;
+        if (r.error) os << " (" << r.error.message() << ")";
+        if (!r.diag.empty()) os << ": " << r.diag;
+        return os;
+    }
+};
+
+// The interface every credential provider machine implements. None of the calls throws (beyond
+// std::bad_alloc); a call in the wrong state is ignored or ends the machine with errc::invalid_state.
+class credentials_provider {
+public:
+    virtual ~credentials_provider() = default;
+
+    // A short, stable name used in chain reports and in credentials::provider ("imds", "container"...).
+    virtual std::string_view name() const noexcept = 0;
+
+    // What to do at time `now`: send (then feed on_response / on_transport_error), wait_until,
+    // need_credentials (then call set_credentials), done (result().status == ready) or failed
+    // (result().status == not_applicable or failed). Legal at any time.
+    virtual action next(time_point now) = 0;
+
+    // The response to the request last returned by next(). Ignored when no request is outstanding.
+    virtual void on_response(const http::response& response, time_point now) = 0;
+
+    // The request last returned by next() got no response (errc::transport_failed, errc::timeout...).
+    virtual void on_transport_error(std::error_code error, time_point now) = 0;
+
+    // Source credentials for a machine that answered need_credentials; ignored by the others.
+    virtual void set_credentials(const credentials& source, time_point now) {
+        (void)source;
+        (void)now;
+    }
+
+    // The outcome so far (status pending while working).
+    virtual const provider_result& result() const noexcept = 0;
+
+    // The error of the outcome (empty while pending or when ready): lets driver::run report it.
+    std::error_code last_error() const noexcept { return result().error; }
+
+    // Starts over to fetch fresh credentials (refresh). Keeps what may be reused (an IMDS session
+    // token, a signing-key cache). Legal in any state; abandons an outstanding request.
+    virtual void restart() = 0;
+};
+
+// A provider whose answer is known up front (environment keys, static profile keys, or an error
+// found while planning): next() answers done / failed immediately.
+class resolved_provider final : public credentials_provider {
+public:
+    resolved_provider(std::string name, provider_result result) : name_(std::move(name)), result_(std::move(result)) {}
+
+    std::string_view name() const noexcept override { return name_; }
+    action next(time_point) override { return result_.status == provider_status::ready ? action::finished() : action::fail(); }
+    void on_response(const http::response&, time_point) override {}
+    void on_transport_error(std::error_code, time_point) override {}
+    const provider_result& result() const noexcept override { return result_; }
+    void restart() override {}
+
+private:
+    std::string name_;
+    provider_result result_;
+};
+
+// Helpers to build results.
+inline provider_result ready_result(credentials c) {
+    provider_result r;
+    r.status = provider_status::ready;
+    r.value = std::move(c);
+    return r;
+}
+
+inline provider_result error_result(provider_status status, std::error_code ec, std::string message) {
+    provider_result r;
+    r.status = status;
+    r.error = ec;
+    r.diag.message = std::move(message);
+    return r;
+}
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/provider.hpp
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace detail {
+namespace remote {
+
+// Attempts of one request: the first try plus retries, with a capped exponential backoff
+// (base, 2*base, 4*base... up to max). No jitter: these are local endpoints or STS with few tries.
+struct retry_budget {
+    int max_attempts = 3;
+    milliseconds base_delay{100};
+    milliseconds max_delay{1000};
+    int used = 0; // attempts made for the current request
+
+    void reset() noexcept { used = 0; }
+    bool can_retry() const noexcept { return used < max_attempts; }
+    // When the next attempt may start, given that attempt `used` just failed at `now`.
+    time_point resume_at(time_point now) const noexcept {
+        milliseconds d = base_delay;
+        for (int i = 1; i < used && d < max_delay; ++i) d *= 2;
+        return now + std::min(d, max_delay);
+    }
+};
+
+// 5xx and 429 are worth another try; other statuses are answers.
+constexpr bool is_retryable_status(int status) noexcept { return status >= 500 || status == 429; }
+
+inline bool contains_line_break(std::string_view s) noexcept {
+    return s.find('\r') != std::string_view::npos || s.find('\n') != std::string_view::npos || s.find('\0') != std::string_view::npos;
+}
+
+// Account id from an ARN "arn:partition:service:region:account:resource"; "" when absent or malformed.
+inline std::string account_from_arn(std::string_view arn) {
+    if (arn.substr(0, 4) != "arn:") return {};
+    std::size_t pos = 0;
+    for (int field = 0; field < 4; ++field) {
+        pos = arn.find(':', pos);
+        if (pos == std::string_view::npos) return {};
+        ++pos;
+    }
+    const auto end = arn.find(':', pos);
+    if (end == std::string_view::npos) return {};
+    std::string_view account = arn.substr(pos, end - pos);
+    if (account.size() != 12 || !std::all_of(account.begin(), account.end(), [](char c) { return is_ascii_digit(c); })) return {};
+    return std::string(account);
+}
+
+// Parses a JSON object of at most `max_size` bytes. On failure `why` says what was wrong (never the body).
+inline bool parse_json_object(std::string_view body, std::size_t max_size, boost::json::object& out, std::string& why) {
+    if (body.size() > max_size) {
+        why = "document of " + std::to_string(body.size()) + " bytes exceeds the limit of " + std::to_string(max_size);
+        return false;
+    }
+    boost::json::error_code ec;
+    boost::json::value v = boost::json::parse(body, ec);
+    if (ec) {
+        why = "document is not valid JSON (" + std::to_string(body.size()) + " bytes)";
+        return false;
+    }
+    if (!v.is_object()) {
+        why = "document is not a JSON object";
+        return false;
+    }
+    out = std::move(v.as_object());
+    return true;
+}
+
+// The string member `key`, or nullptr when missing or not a string.
+inline const boost::json::string* json_string(const boost::json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    if (it == o.end() || !it->value().is_string()) return nullptr;
+    return &it->value().get_string();
+}
+
+inline std::string_view sv(const boost::json::string& s) noexcept { return std::string_view(s.data(), s.size()); }
+
+// Reads the credential document IMDS and the container endpoint both return:
+// {Code?, AccessKeyId, SecretAccessKey, Token?, Expiration?, AccountId?}. Returns an empty error
+// code on success; otherwise errc::malformed_response (or credential_provider_failed when Code is
+// not "Success") with `why` naming the bad field (never a value).
+inline std::error_code parse_credential_document(std::string_view body, std::size_t max_size, std::string_view provider_name,
+                                                 credentials& out, std::string& why) {
+    boost::json::object o;
+    if (!parse_json_object(body, max_size, o, why)) return errc::malformed_response;
+    if (const auto* code = json_string(o, "Code"); code && sv(*code) != "Success") {
+        why = "credential document has Code \"" + std::string(sv(*code).substr(0, 64)) + "\"";
+        return errc::credential_provider_failed;
+    }
+    const auto* akid = json_string(o, "AccessKeyId");
+    const auto* secret = json_string(o, "SecretAccessKey");
+    if (!akid || akid->empty()) {
+        why = "credential document has no AccessKeyId";
+        return errc::malformed_response;
+    }
+    if (!secret || secret->empty()) {
+        why = "credential document has no SecretAccessKey";
+        return errc::malformed_response;
+    }
+    credentials c;
+    c.access_key_id = std::string(sv(*akid));
+    c.secret_access_key = std::string(sv(*secret));
+    if (const auto* token = json_string(o, "Token")) c.session_token = std::string(sv(*token));
+    if (const auto* exp = json_string(o, "Expiration")) {
+        time_point t;
+        if (http::parse_iso8601(sv(*exp), t)) {
+            why = "credential document has an invalid Expiration";
+            return errc::malformed_response;
+        }
+        c.expiration = t;
+    }
+    if (const auto* account = json_string(o, "AccountId")) c.account_id = std::string(sv(*account));
+    c.provider = std::string(provider_name);
+    out = std::move(c);
+    return {};
+}
+
+// Fills `d` from an HTTP response whose status was not the expected one (no body text copied
+// unless `message` is given by the caller from a parsed, non-secret field).
+inline void status_diagnostics(diagnostics& d, const http::response& r, std::string message) {
+    d.http_status = r.status;
+    d.message = std::move(message);
+    if (const auto* id = r.headers.find("x-amzn-requestid")) d.request_id = id->substr(0, 128);
+    else if (const auto* id2 = r.headers.find("x-amz-request-id")) d.request_id = id2->substr(0, 128);
+}
+
+inline std::string transport_message(std::string_view what, std::error_code ec, int attempts) {
+    return std::string(what) + ": " + ec.message() + " (after " + std::to_string(attempts) + (attempts == 1 ? " attempt)" : " attempts)");
+}
+
+// Environment value, treating unset and blank (whitespace only) alike: "" when absent.
+inline std::string env_value(const environment_lookup& env, std::string_view name) {
+    if (!env) return {};
+    auto v = env(name);
+    if (!v) return {};
+    return std::string(trim(*v));
+}
+
+} // namespace remote
+} // namespace detail
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/detail/remote.hpp
+
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+inline constexpr std::string_view container_ecs_host = "169.254.170.2";
+
+struct container_options {
+    environment_lookup environment;       // required: where the AWS_CONTAINER_* variables come from
+    file_reader read_file;                // reads AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; may be empty when unused
+    milliseconds timeout{2000};           // per request
+    int max_attempts = 3;
+    limits bounds = default_limits;
+};
+
+namespace detail {
+// Dotted-quad IPv4 parse; false when `host` is not one.
+inline bool parse_ipv4(std::string_view host, unsigned (&octets)[4]) noexcept {
+    int part = 0;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= host.size(); ++i) {
+        if (i == host.size() || host[i] == '.') {
+            if (part > 3) return false;
+            std::string_view digits = host.substr(start, i - start);
+            if (digits.empty() || digits.size() > 3 || !parse_unsigned(digits, octets[part]) || octets[part] > 255) return false;
+            ++part;
+            start = i + 1;
+        }
+    }
+    return part == 4;
+}
+} // namespace detail
+
+// True when plain http to `host` (lower-case, as http::url holds it) is allowed for container credentials.
+inline bool container_http_host_allowed(std::string_view host) noexcept {
+    if (host == "localhost" || host == "[::1]" || host == "169.254.170.2" || host == "169.254.170.23" || host == "[fd00:ec2::23]")
+        return true;
+    unsigned o[4] = {0, 0, 0, 0};
+    return detail::parse_ipv4(host, o) && o[0] == 127;
+}
+
+// Resolves the endpoint from the environment into `out`. Returns errc::no_credentials when neither
+// variable is set (the provider does not apply), errc::invalid_url with `why` for a bad or
+// disallowed URI. Does not throw.
+inline std::error_code resolve_container_endpoint(const environment_lookup& env, http::url& out, std::string& why) {
+    const std::string relative = detail::remote::env_value(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+    const std::string full = detail::remote::env_value(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    if (!relative.empty()) {
+        const std::string text = "http://" + std::string(container_ecs_host) + (relative.front() == '/' ? "" : "/") + relative;
+        if (http::parse_url(text, out)) {
+            why = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a valid URI path";
+            return errc::invalid_url;
+        }
+        return {};
+    }
+    if (full.empty()) {
+        why = "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set";
+        return errc::no_credentials;
+    }
+    if (http::parse_url(full, out)) {
+        why = "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an absolute http(s) URI with a host";
+        return errc::invalid_url;
+    }
+    if (out.scheme == "http" && !container_http_host_allowed(out.host)) {
+        why = "AWS_CONTAINER_CREDENTIALS_FULL_URI uses http to host " + out.host +
+              "; only https, loopback, 169.254.170.2, 169.254.170.23 and [fd00:ec2::23] are allowed";
+        return errc::invalid_url;
+    }
+    return {};
+}
+
+class container_provider final : public credentials_provider {
+public:
+    explicit container_provider(container_options options) : options_(std::move(options)) { retry_.max_attempts = options_.max_attempts; }
+
+    std::string_view name() const noexcept override { return "container"; }
+
+    // See credentials_provider::next. The first call reads the configuration; a missing token file
+    // fails (errc::io_failed) before any request is sent.
+    action next(time_point now) override {
+        switch (state_) {
+        case state::start: return begin(now);
+        case state::waiting:
+            if (now < resume_) return action::wait(resume_);
+            return send();
+        case state::sent: return action::wait(time_point::max()); // a response is outstanding: feed it
+        case state::finished: return result_.status == provider_status::ready ? action::finished() : action::fail();
+        }
+        return action::fail();
+    }
+
+    void on_response(const http::response& r, time_point now) override {
+        if (state_ != state::sent) return;
+        if (r.status == 200) {
+            credentials c;
+            std::string why;
+            if (r.body.size() > options_.bounds.max_credential_document) {
+                return fail(errc::response_too_large, "container credentials reply of " + std::to_string(r.body.size()) + " bytes is too large", &r);
+            }
+            if (auto ec = detail::remote::parse_credential_document(r.body, options_.bounds.max_credential_document, name(), c, why))
+                return fail(ec, "container credentials reply: " + why, &r);
+            result_ = ready_result(std::move(c));
+            state_ = state::finished;
+            return;
+        }
+        if (detail::remote::is_retryable_status(r.status) && retry_.can_retry()) {
+            resume_ = retry_.resume_at(now);
+            state_ = state::waiting;
+            return;
+        }
+        std::string message = "container credentials endpoint answered HTTP " + std::to_string(r.status);
+        boost::json::object o;
+        std::string why;
+        if (!r.body.empty() && detail::remote::parse_json_object(r.body, options_.bounds.max_credential_document, o, why)) {
+            if (const auto* m = detail::remote::json_string(o, "message"))
+                message += ": " + std::string(detail::remote::sv(*m).substr(0, 512));
+        }
+        const errc code = (r.status == 401 || r.status == 403) ? errc::access_denied : errc::unexpected_status;
+        fail(code, std::move(message), &r);
+    }
+
+    void on_transport_error(std::error_code ec, time_point now) override {
+        if (state_ != state::sent) return;
+        if (retry_.can_retry()) {
+            resume_ = retry_.resume_at(now);
+            state_ = state::waiting;
+            return;
+        }
+        fail(ec ? ec : make_error_code(errc::transport_failed),
+             detail::remote::transport_message("container credentials endpoint " + endpoint_.host + " did not answer", ec, retry_.used),
+             nullptr);
+    }
+
+    const provider_result& result() const noexcept override { return result_; }
+
+    void restart() override {
+        state_ = state::start;
+        result_ = provider_result{};
+        retry_.reset();
+    }
+
+    // The resolved endpoint (valid after the first next()).
+    const http::url& endpoint() const noexcept { return endpoint_; }
+
+private:
+    enum class state { start, waiting, sent, finished };
+
+    action begin(time_point now) {
+        std::string why;
+        if (auto ec = resolve_container_endpoint(options_.environment, endpoint_, why)) {
+            result_ = error_result(ec == errc::no_credentials ? provider_status::not_applicable : provider_status::failed, ec, std::move(why));
+            state_ = state::finished;
+            return action::fail();
+        }
+        std::string authorization;
+        const std::string token_file = detail::remote::env_value(options_.environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+        if (!token_file.empty()) {
+            std::string contents;
+            std::error_code ec = options_.read_file ? options_.read_file(token_file, contents) : make_error_code(errc::io_failed);
+            if (ec) {
+                result_ = error_result(provider_status::failed, errc::io_failed,
+                                       "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + token_file + ": " + ec.message());
+                state_ = state::finished;
+                return action::fail();
+            }
+            authorization = std::string(detail::trim(contents));
+        } else {
+            authorization = detail::remote::env_value(options_.environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+        }
+        if (detail::remote::contains_line_break(authorization)) {
+            result_ = error_result(provider_status::failed, errc::invalid_header, "the container authorization token contains a line break");
+            state_ = state::finished;
+            return action::fail();
+        }
+        request_ = http::request{};
+        request_.method = "GET";
+        request_.scheme = endpoint_.scheme;
+        request_.host = endpoint_.authority();
+        request_.path = endpoint_.path;
+        request_.query = endpoint_.query;
+        request_.headers.add("Accept", "application/json");
+        if (!authorization.empty()) request_.headers.add("Authorization", authorization);
+        retry_.reset();
+        (void)now;
+        return send();
+    }
+
+    action send() {
+        ++retry_.used;
+        state_ = state::sent;
+        return action::send(request_, options_.timeout);
+    }
+
+    void fail(std::error_code ec, std::string message, const http::response* r) {
+        result_ = provider_result{};
+        result_.status = provider_status::failed;
+        result_.error = ec;
+        if (r) detail::remote::status_diagnostics(result_.diag, *r, std::move(message));
+        else result_.diag.message = std::move(message);
+        state_ = state::finished;
+    }
+
+    container_options options_;
+    state state_ = state::start;
+    http::url endpoint_;
+    http::request request_;
+    detail::remote::retry_budget retry_;
+    time_point resume_{};
+    provider_result result_;
+};
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/container.hpp
+// ---- begin appconfigdata/credentials/default_chain.hpp
+// The default credential chain, in the order the AWS SDKs use:
+//   environment -> profile (shared config/credentials files) -> web identity (environment) ->
+//   container (ECS / EKS Pod Identity) -> IMDSv2,
+// a profile-plan runner (profile_plan_provider: the plan's base step, then each STS AssumeRole),
+// a cache that refreshes ahead of expiry without a gap (cached_credentials_provider), and the
+// region chain (--region, AWS_REGION, AWS_DEFAULT_REGION, profile region, IMDS).
+//
+// Everything here is a state machine (provider.hpp); inputs (environment, files, process runner,
+// signer, SSO cache locator) come in through default_chain_options. A provider that is "not
+// applicable" hands over to the next one; one that fails stops the chain. When nothing applies, the
+// error (errc::no_credentials) lists every provider tried and why it did not apply, never a secret.
+//
+// Typical use (see adapters for the real environment / files / Botan):
+//   default_chain_options o;
+//   o.environment = ...; o.read_file = ...; o.run_process = ...;
+//   o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
+//   o.sso_cache_file = adapters::sso_cache_locator(o.environment);
+//   cached_credentials_provider creds(std::make_unique<default_credentials_chain>(std::move(o)));
+//   ... drive creds like any machine; creds.current(now) serves credentials, also while refreshing.
+
+// ---- begin appconfigdata/credentials/environment.hpp
+// Credentials from environment variables, read through an `environment_lookup` (provider.hpp), never
+// from the process directly: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, optional AWS_SESSION_TOKEN
+// and AWS_ACCOUNT_ID. A value that is empty or only whitespace counts as unset (as the AWS SDKs do).
+
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+// An environment_lookup over a fixed map (tests, and callers that snapshot the environment). The lookup
+// owns a copy of the map and never throws; building it throws only std::bad_alloc.
+inline environment_lookup environment_from_map(std::map<std::string, std::string, std::less<>> vars) {
+    return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+        auto it = vars.find(name);
+        if (it == vars.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+inline environment_lookup environment_from_map(const std::map<std::string, std::string>& vars) {
+    return environment_from_map(std::map<std::string, std::string, std::less<>>(vars.begin(), vars.end()));
+}
+
+// The variable's value, or nullopt when unset or when `env` is empty. Never throws.
+inline std::optional<std::string> env_value(const environment_lookup& env, std::string_view name) noexcept {
+    if (!env) return std::nullopt;
+    try {
+        return env(name);
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+// The variable's value with surrounding whitespace trimmed, or nullopt when unset, empty or blank.
+// Never throws except std::bad_alloc.
+inline std::optional<std::string> env_nonblank(const environment_lookup& env, std::string_view name) {
+    auto v = env_value(env, name);
+    if (!v) return std::nullopt;
+    const std::string_view t = detail::trim(*v);
+    if (t.empty()) return std::nullopt;
+    return std::string(t);
+}
+
+inline constexpr std::string_view environment_provider_name = "environment";
+
+// The environment provider. Returns status ready with credentials (provider "environment", no expiry);
+// not_applicable + errc::no_credentials when AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY is unset or
+// blank (the message names the missing variable, never a value). Never throws except std::bad_alloc.
+inline provider_result credentials_from_environment(const environment_lookup& env) {
+    auto key = env_nonblank(env, "AWS_ACCESS_KEY_ID");
+    auto secret = env_nonblank(env, "AWS_SECRET_ACCESS_KEY");
+    if (!key && !secret)
+        return error_result(provider_status::not_applicable, errc::no_credentials,
+                            "environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set");
+    if (!key) return error_result(provider_status::not_applicable, errc::no_credentials, "environment: AWS_ACCESS_KEY_ID is not set");
+    if (!secret)
+        return error_result(provider_status::not_applicable, errc::no_credentials, "environment: AWS_SECRET_ACCESS_KEY is not set");
+    credentials c;
+    c.access_key_id = std::move(*key);
+    c.secret_access_key = secret_string(std::move(*secret));
+    if (auto token = env_nonblank(env, "AWS_SESSION_TOKEN")) c.session_token = secret_string(std::move(*token));
+    if (auto account = env_nonblank(env, "AWS_ACCOUNT_ID")) c.account_id = std::move(*account);
+    c.provider = std::string(environment_provider_name);
+    return ready_result(std::move(c));
+}
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/environment.hpp
+// ---- begin appconfigdata/credentials/imds.hpp
+// EC2 instance metadata (IMDSv2 only) as state machines: role credentials and the region.
+//
+// Flow: PUT /latest/api/token (x-aws-ec2-metadata-token-ttl-seconds: 21600) -> session token;
+// GET /latest/meta-data/iam/security-credentials/ -> role name; GET .../<role> -> credentials JSON.
+// Every GET carries x-aws-ec2-metadata-token. There is never an IMDSv1 fallback: when the token
+// cannot be had, the provider stops. The session token is kept and reused (across restarts) until
+// a minute before it expires, or until IMDS answers 401.
+//
+// Endpoint, highest precedence first: an endpoint set in code, AWS_EC2_METADATA_SERVICE_ENDPOINT,
+// profile ec2_metadata_service_endpoint, a mode set in code, AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE,
+// profile ec2_metadata_service_endpoint_mode, IPv4. Mode IPv4 -> http://169.254.169.254,
+// IPv6 -> http://[fd00:ec2::254] (case-insensitive). AWS_EC2_METADATA_DISABLED=true turns IMDS off.
+//
+// Fail fast: 1 s per request (action::timeout), and a transport error on the very first request
+// (the session-token PUT before IMDS ever answered) is not retried, as the AWS CLI's default of one
+// metadata attempt: a machine without IMDS gives up after one timeout with status not_applicable
+// ("not reachable"). Once IMDS has answered, 5xx, 429 and transport errors are retried (3 attempts).
+// AWS_METADATA_SERVICE_TIMEOUT (seconds) and AWS_METADATA_SERVICE_NUM_ATTEMPTS (or the profile's
+// metadata_service_timeout / metadata_service_num_attempts) override the timeout and the attempts,
+// the latter also for the first contact.
+
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+inline constexpr std::string_view imds_ipv4_endpoint = "http://169.254.169.254";
+inline constexpr std::string_view imds_ipv6_endpoint = "http://[fd00:ec2::254]";
+inline constexpr std::string_view imds_token_path = "/latest/api/token";
+inline constexpr std::string_view imds_credentials_path = "/latest/meta-data/iam/security-credentials/";
+inline constexpr std::string_view imds_region_path = "/latest/meta-data/placement/region";
+
+// Where the IMDS endpoint settings come from; each is empty/nullopt when not given.
+struct imds_endpoint_inputs {
+    std::optional<std::string> endpoint_override;     // set in code
+    std::optional<std::string> mode_override;         // set in code: "IPv4" / "IPv6"
+    std::optional<std::string> env_endpoint;          // AWS_EC2_METADATA_SERVICE_ENDPOINT
+    std::optional<std::string> env_mode;              // AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE
+    std::optional<std::string> profile_endpoint;      // profile ec2_metadata_service_endpoint
+    std::optional<std::string> profile_mode;          // profile ec2_metadata_service_endpoint_mode
+
+    // Reads the two environment variables and the two profile keys (`profile_value` may be empty).
+    static imds_endpoint_inputs from(const environment_lookup& env,
+                                     const std::function<std::optional<std::string>(std::string_view)>& profile_value) {
+        imds_endpoint_inputs in;
+        auto pick = [](std::string v) -> std::optional<std::string> {
+            if (v.empty()) return std::nullopt;
+            return v;
+        };
+        in.env_endpoint = pick(detail::remote::env_value(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT"));
+        in.env_mode = pick(detail::remote::env_value(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"));
+        if (profile_value) {
+            if (auto v = profile_value("ec2_metadata_service_endpoint")) in.profile_endpoint = pick(std::string(detail::trim(*v)));
+            if (auto v = profile_value("ec2_metadata_service_endpoint_mode")) in.profile_mode = pick(std::string(detail::trim(*v)));
+        }
+        return in;
+    }
+};
+
+// Resolves the IMDS base URL (scheme://host[:port][/prefix], no trailing '/') into `out`.
+// Returns errc::invalid_url (bad endpoint) or errc::invalid_argument (mode other than IPv4/IPv6)
+// with `why` saying which setting was wrong. Does not throw.
+inline std::error_code resolve_imds_endpoint(const imds_endpoint_inputs& in, std::string& out, std::string& why) {
+    auto use_endpoint = [&](const std::string& text, const char* source) -> std::error_code {
+        http::url u;
+        if (http::parse_url(text, u)) {
+            why = std::string(source) + " is not a valid http(s) URI";
+            return errc::invalid_url;
+        }
+        out = u.scheme + "://" + u.authority() + (u.path == "/" ? std::string() : u.path);
+        while (!out.empty() && out.back() == '/') out.pop_back();
+        return {};
+    };
+    auto use_mode = [&](const std::string& mode, const char* source) -> std::error_code {
+        if (detail::iequals(mode, "IPv4")) {
+            out = std::string(imds_ipv4_endpoint);
+            return {};
+        }
+        if (detail::iequals(mode, "IPv6")) {
+            out = std::string(imds_ipv6_endpoint);
+            return {};
+        }
+        why = "`" + mode.substr(0, 64) + "` is not a valid endpoint mode (" + source + "; expected IPv4 or IPv6)";
+        return errc::invalid_argument;
+    };
+    if (in.endpoint_override) return use_endpoint(*in.endpoint_override, "the IMDS endpoint set in code");
+    if (in.env_endpoint) return use_endpoint(*in.env_endpoint, "AWS_EC2_METADATA_SERVICE_ENDPOINT");
+    if (in.profile_endpoint) return use_endpoint(*in.profile_endpoint, "profile ec2_metadata_service_endpoint");
+    if (in.mode_override) return use_mode(*in.mode_override, "the IMDS endpoint mode set in code");
+    if (in.env_mode) return use_mode(*in.env_mode, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
+    if (in.profile_mode) return use_mode(*in.profile_mode, "profile ec2_metadata_service_endpoint_mode");
+    out = std::string(imds_ipv4_endpoint);
+    return {};
+}
+
+// True when AWS_EC2_METADATA_DISABLED is "true" (any case).
+inline bool imds_disabled(const environment_lookup& env) {
+    return detail::iequals(detail::remote::env_value(env, "AWS_EC2_METADATA_DISABLED"), "true");
+}
+
+struct imds_options {
+    imds_endpoint_inputs endpoint;     // see resolve_imds_endpoint
+    bool disabled = false;             // AWS_EC2_METADATA_DISABLED: the provider does not apply
+    milliseconds timeout{1000};        // per request
+    int max_attempts = 3;              // per request
+    int first_contact_attempts = 1;    // attempts of the first token PUT on transport errors (IMDS never answered yet)
+    seconds token_ttl{21600};          // asked for in the token PUT
+    limits bounds = default_limits;
+
+    // Endpoint settings and the disabled switch from the environment and the profile.
+    static imds_options from(const environment_lookup& env,
+                             const std::function<std::optional<std::string>(std::string_view)>& profile_value = {}) {
+        imds_options o;
+        o.endpoint = imds_endpoint_inputs::from(env, profile_value);
+        o.disabled = imds_disabled(env);
+        auto setting = [&](const char* env_name, const char* key) -> std::string {
+            std::string v = detail::remote::env_value(env, env_name);
+            if (v.empty() && profile_value) {
+                if (auto p = profile_value(key)) v = std::string(detail::trim(*p));
+            }
+            return v;
+        };
+        unsigned n = 0;
+        if (detail::parse_unsigned(setting("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout"), n) && n > 0 && n <= 3600)
+            o.timeout = std::chrono::seconds(n);
+        if (detail::parse_unsigned(setting("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts"), n) && n > 0 && n <= 10)
+            o.max_attempts = o.first_contact_attempts = static_cast<int>(n);
+        return o;
+    }
+};
+
+namespace detail {
+
+// One IMDSv2 GET with the session-token dance in front of it; reused by the credential and the
+// region machines. States: idle -> (token) -> get -> have_body | error.
+class imds_flow {
+public:
+    enum class outcome { working, have_body, error };
+
+    void configure(std::string base, const imds_options& o) {
+        base_ = std::move(base);
+        http::url u;
+        (void)http::parse_url(base_ + "/", u);
+        scheme_ = u.scheme;
+        host_ = u.authority();
+        prefix_ = u.path == "/" ? std::string() : u.path;
+        while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
+        timeout_ = o.timeout;
+        ttl_ = o.token_ttl;
+        max_body_ = o.bounds.max_credential_document;
+        retry_.max_attempts = o.max_attempts;
+        first_contact_attempts_ = o.first_contact_attempts;
+    }
+
+    // Starts a GET of `path` (absolute, e.g. imds_region_path). Keeps a still-valid session token.
+    void get(std::string path, time_point now) {
+        path_ = std::move(path);
+        outcome_ = outcome::working;
+        body_.clear();
+        error_ = {};
+        diag_.clear();
+        not_applicable_ = false;
+        token_refetched_ = false;
+        retry_.reset();
+        step_ = have_token(now) ? step::get : step::token;
+        sent_ = false;
+        waiting_ = false;
+    }
+
+    action next(time_point now) {
+        if (outcome_ == outcome::have_body) return action::finished();
+        if (outcome_ == outcome::error) return action::fail();
+        if (sent_) return action::wait(time_point::max());
+        if (waiting_ && now < resume_) return action::wait(resume_);
+        waiting_ = false;
+        build(step_ == step::token);
+        ++retry_.used;
+        sent_ = true;
+        return action::send(request_, timeout_);
+    }
+
+    void on_response(const http::response& r, time_point now) {
+        if (!sent_ || outcome_ != outcome::working) return;
+        sent_ = false;
+        contacted_ = true; // IMDS answered (whatever it said): later transport errors are retried
+        if (r.body.size() > max_body_) return error(errc::response_too_large, false, "IMDS reply of " + std::to_string(r.body.size()) + " bytes is too large", &r);
+        if (step_ == step::token) {
+            if (r.status == 200) {
+                std::string_view token = trim(r.body);
+                if (token.empty() || remote::contains_line_break(token) || token.size() > 4096)
+                    return error(errc::malformed_response, false, "IMDS returned an unusable session token", &r);
+                token_ = std::string(token);
+                contacted_ = true;
+                seconds ttl = ttl_;
+                if (const auto* h = r.headers.find("x-aws-ec2-metadata-token-ttl-seconds")) {
+                    unsigned v = 0;
+                    if (parse_unsigned(trim(*h), v) && v > 0) ttl = seconds(v);
+                }
+                // Reuse until a minute before expiry (or half the lifetime of a short token).
+                const seconds margin = ttl > seconds(120) ? seconds(60) : ttl / 2;
+                token_expiry_ = now + ttl - margin;
+                step_ = step::get;
+                retry_.reset();
+                return;
+            }
+            // No session token means no IMDSv2 here (and there is never an IMDSv1 fallback): the
+            // provider does not apply. A profile that asks for IMDS by name turns this into a failure.
+            if (r.status == 403) return error(errc::access_denied, true, "request forbidden: IMDS is disabled or the session token request was refused", &r);
+            if (remote::is_retryable_status(r.status) && retry_.can_retry()) return schedule(now);
+            return error(errc::unexpected_status, true, "IMDS session token request answered HTTP " + std::to_string(r.status) + " (no IMDSv2 here)", &r);
+        }
+        if (r.status == 200) {
+            body_ = r.body;
+            outcome_ = outcome::have_body;
+            return;
+        }
+        if (r.status == 401 && !token_refetched_) { // token expired or rejected: fetch a new one once
+            token_.clear();
+            token_refetched_ = true;
+            step_ = step::token;
+            retry_.reset();
+            return;
+        }
+        if (r.status == 404) return error(errc::resource_not_found, true, "IMDS has no " + path_ + " (HTTP 404)", &r);
+        if (remote::is_retryable_status(r.status) && retry_.can_retry()) return schedule(now);
+        return error(r.status == 401 || r.status == 403 ? errc::access_denied : errc::unexpected_status, false,
+                     "IMDS GET " + path_ + " answered HTTP " + std::to_string(r.status), &r);
+    }
+
+    void on_transport_error(std::error_code ec, time_point now) {
+        if (!sent_ || outcome_ != outcome::working) return;
+        sent_ = false;
+        const bool first_contact = !contacted_ && step_ == step::token;
+        if (retry_.can_retry() && (!first_contact || retry_.used < first_contact_attempts_)) return schedule(now);
+        // Unreachable IMDS means "not on EC2": the provider does not apply.
+        error(ec ? ec : make_error_code(errc::transport_failed), true,
+              remote::transport_message("instance metadata service not reachable at " + base_, ec, retry_.used), nullptr);
+    }
+
+    outcome state() const noexcept { return outcome_; }
+    const std::string& body() const noexcept { return body_; }
+    std::error_code error_code() const noexcept { return error_; }
+    const diagnostics& diag() const noexcept { return diag_; }
+    bool not_applicable() const noexcept { return not_applicable_; }
+    bool have_token(time_point now) const noexcept { return !token_.empty() && now < token_expiry_; }
+    const std::string& base() const noexcept { return base_; }
+
+private:
+    enum class step { token, get };
+
+    void build(bool token_request) {
+        request_ = http::request{};
+        request_.scheme = scheme_;
+        request_.host = host_;
+        if (token_request) {
+            request_.method = "PUT";
+            request_.path = prefix_ + std::string(imds_token_path);
+            request_.headers.add("x-aws-ec2-metadata-token-ttl-seconds", std::to_string(ttl_.count()));
+        } else {
+            request_.method = "GET";
+            request_.path = prefix_ + path_;
+            request_.headers.add("x-aws-ec2-metadata-token", token_);
+        }
+    }
+
+    void schedule(time_point now) {
+        resume_ = retry_.resume_at(now);
+        waiting_ = true;
+    }
+
+    void error(std::error_code ec, bool not_applicable, std::string message, const http::response* r) {
+        outcome_ = outcome::error;
+        error_ = ec;
+        not_applicable_ = not_applicable;
+        diag_.clear();
+        if (r) remote::status_diagnostics(diag_, *r, std::move(message));
+        else diag_.message = std::move(message);
+    }
+
+    std::string base_, scheme_, host_, prefix_, path_;
+    milliseconds timeout_{1000};
+    seconds ttl_{21600};
+    std::size_t max_body_ = default_limits.max_credential_document;
+    std::string token_;
+    time_point token_expiry_{};
+    step step_ = step::token;
+    outcome outcome_ = outcome::working;
+    bool sent_ = false, waiting_ = false, not_applicable_ = false, token_refetched_ = false, contacted_ = false;
+    int first_contact_attempts_ = 1;
+    time_point resume_{};
+    remote::retry_budget retry_;
+    http::request request_;
+    std::string body_;
+    std::error_code error_;
+    diagnostics diag_;
+};
+
+} // namespace detail
+
+// Instance-role credentials from IMDSv2. See the file comment for the flow and the failure rules:
+// disabled, unreachable, no session token (403 or another status on the token PUT) or no role
+// attached -> not_applicable; bad replies and other statuses after the token -> failed.
+class imds_credentials_provider final : public credentials_provider {
+public:
+    explicit imds_credentials_provider(imds_options options) : options_(std::move(options)) {}
+
+    std::string_view name() const noexcept override { return "imds"; }
+
+    action next(time_point now) override {
+        if (step_ == step::start) {
+            if (options_.disabled) {
+                result_ = error_result(provider_status::not_applicable, errc::no_credentials, "IMDS is disabled by AWS_EC2_METADATA_DISABLED");
+                step_ = step::finished;
+                return action::fail();
+            }
+            if (!configured_) {
+                std::string base, why;
+                if (auto ec = resolve_imds_endpoint(options_.endpoint, base, why)) {
+                    result_ = error_result(provider_status::failed, ec, std::move(why));
+                    step_ = step::finished;
+                    return action::fail();
+                }
+                flow_.configure(std::move(base), options_);
+                configured_ = true;
+            }
+            flow_.get(std::string(imds_credentials_path), now);
+            step_ = step::role_name;
+        }
+        if (step_ == step::finished) return result_.status == provider_status::ready ? action::finished() : action::fail();
+        action a = flow_.next(now);
+        if (a.kind == action_kind::send || a.kind == action_kind::wait_until) return a;
+        return advance(now);
+    }
+
+    void on_response(const http::response& r, time_point now) override {
+        if (step_ != step::role_name && step_ != step::role_credentials) return;
+        flow_.on_response(r, now);
+    }
+
+    void on_transport_error(std::error_code ec, time_point now) override {
+        if (step_ != step::role_name && step_ != step::role_credentials) return;
+        flow_.on_transport_error(ec, now);
+    }
+
+    const provider_result& result() const noexcept override { return result_; }
+
+    // Starts over; the IMDS session token is kept while valid.
+    void restart() override {
+        step_ = step::start;
+        result_ = provider_result{};
+    }
+
+    // The resolved base URL ("" before the first next()).
+    const std::string& endpoint() const noexcept { return flow_.base(); }
+
+private:
+    enum class step { start, role_name, role_credentials, finished };
+
+    action advance(time_point now) {
+        if (flow_.state() == detail::imds_flow::outcome::error) {
+            result_ = provider_result{};
+            result_.status = flow_.not_applicable() ? provider_status::not_applicable : provider_status::failed;
+            result_.error = flow_.error_code();
+            result_.diag = flow_.diag();
+            if (step_ == step::role_name && flow_.error_code() == errc::resource_not_found) {
+                result_.error = errc::no_credentials;
+                result_.diag.message = "no IAM role is attached to this instance (IMDS has no security credentials)";
+            }
+            step_ = step::finished;
+            return action::fail();
+        }
+        if (step_ == step::role_name) {
+            std::string_view listing = detail::trim(flow_.body());
+            std::string_view role = listing.substr(0, listing.find('\n'));
+            role = detail::trim(role);
+            if (role.empty()) {
+                result_ = error_result(provider_status::not_applicable, errc::no_credentials, "no IAM role is attached to this instance");
+                step_ = step::finished;
+                return action::fail();
+            }
+            for (char c : role) {
+                if (!(detail::is_ascii_alnum(c) || c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '-' || c == '_')) {
+                    result_ = error_result(provider_status::failed, errc::malformed_response, "IMDS returned an invalid IAM role name");
+                    step_ = step::finished;
+                    return action::fail();
+                }
+            }
+            flow_.get(std::string(imds_credentials_path) + std::string(role), now);
+            step_ = step::role_credentials;
+            return next(now);
+        }
+        credentials c;
+        std::string why;
+        if (auto ec = detail::remote::parse_credential_document(flow_.body(), options_.bounds.max_credential_document, name(), c, why)) {
+            result_ = error_result(provider_status::failed, ec, "IMDS credentials: " + why);
+            step_ = step::finished;
+            return action::fail();
+        }
+        result_ = ready_result(std::move(c));
+        step_ = step::finished;
+        return action::finished();
+    }
+
+    imds_options options_;
+    detail::imds_flow flow_;
+    bool configured_ = false;
+    step step_ = step::start;
+    provider_result result_;
+};
+
+// The region step of the region chain: GET /latest/meta-data/placement/region, same machine shape.
+// result(): status ready with the region in `region()`, or not_applicable / failed like the
+// credential provider.
+class imds_region_provider {
+public:
+    explicit imds_region_provider(imds_options options) : options_(std::move(options)) {}
+
+    std::string_view name() const noexcept { return "imds-region"; }
+
+    action next(time_point now) {
+        if (status_ == provider_status::pending && !started_) {
+            started_ = true;
+            if (options_.disabled) return finish(provider_status::not_applicable, errc::no_credentials, "IMDS is disabled by AWS_EC2_METADATA_DISABLED");
+            std::string base, why;
+            if (auto ec = resolve_imds_endpoint(options_.endpoint, base, why)) return finish(provider_status::failed, ec, std::move(why));
+            flow_.configure(std::move(base), options_);
+            flow_.get(std::string(imds_region_path), now);
+        }
+        if (status_ == provider_status::ready) return action::finished();
+        if (status_ != provider_status::pending) return action::fail();
+        action a = flow_.next(now);
+        if (a.kind == action_kind::send || a.kind == action_kind::wait_until) return a;
+        if (flow_.state() == detail::imds_flow::outcome::error) {
+            status_ = flow_.not_applicable() ? provider_status::not_applicable : provider_status::failed;
+            error_ = flow_.error_code();
+            diag_ = flow_.diag();
+            return action::fail();
+        }
+        std::string_view r = detail::trim(flow_.body());
+        bool ok = !r.empty() && r.size() <= 64;
+        for (char c : r) ok = ok && (detail::is_ascii_alnum(c) || c == '-');
+        if (!ok) return finish(provider_status::failed, errc::invalid_region, "IMDS returned an invalid region");
+        region_ = std::string(r);
+        status_ = provider_status::ready;
+        return action::finished();
+    }
+
+    void on_response(const http::response& r, time_point now) {
+        if (status_ == provider_status::pending && started_) flow_.on_response(r, now);
+    }
+    void on_transport_error(std::error_code ec, time_point now) {
+        if (status_ == provider_status::pending && started_) flow_.on_transport_error(ec, now);
+    }
+
+    provider_status status() const noexcept { return status_; }
+    const std::string& region() const noexcept { return region_; }  // status ready
+    std::error_code error() const noexcept { return error_; }      // not_applicable / failed
+    std::error_code last_error() const noexcept { return error_; } // the same, for driver::run
+    const diagnostics& diag() const noexcept { return diag_; }
+
+private:
+    action finish(provider_status s, std::error_code ec, std::string message) {
+        status_ = s;
+        error_ = ec;
+        diag_.clear();
+        diag_.message = std::move(message);
+        return action::fail();
+    }
+
+    imds_options options_;
+    detail::imds_flow flow_;
+    bool started_ = false;
+    provider_status status_ = provider_status::pending;
+    std::string region_;
+    std::error_code error_;
+    diagnostics diag_;
+};
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/imds.hpp
+// ---- begin appconfigdata/credentials/process.hpp
+// credential_process: run an external command and read credentials from its standard output.
+//
+// The command comes from the profile's `credential_process` value. It is split into argv here (pure) and
+// run by an injected `process_runner`; adapters/process_runner.hpp has one that uses fork/exec WITHOUT a
+// shell, with a timeout that kills the child. Splitting follows the AWS CLI's documented syntax: elements
+// are separated by spaces or tabs, and an element containing spaces is wrapped in double quotes. We also
+// accept single quotes (POSIX habit), and \" for a literal quote; every other backslash is literal
+// (Windows paths). No variables, globbing, pipes or "~" expansion: AWS documents that none may be used.
+// (Some SDKs hand the string to `sh -c`; we do not, so that a config value can never inject shell syntax.)
+//
+// The output must be JSON: {"Version": 1, "AccessKeyId", "SecretAccessKey", "SessionToken"?,
+// "Expiration"? (ISO-8601), "AccountId"?}. Errors never contain the output, the command's arguments or
+// its stderr (a tool may print secrets there); they name the failing step and the field.
+
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+inline constexpr std::string_view process_provider_name = "process";
+
+// What to run. argv[0] is the program (looked up in PATH when it has no '/').
+struct process_request {
+    std::vector<std::string> argv;
+    std::chrono::milliseconds timeout{30000};                 // kill the child after this long
+    std::size_t max_stdout = default_limits.max_credential_document; // stdout beyond this is an error
+
+    friend bool operator==(const process_request& a, const process_request& b) {
+        return a.argv == b.argv && a.timeout == b.timeout && a.max_stdout == b.max_stdout;
+    }
+    // Prints the program name and the argument count only (arguments may hold secrets).
+    friend std::ostream& operator<<(std::ostream& os, const process_request& r) {
+        os << "process_request{" << (r.argv.empty() ? std::string("<none>") : r.argv[0]) << ", " << (r.argv.empty() ? 0 : r.argv.size() - 1)
+           << " args, timeout " << r.timeout.count() << "ms}";
+        return os;
+    }
+};
+
+// What happened. A runner fills it and returns an empty error code when the process ran (whatever its exit
+// status); it returns an error (e.g. std::errc::no_such_file_or_directory) when it could not be started.
+struct process_outcome {
+    bool exited = true;             // false: killed by a signal (or by the timeout)
+    int exit_code = 0;              // when exited
+    bool timed_out = false;         // the runner killed it after request.timeout
+    bool stdout_too_large = false;  // stdout exceeded request.max_stdout (the rest was discarded)
+    std::string stdout_text;        // at most request.max_stdout bytes
+    std::size_t stderr_bytes = 0;   // how much the child wrote to stderr (the text is not kept)
+
+    friend bool operator==(const process_outcome& a, const process_outcome& b) {
+        return a.exited == b.exited && a.exit_code == b.exit_code && a.timed_out == b.timed_out && a.stdout_too_large == b.stdout_too_large &&
+               a.stdout_text == b.stdout_text && a.stderr_bytes == b.stderr_bytes;
+    }
+    // Prints sizes and status, never the output.
+    friend std::ostream& operator<<(std::ostream& os, const process_outcome& o) {
+        os << "process_outcome{" << (o.timed_out ? "timed out" : o.exited ? "exit " + std::to_string(o.exit_code) : std::string("killed"))
+           << ", stdout " << o.stdout_text.size() << " bytes, stderr " << o.stderr_bytes << " bytes}";
+        return os;
+    }
+};
+
+// Runs a process. Must not throw; see process_outcome for the contract.
+using process_runner = std::function<std::error_code(const process_request& request, process_outcome& outcome)>;
+
+// Splits a credential_process value into argv (see the top of this file). Returns errc::invalid_argument
+// for an empty command or an unterminated quote (the message never repeats the command). Never throws
+// except std::bad_alloc.
+inline std::error_code split_command_line(std::string_view command, std::vector<std::string>& argv, diagnostics* diag = nullptr) {
+    std::vector<std::string> out;
+    std::string current;
+    bool in_element = false;
+    char quote = 0;
+    for (std::size_t i = 0; i < command.size(); ++i) {
+        const char c = command[i];
+        if (quote) {
+            if (c == '\\' && quote == '"' && i + 1 < command.size() && command[i + 1] == '"') {
+                current += '"';
+                ++i;
+            } else if (c == quote) {
+                quote = 0;
+            } else {
+                current += c;
+            }
+        } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            if (in_element) out.push_back(std::move(current));
+            current.clear();
+            in_element = false;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+            in_element = true;
+        } else if (c == '\\' && i + 1 < command.size() && command[i + 1] == '"') {
+            current += '"';
+            in_element = true;
+            ++i;
+        } else {
+            current += c;
+            in_element = true;
+        }
+    }
+    if (quote) {
+        if (diag) diag->message = "credential_process: the command has an unterminated quote";
+        return errc::invalid_argument;
+    }
+    if (in_element) out.push_back(std::move(current));
+    if (out.empty()) {
+        if (diag) diag->message = "credential_process: the command is empty";
+        return errc::invalid_argument;
+    }
+    argv = std::move(out);
+    return {};
+}
+
+// Parses the process's JSON output into `out` (provider "process"). Returns errc::process_failed with
+// *diag naming the problem (invalid JSON, Version not 1, missing AccessKeyId / SecretAccessKey, bad
+// Expiration, wrong field type) and never a value; errc::limit_exceeded when larger than `max_size`.
+// Expired credentials are returned as they are (credentials::expired(now) tells). Never throws
+// except std::bad_alloc.
+inline std::error_code parse_credential_process_output(std::string_view text, credentials& out, diagnostics* diag = nullptr,
+                                                       std::size_t max_size = default_limits.max_credential_document) {
+    auto fail = [&](errc e, std::string why) -> std::error_code {
+        if (diag) diag->message = "credential_process: could not parse response: " + std::move(why);
+        return e;
+    };
+    if (text.size() > max_size)
+        return fail(errc::limit_exceeded, "output of " + std::to_string(text.size()) + " bytes exceeds the limit of " + std::to_string(max_size));
+    boost::json::error_code jec;
+    boost::json::value doc = boost::json::parse(text, jec);
+    if (jec) return fail(errc::process_failed, "invalid JSON in response (" + std::to_string(text.size()) + " bytes)");
+    if (!doc.is_object()) return fail(errc::process_failed, "the response is not a JSON object");
+    const boost::json::object& o = doc.get_object();
+
+    auto version = o.find("Version");
+    if (version == o.end()) return fail(errc::process_failed, "Version is missing");
+    const boost::json::value& v = version->value();
+    const bool is_one = (v.is_int64() && v.get_int64() == 1) || (v.is_uint64() && v.get_uint64() == 1);
+    if (!is_one) return fail(errc::process_failed, "unsupported Version (only 1 is supported)");
+
+    // A string member: nullptr when absent; `bad` set when present but not a string.
+    bool bad = false;
+    auto str = [&](const char* key) -> const boost::json::string* {
+        auto it = o.find(key);
+        if (it == o.end() || it->value().is_null()) return nullptr;
+        if (!it->value().is_string()) {
+            bad = true;
+            return nullptr;
+        }
+        return &it->value().get_string();
+    };
+    credentials c;
+    const auto* akid = str("AccessKeyId");
+    if (bad) return fail(errc::process_failed, "AccessKeyId is not a string");
+    if (!akid || akid->empty()) return fail(errc::process_failed, "AccessKeyId is missing");
+    const auto* secret = str("SecretAccessKey");
+    if (bad) return fail(errc::process_failed, "SecretAccessKey is not a string");
+    if (!secret || secret->empty()) return fail(errc::process_failed, "SecretAccessKey is missing");
+    c.access_key_id.assign(akid->data(), akid->size());
+    c.secret_access_key = std::string(secret->data(), secret->size());
+    if (const auto* token = str("SessionToken")) c.session_token = std::string(token->data(), token->size());
+    if (bad) return fail(errc::process_failed, "SessionToken is not a string");
+    if (const auto* exp = str("Expiration")) {
+        time_point t;
+        if (http::parse_iso8601(std::string_view(exp->data(), exp->size()), t)) return fail(errc::process_failed, "Expiration is not an ISO-8601 time");
+        c.expiration = t;
+    }
+    if (bad) return fail(errc::process_failed, "Expiration is not a string");
+    if (const auto* account = str("AccountId")) c.account_id.assign(account->data(), account->size());
+    if (bad) return fail(errc::process_failed, "AccountId is not a string");
+    c.provider = std::string(process_provider_name);
+    out = std::move(c);
+    return {};
+}
+
+struct process_options {
+    std::chrono::milliseconds timeout{30000};
+    std::size_t max_stdout = default_limits.max_credential_document;
+};
+
+// The credential_process provider: splits `command`, runs it through `run`, parses its output.
+// `fallback_account_id` (the profile's aws_account_id) is used when the output has no AccountId.
+// Returns ready, or failed with: errc::invalid_argument (bad command), errc::process_failed (could not
+// start / timed out / killed / non-zero exit / bad output), errc::limit_exceeded (stdout too large).
+// Messages say which step failed (with the exit code) and never contain output, arguments or stderr.
+// Never throws except std::bad_alloc.
+inline provider_result credentials_from_process(std::string_view command, const process_runner& run, std::string_view fallback_account_id = {},
+                                                const process_options& options = {}) {
+    provider_result r;
+    r.status = provider_status::failed;
+    process_request request;
+    if (auto ec = split_command_line(command, request.argv, &r.diag)) {
+        r.error = ec;
+        return r;
+    }
+    request.timeout = options.timeout;
+    request.max_stdout = options.max_stdout;
+    if (!run) {
+        r.error = errc::process_failed;
+        r.diag.message = "credential_process: no process runner was given";
+        return r;
+    }
+    process_outcome outcome;
+    std::error_code ec;
+    try {
+        ec = run(request, outcome);
+    } catch (...) {
+        ec = errc::process_failed;
+    }
+    const std::string program = "credential_process (" + request.argv[0] + ")";
+    if (ec) {
+        r.error = errc::process_failed;
+        r.diag.message = program + ": could not start the process: " + ec.message();
+        return r;
+    }
+    if (outcome.timed_out) {
+        r.error = errc::process_failed;
+        r.diag.message = program + ": the process did not finish within " + std::to_string(request.timeout.count()) + " ms and was killed";
+        return r;
+    }
+    const std::string stderr_note =
+        outcome.stderr_bytes ? " (it wrote " + std::to_string(outcome.stderr_bytes) + " bytes to stderr, not shown: it may hold secrets)" : "";
+    if (!outcome.exited) {
+        r.error = errc::process_failed;
+        r.diag.message = program + ": the process was killed by a signal" + stderr_note;
+        return r;
+    }
+    if (outcome.exit_code != 0) {
+        r.error = errc::process_failed;
+        r.diag.message = program + ": external process exited with code " + std::to_string(outcome.exit_code) + stderr_note;
+        return r;
+    }
+    if (outcome.stdout_too_large) {
+        r.error = errc::limit_exceeded;
+        r.diag.message = program + ": output exceeds the limit of " + std::to_string(request.max_stdout) + " bytes";
+        return r;
+    }
+    credentials c;
+    diagnostics d;
+    if (auto pec = parse_credential_process_output(outcome.stdout_text, c, &d, request.max_stdout)) {
+        r.error = pec;
+        constexpr std::string_view prefix = "credential_process: ";
+        std::string_view why = d.message;
+        if (why.substr(0, prefix.size()) == prefix) why.remove_prefix(prefix.size());
+        r.diag.message = program + ": " + std::string(why);
+        return r;
+    }
+    if (c.account_id.empty()) c.account_id = std::string(fallback_account_id);
+    return ready_result(std::move(c));
+}
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/process.hpp
+// ---- begin appconfigdata/credentials/profile.hpp
+// The shared AWS `config` and `credentials` files: a data model and a parser over their TEXT.
+// Reading the files is an adapter's job (adapters/file_reader.hpp); finding them is
+// credentials/profile_files.hpp.
+//
+// The format follows the cross-SDK profile-parser suite (see ../shared/conformance/aws-config):
+//   config file:      [default], [profile NAME], [sso-session NAME], [services NAME]; other sections ignored
+//   credentials file: [NAME] (so "[profile foo]" has an invalid name and is ignored)
+//   - names may contain letters, digits and - / . % @ _ : + ; a section with another name is dropped
+//     with its properties; property names follow the same rule, are lower-cased, and bad ones are dropped
+//   - "#" or ";" starts a comment at the start of a line (also after indentation, as the AWS CLI reads it),
+//     anywhere after "]" on a section line, and in a value only when preceded by whitespace
+//   - an indented line continues the previous property ("\n" + trimmed line); after a property with an
+//     empty value it is a sub-property line "k = v", kept as raw text (see parse_sub_properties)
+//   - repeated sections merge and the last value wins; the credentials file wins over the config file
+//   - in the config file, "[profile default]" anywhere hides every plain "[default]" section
+// Errors (errc::profile_parse_error, errc::limit_exceeded) carry a message with the file kind and the
+// line number, never the line's text (a line may hold a secret).
+
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+enum class profile_file_kind { config, credentials };
+
+inline const char* to_string(profile_file_kind k) noexcept { return k == profile_file_kind::config ? "config file" : "credentials file"; }
+
+// One section: a profile, an sso-session or a services section. Property names are lower case.
+struct profile {
+    std::string name;
+    std::map<std::string, std::string, std::less<>> properties;
+
+    // The value of `key` (give it in lower case), or nullptr when absent. Never throws.
+    const std::string* find(std::string_view key) const noexcept {
+        auto it = properties.find(key);
+        return it == properties.end() ? nullptr : &it->second;
+    }
+    // The value of `key`, or "" when absent. Never throws.
+    std::string_view get(std::string_view key) const noexcept {
+        const std::string* v = find(key);
+        return v ? std::string_view(*v) : std::string_view();
+    }
+    bool has(std::string_view key) const noexcept { return find(key) != nullptr; }
+
+    friend bool operator==(const profile& a, const profile& b) { return a.name == b.name && a.properties == b.properties; }
+    friend bool operator!=(const profile& a, const profile& b) { return !(a == b); }
+
+    // Values of keys that may hold secrets (secret, token, password, credential_process) print as <redacted>.
+    friend std::ostream& operator<<(std::ostream& os, const profile& p);
+};
+
+// Whether a property's value must never be printed (case-insensitive match; never throws) (secret keys, tokens, commands that may embed them).
+inline bool is_sensitive_property(std::string_view key) noexcept {
+    auto contains = [&](std::string_view needle) {
+        if (needle.size() > key.size()) return false;
+        for (std::size_t i = 0; i + needle.size() <= key.size(); ++i)
+            if (detail::iequals(key.substr(i, needle.size()), needle)) return true;
+        return false;
+    };
+    return contains("secret") || contains("token") || contains("password") || contains("credential_process");
+}
+
+inline std::ostream& operator<<(std::ostream& os, const profile& p) {
+    os << "profile{" << p.name;
+    for (const auto& kv : p.properties) {
+        os << ", " << kv.first << "=";
+        if (is_sensitive_property(kv.first))
+            os << (kv.second.empty() ? "<empty>" : "<redacted>");
+        else
+            os << kv.second;
+    }
+    return os << "}";
+}
+
+// Everything in the two files after merging.
+struct profile_set {
+    std::map<std::string, profile, std::less<>> profiles;
+    std::map<std::string, profile, std::less<>> sso_sessions;  // [sso-session NAME] (config file only)
+    std::map<std::string, profile, std::less<>> services;      // [services NAME] (config file only)
+
+    // nullptr when absent. Never throw.
+    const profile* find_profile(std::string_view name) const noexcept { return find_in(profiles, name); }
+    const profile* find_sso_session(std::string_view name) const noexcept { return find_in(sso_sessions, name); }
+    const profile* find_services(std::string_view name) const noexcept { return find_in(services, name); }
+
+    bool empty() const noexcept { return profiles.empty() && sso_sessions.empty() && services.empty(); }
+
+    friend bool operator==(const profile_set& a, const profile_set& b) {
+        return a.profiles == b.profiles && a.sso_sessions == b.sso_sessions && a.services == b.services;
+    }
+    friend bool operator!=(const profile_set& a, const profile_set& b) { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const profile_set& s) {
+        os << "profile_set{";
+        for (const auto& kv : s.profiles) os << kv.second << " ";
+        for (const auto& kv : s.sso_sessions) os << "sso-session " << kv.second << " ";
+        for (const auto& kv : s.services) os << "services " << kv.second << " ";
+        return os << "}";
+    }
+
+private:
+    static const profile* find_in(const std::map<std::string, profile, std::less<>>& m, std::string_view name) noexcept {
+        auto it = m.find(name);
+        return it == m.end() ? nullptr : &it->second;
+    }
+};
+
+namespace detail {
+
+constexpr bool is_profile_name_char(char c) noexcept {
+    return is_ascii_alnum(c) || c == '-' || c == '/' || c == '.' || c == '%' || c == '@' || c == '_' || c == ':' || c == '+';
+}
+
+constexpr bool is_valid_profile_identifier(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!is_profile_name_char(c)) return false;
+    return true;
+}
+
+constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+
+constexpr std::string_view trim_blanks(std::string_view s) noexcept {
+    while (!s.empty() && (is_blank(s.front()) || s.front() == '\r')) s.remove_prefix(1);
+    while (!s.empty() && (is_blank(s.back()) || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+// A value up to the first '#' or ';' that follows whitespace.
+constexpr std::string_view strip_value_comment(std::string_view v) noexcept {
+    for (std::size_t i = 1; i < v.size(); ++i)
+        if ((v[i] == '#' || v[i] == ';') && is_blank(v[i - 1])) return trim_blanks(v.substr(0, i));
+    return v;
+}
+
+enum class section_type { none, profile, bare_default, sso_session, services, ignored };
+
+struct raw_section {
+    section_type type = section_type::ignored;
+    std::string name;
+    std::vector<std::pair<std::string, std::string>> properties; // in file order
+};
+
+inline std::error_code profile_syntax_error(profile_file_kind kind, std::size_t line, const char* what, diagnostics* diag) {
+    if (diag) {
+        diag->clear();
+        diag->error_type = "ProfileParseError";
+        diag->message = std::string(to_string(kind)) + ", line " + std::to_string(line) + ": " + what;
+    }
+    return errc::profile_parse_error;
+}
+
+// Splits one file into sections. Returns errc::profile_parse_error on a syntax error.
+inline std::error_code split_profile_sections(std::string_view text, profile_file_kind kind, std::vector<raw_section>& out,
+                                              diagnostics* diag) {
+    raw_section* current = nullptr;
+    bool have_property = false;          // a property was defined in the current section
+    bool property_in_sub_mode = false;   // that property's value was empty: continuation lines are sub-properties
+    std::size_t line_no = 0;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+
+        // Blank lines and whole-line comments (also indented ones, as the AWS CLI reads them) are skipped;
+        // they do not end a property, so a continuation may follow them.
+        const std::string_view stripped = trim_blanks(line);
+        if (stripped.empty() || stripped.front() == '#' || stripped.front() == ';') {
+            if (end == text.size()) break;
+            continue;
+        }
+        if (line.front() == '[') {
+            const std::size_t close = line.find(']');
+            if (close == std::string_view::npos) return profile_syntax_error(kind, line_no, "Profile definition must end with ']'", diag);
+            const std::string_view rest = trim_blanks(line.substr(close + 1));
+            if (!rest.empty() && rest.front() != '#' && rest.front() != ';')
+                return profile_syntax_error(kind, line_no, "Profile definition must be followed only by a comment", diag);
+            const std::string_view header = trim_blanks(line.substr(1, close - 1));
+            raw_section s;
+            auto prefixed = [&](std::string_view prefix, std::string_view& name_out) {
+                if (header.size() <= prefix.size() || header.substr(0, prefix.size()) != prefix || !is_blank(header[prefix.size()]))
+                    return false;
+                name_out = trim_blanks(header.substr(prefix.size()));
+                return true;
+            };
+            std::string_view name;
+            if (kind == profile_file_kind::credentials) {
+                s.type = section_type::profile;
+                name = header;
+            } else if (header == "default") {
+                s.type = section_type::bare_default;
+                name = header;
+            } else if (prefixed("profile", name)) {
+                s.type = section_type::profile;
+            } else if (prefixed("sso-session", name)) {
+                s.type = section_type::sso_session;
+            } else if (prefixed("services", name)) {
+                s.type = section_type::services;
+            } else {
+                s.type = section_type::ignored;
+            }
+            if (s.type != section_type::ignored && !is_valid_profile_identifier(name)) s.type = section_type::ignored;
+            s.name = std::string(name);
+            out.push_back(std::move(s));
+            current = &out.back();
+            have_property = false;
+            property_in_sub_mode = false;
+        } else if (is_blank(line.front())) {
+            if (!current) return profile_syntax_error(kind, line_no, "Expected a profile definition, found continuation", diag);
+            if (!have_property) return profile_syntax_error(kind, line_no, "Expected a property definition, found continuation", diag);
+            const std::string_view trimmed = trim_blanks(line);
+            if (property_in_sub_mode) {
+                const std::size_t eq = trimmed.find('=');
+                if (eq == std::string_view::npos)
+                    return profile_syntax_error(kind, line_no, "Expected an '=' sign defining a sub-property", diag);
+                if (trim_blanks(trimmed.substr(0, eq)).empty())
+                    return profile_syntax_error(kind, line_no, "Sub-property did not have a name", diag);
+            }
+            if (!current->properties.empty()) {
+                std::string& value = current->properties.back().second;
+                value += '\n';
+                value += trimmed;
+            }
+        } else {
+            if (!current) return profile_syntax_error(kind, line_no, "Expected a profile definition", diag);
+            const std::size_t eq = line.find('=');
+            if (eq == std::string_view::npos)
+                return profile_syntax_error(kind, line_no, "Expected an '=' sign defining a property", diag);
+            const std::string_view key = trim_blanks(line.substr(0, eq));
+            const std::string_view value = strip_value_comment(trim_blanks(line.substr(eq + 1)));
+            if (key.empty()) return profile_syntax_error(kind, line_no, "Property did not have a name", diag);
+            have_property = true;
+            property_in_sub_mode = value.empty();
+            if (is_valid_profile_identifier(key)) {
+                current->properties.emplace_back(to_lower(key), std::string(value));
+            } else {
+                // An invalid name: the property (and any continuation of it) is dropped.
+                current->properties.emplace_back(std::string(), std::string());
+            }
+        }
+        if (end == text.size()) break;
+    }
+    return {};
+}
+
+inline void merge_section(std::map<std::string, profile, std::less<>>& into, const raw_section& s) {
+    auto it = into.find(s.name);
+    if (it == into.end()) {
+        it = into.emplace(s.name, profile{}).first;
+        it->second.name = s.name;
+    }
+    for (const auto& kv : s.properties)
+        if (!kv.first.empty()) it->second.properties[kv.first] = kv.second;
+}
+
+} // namespace detail
+
+// Parses one file's text and merges it into `out` (later values win, so parse the config file first and
+// the credentials file second). On error `out` is unchanged. Returns errc::limit_exceeded when the text is
+// larger than lim.max_profile_file, errc::profile_parse_error on a syntax error (details in *diag when
+// given). Never throws except std::bad_alloc.
+inline std::error_code parse_profile_file(std::string_view text, profile_file_kind kind, profile_set& out, diagnostics* diag = nullptr,
+                                          const limits& lim = default_limits) {
+    if (text.size() > lim.max_profile_file) {
+        if (diag) {
+            diag->clear();
+            diag->error_type = "ProfileParseError";
+            diag->message = std::string(to_string(kind)) + " is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                            std::to_string(lim.max_profile_file);
+        }
+        return errc::limit_exceeded;
+    }
+    std::vector<detail::raw_section> sections;
+    if (auto ec = detail::split_profile_sections(text, kind, sections, diag)) return ec;
+
+    bool has_profile_default = false;
+    if (kind == profile_file_kind::config)
+        for (const auto& s : sections)
+            if (s.type == detail::section_type::profile && s.name == "default") has_profile_default = true;
+
+    for (const auto& s : sections) {
+        switch (s.type) {
+        case detail::section_type::profile: detail::merge_section(out.profiles, s); break;
+        case detail::section_type::bare_default:
+            if (!has_profile_default) detail::merge_section(out.profiles, s);
+            break;
+        case detail::section_type::sso_session: detail::merge_section(out.sso_sessions, s); break;
+        case detail::section_type::services: detail::merge_section(out.services, s); break;
+        case detail::section_type::none:
+        case detail::section_type::ignored: break;
+        }
+    }
+    return {};
+}
+
+// Parses both files into a fresh set (the credentials file wins on a clash). Either text may be empty
+// (a missing file). Errors as parse_profile_file; on error `out` is left empty.
+inline std::error_code parse_profile_files(std::string_view config_text, std::string_view credentials_text, profile_set& out,
+                                           diagnostics* diag = nullptr, const limits& lim = default_limits) {
+    profile_set result;
+    if (auto ec = parse_profile_file(config_text, profile_file_kind::config, result, diag, lim)) {
+        out = profile_set{};
+        return ec;
+    }
+    if (auto ec = parse_profile_file(credentials_text, profile_file_kind::credentials, result, diag, lim)) {
+        out = profile_set{};
+        return ec;
+    }
+    out = std::move(result);
+    return {};
+}
+
+// Splits a sub-property value ("\nk = v\nk2 = v2", as the parser stores it) into a map with lower-case
+// names. Lines without '=' or with an invalid name are skipped. Never throws except std::bad_alloc.
+inline std::map<std::string, std::string, std::less<>> parse_sub_properties(std::string_view value) {
+    std::map<std::string, std::string, std::less<>> out;
+    std::size_t pos = 0;
+    while (pos <= value.size()) {
+        std::size_t end = value.find('\n', pos);
+        if (end == std::string_view::npos) end = value.size();
+        const std::string_view line = detail::trim_blanks(value.substr(pos, end - pos));
+        pos = end + 1;
+        const std::size_t eq = line.find('=');
+        if (eq != std::string_view::npos) {
+            const std::string_view k = detail::trim_blanks(line.substr(0, eq));
+            if (detail::is_valid_profile_identifier(k)) out[detail::to_lower(k)] = std::string(detail::trim_blanks(line.substr(eq + 1)));
+        }
+        if (end == value.size()) break;
+    }
+    return out;
+}
+
+// A per-service setting: profile `p` names a [services NAME] section (property `services`), whose
+// property `service` (e.g. "sts") holds sub-properties; returns the sub-property `key` (e.g.
+// "endpoint_url"), or nullopt when any link is missing. Never throws except std::bad_alloc.
+inline std::optional<std::string> find_service_setting(const profile_set& set, const profile& p, std::string_view service,
+                                                       std::string_view key) {
+    const std::string* section_name = p.find("services");
+    if (!section_name) return std::nullopt;
+    const profile* section = set.find_services(*section_name);
+    if (!section) return std::nullopt;
+    const std::string* block = section->find(detail::to_lower(service));
+    if (!block) return std::nullopt;
+    auto subs = parse_sub_properties(*block);
+    auto it = subs.find(detail::to_lower(key));
+    if (it == subs.end()) return std::nullopt;
+    return it->second;
+}
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/profile.hpp
+// ---- begin appconfigdata/credentials/profile_chain.hpp
+// Resolving the selected profile into a plan: one base step that yields credentials, then the roles to
+// assume with them, in order. The plan is a value; the machines that run each step are elsewhere:
+//   static_keys   -> ready now (static_provider.hpp)          credential_process -> process.hpp
+//   named_source  -> environment.hpp / IMDS / container        web_identity       -> STS AssumeRoleWithWebIdentity
+//   sso           -> SSO GetRoleCredentials                    assume_role (each) -> STS AssumeRole
+//
+// Rules (the AWS SDKs' documented behaviour, checked by assume-role-tests.json):
+//   - role_arn + source_profile: assume the role with the source profile's credentials; chains follow
+//     source_profile links; visiting a profile twice is an infinite loop (errc::invalid_profile)
+//   - static keys on the selected profile are ignored when it has role_arn + source_profile, except when
+//     source_profile names the profile itself; a *source* profile with static keys ends the chain there
+//     (its own role_arn is then ignored)
+//   - role_arn + credential_source (Environment | Ec2InstanceMetadata | EcsContainer); both sources at once
+//     is an error, and role_arn with neither is an error
+//   - role_arn + web_identity_token_file: web identity (no extra AssumeRole step)
+//   - without role_arn: web_identity_token_file (error: role_arn missing), sso_*, credential_process, static
+//     keys, in that order; none of them: errc::no_credentials "profile `X` did not contain credential information"
+
+// ---- begin appconfigdata/credentials/static_provider.hpp
+// Static keys, given in code or found in a profile (aws_access_key_id, aws_secret_access_key, optional
+// aws_session_token and aws_account_id; the parser folds key case, so AWS_ACCESS_KEY_ID works too).
+
+
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+inline constexpr std::string_view profile_provider_name = "profile";
+inline constexpr std::string_view static_provider_name = "static";
+
+// Credentials given in code: ready when both the key id and the secret are non-empty, otherwise failed
+// with errc::invalid_credentials naming the missing part. Never throws except std::bad_alloc.
+inline provider_result static_credentials(credentials c) {
+    if (c.access_key_id.empty()) return error_result(provider_status::failed, errc::invalid_credentials, "static credentials: access key id is empty");
+    if (c.secret_access_key.empty())
+        return error_result(provider_status::failed, errc::invalid_credentials, "static credentials: secret access key is empty");
+    if (c.provider.empty()) c.provider = std::string(static_provider_name);
+    return ready_result(std::move(c));
+}
+
+// Whether the profile sets either static key (so it means to use static keys).
+inline bool profile_has_static_keys(const profile& p) noexcept {
+    return p.has("aws_access_key_id") || p.has("aws_secret_access_key");
+}
+
+// The static keys of profile `p` (provider "profile"). Returns ready; not_applicable + errc::no_credentials
+// when the profile has neither key; failed + errc::invalid_credentials when one key is missing or empty
+// ("profile missing aws_secret_access_key (profile `NAME`)"). Never prints a value. Never throws except std::bad_alloc.
+inline provider_result credentials_from_profile_keys(const profile& p) {
+    const std::string* key = p.find("aws_access_key_id");
+    const std::string* secret = p.find("aws_secret_access_key");
+    if (!key && !secret)
+        return error_result(provider_status::not_applicable, errc::no_credentials, "profile `" + p.name + "` has no static keys");
+    if (!key || key->empty())
+        return error_result(provider_status::failed, errc::invalid_credentials, "profile missing aws_access_key_id (profile `" + p.name + "`)");
+    if (!secret || secret->empty())
+        return error_result(provider_status::failed, errc::invalid_credentials, "profile missing aws_secret_access_key (profile `" + p.name + "`)");
+    credentials c;
+    c.access_key_id = *key;
+    c.secret_access_key = *secret;
+    if (const std::string* token = p.find("aws_session_token"); token && !token->empty()) c.session_token = *token;
+    if (const std::string* account = p.find("aws_account_id"); account && !account->empty()) c.account_id = *account;
+    c.provider = std::string(profile_provider_name);
+    return ready_result(std::move(c));
+}
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/static_provider.hpp
+
+#include <algorithm>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+enum class named_source { environment, ec2_instance_metadata, ecs_container };
+
+// The spelling in `credential_source` ("Environment", "Ec2InstanceMetadata", "EcsContainer").
+inline const char* to_string(named_source s) noexcept {
+    switch (s) {
+    case named_source::environment: return "Environment";
+    case named_source::ec2_instance_metadata: return "Ec2InstanceMetadata";
+    case named_source::ecs_container: return "EcsContainer";
+    }
+    return "?";
+}
+
+// Parses a credential_source value (exact spelling, as the SDKs require); false when unknown.
+inline bool parse_named_source(std::string_view text, named_source& out) noexcept {
+    for (named_source s : {named_source::environment, named_source::ec2_instance_metadata, named_source::ecs_container})
+        if (text == to_string(s)) {
+            out = s;
+            return true;
+        }
+    return false;
+}
+
+namespace plan {
+
+struct static_keys {
+    std::string profile;        // where the keys were found
+    credentials value;          // provider "profile"
+    friend bool operator==(const static_keys& a, const static_keys& b) { return a.profile == b.profile && a.value == b.value; }
+};
+
+struct source {
+    named_source name = named_source::environment;
+    friend bool operator==(const source& a, const source& b) { return a.name == b.name; }
+};
+
+struct web_identity {
+    std::string role_arn;
+    std::string web_identity_token_file;
+    std::optional<std::string> role_session_name;
+    friend bool operator==(const web_identity& a, const web_identity& b) {
+        return a.role_arn == b.role_arn && a.web_identity_token_file == b.web_identity_token_file && a.role_session_name == b.role_session_name;
+    }
+};
+
+struct sso {
+    std::optional<std::string> sso_session;    // [sso-session NAME] form
+    std::string sso_region;
+    std::string sso_start_url;
+    std::optional<std::string> sso_account_id; // both absent: a token-only profile (see check_plan_yields_credentials)
+    std::optional<std::string> sso_role_name;
+    friend bool operator==(const sso& a, const sso& b) {
+        return a.sso_session == b.sso_session && a.sso_region == b.sso_region && a.sso_start_url == b.sso_start_url &&
+               a.sso_account_id == b.sso_account_id && a.sso_role_name == b.sso_role_name;
+    }
+};
+
+struct process {
+    std::string command;                  // may embed secrets: never printed
+    std::optional<std::string> account_id; // the profile's aws_account_id, used when the output has none
+    friend bool operator==(const process& a, const process& b) { return a.command == b.command && a.account_id == b.account_id; }
+};
+
+using base = std::variant<static_keys, source, web_identity, sso, process>;
+
+struct assume_role {
+    std::string profile;                  // the profile that names the role (its settings apply to the call)
+    std::string role_arn;
+    std::optional<std::string> external_id;
+    std::optional<std::string> role_session_name;
+    std::optional<std::string> duration_seconds; // profile `duration_seconds`, unparsed
+    friend bool operator==(const assume_role& a, const assume_role& b) {
+        return a.profile == b.profile && a.role_arn == b.role_arn && a.external_id == b.external_id &&
+               a.role_session_name == b.role_session_name && a.duration_seconds == b.duration_seconds;
+    }
+};
+
+} // namespace plan
+
+struct profile_plan {
+    std::string selected_profile;
+    std::string base_profile;             // the profile the base step came from
+    plan::base base;
+    std::vector<plan::assume_role> roles; // in the order they are assumed (the selected profile's role last)
+
+    friend bool operator==(const profile_plan& a, const profile_plan& b) {
+        return a.selected_profile == b.selected_profile && a.base_profile == b.base_profile && a.base == b.base && a.roles == b.roles;
+    }
+    friend bool operator!=(const profile_plan& a, const profile_plan& b) { return !(a == b); }
+
+    // Prints the structure; keys print through `credentials` (redacted), commands as <redacted>.
+    friend std::ostream& operator<<(std::ostream& os, const profile_plan& p) {
+        os << "profile_plan{" << p.selected_profile << ": ";
+        struct printer {
+            std::ostream& os;
+            void operator()(const plan::static_keys& s) const { os << "static_keys(" << s.profile << ", " << s.value << ")"; }
+            void operator()(const plan::source& s) const { os << "credential_source(" << to_string(s.name) << ")"; }
+            void operator()(const plan::web_identity& w) const { os << "web_identity(" << w.role_arn << ", " << w.web_identity_token_file << ")"; }
+            void operator()(const plan::sso& s) const {
+                os << "sso(" << s.sso_start_url << ", " << s.sso_region << ", " << s.sso_account_id.value_or("-") << ", " << s.sso_role_name.value_or("-") << ")";
+            }
+            void operator()(const plan::process&) const { os << "credential_process(<redacted>)"; }
+        };
+        std::visit(printer{os}, p.base);
+        for (const auto& r : p.roles) os << " -> assume_role(" << r.role_arn << ")";
+        return os << "}";
+    }
+};
+
+namespace detail {
+
+inline std::error_code plan_error(errc e, std::string message, diagnostics* diag) {
+    if (diag) {
+        diag->clear();
+        diag->error_type = "ProfileError";
+        diag->message = std::move(message);
+    }
+    return e;
+}
+
+inline std::optional<std::string> optional_property(const profile& p, std::string_view key) {
+    const std::string* v = p.find(key);
+    if (!v || v->empty()) return std::nullopt;
+    return *v;
+}
+
+inline std::error_code static_keys_step(const profile& p, plan::base& out, diagnostics* diag) {
+    const std::string* key = p.find("aws_access_key_id");
+    const std::string* secret = p.find("aws_secret_access_key");
+    if (!key || key->empty()) return plan_error(errc::invalid_credentials, "profile missing aws_access_key_id (profile `" + p.name + "`)", diag);
+    if (!secret || secret->empty()) return plan_error(errc::invalid_credentials, "profile missing aws_secret_access_key (profile `" + p.name + "`)", diag);
+    plan::static_keys s;
+    s.profile = p.name;
+    s.value.access_key_id = *key;
+    s.value.secret_access_key = *secret;
+    if (auto t = optional_property(p, "aws_session_token")) s.value.session_token = *t;
+    if (auto a = optional_property(p, "aws_account_id")) s.value.account_id = *a;
+    s.value.provider = "profile";
+    out = std::move(s);
+    return {};
+}
+
+inline bool is_sso_profile(const profile& p) noexcept {
+    return p.has("sso_session") || p.has("sso_start_url") || p.has("sso_account_id") || p.has("sso_role_name");
+}
+
+inline std::error_code sso_step(const profile_set& set, const profile& p, plan::base& out, diagnostics* diag) {
+    plan::sso s;
+    s.sso_account_id = optional_property(p, "sso_account_id");
+    s.sso_role_name = optional_property(p, "sso_role_name");
+    const auto region = optional_property(p, "sso_region");
+    const auto start_url = optional_property(p, "sso_start_url");
+    if (auto session_name = optional_property(p, "sso_session")) {
+        const profile* session = set.find_sso_session(*session_name);
+        if (!session)
+            return plan_error(errc::invalid_profile,
+                              "sso-session named `" + *session_name + "` (referenced by profile `" + p.name + "`) was not found", diag);
+        const auto session_region = optional_property(*session, "sso_region");
+        const auto session_url = optional_property(*session, "sso_start_url");
+        if (region && region != session_region)
+            return plan_error(errc::invalid_profile,
+                              "`sso_region` can only be specified in the [sso-session] config when a session name is given (profile `" + p.name + "`)",
+                              diag);
+        if (start_url && start_url != session_url)
+            return plan_error(errc::invalid_profile,
+                              "`sso_start_url` can only be specified in the [sso-session] config when a session name is given (profile `" + p.name + "`)",
+                              diag);
+        if (!session_region) return plan_error(errc::invalid_profile, "sso-session `" + *session_name + "` is missing `sso_region`", diag);
+        if (!session_url) return plan_error(errc::invalid_profile, "sso-session `" + *session_name + "` is missing `sso_start_url`", diag);
+        s.sso_session = *session_name;
+        s.sso_region = *session_region;
+        s.sso_start_url = *session_url;
+    } else {
+        if (!start_url) return plan_error(errc::invalid_profile, "profile `" + p.name + "`: `sso_start_url` was missing", diag);
+        if (!region) return plan_error(errc::invalid_profile, "profile `" + p.name + "`: `sso_region` was missing", diag);
+        s.sso_region = *region;
+        s.sso_start_url = *start_url;
+    }
+    if (s.sso_role_name && !s.sso_account_id)
+        return plan_error(errc::invalid_profile, "if `sso_role_name` is set, then `sso_account_id` must also be set (profile `" + p.name + "`)", diag);
+    if (s.sso_account_id && !s.sso_role_name)
+        return plan_error(errc::invalid_profile, "if `sso_account_id` is set, then `sso_role_name` must also be set (profile `" + p.name + "`)", diag);
+    if (!s.sso_session && !s.sso_account_id)
+        return plan_error(errc::invalid_profile, "profile `" + p.name + "`: `sso_account_id` and `sso_role_name` were missing", diag);
+    out = std::move(s);
+    return {};
+}
+
+// The base step of a profile without role_arn.
+inline std::error_code base_step_without_role(const profile_set& set, const profile& p, plan::base& out, diagnostics* diag) {
+    if (p.has("web_identity_token_file"))
+        return plan_error(errc::invalid_profile,
+                          "profile `" + p.name + "`: `web_identity_token_file` was specified but `role_arn` was missing", diag);
+    if (is_sso_profile(p)) return sso_step(set, p, out, diag);
+    if (auto command = optional_property(p, "credential_process")) {
+        out = plan::process{*command, optional_property(p, "aws_account_id")};
+        return {};
+    }
+    if (profile_has_static_keys(p)) return static_keys_step(p, out, diag);
+    return plan_error(errc::no_credentials, "profile `" + p.name + "` did not contain credential information", diag);
+}
+
+} // namespace detail
+
+// Resolves profile `selected` of `set` into `out`. Errors (with *diag saying why, never a secret):
+//   errc::profile_not_found  the selected profile does not exist ("No profiles were defined" when none do)
+//   errc::no_credentials     the selected profile holds no credential settings (a chain moves on)
+//   errc::invalid_credentials a profile has only one of the two static keys
+//   errc::invalid_profile    contradictions, unknown credential_source, missing role_arn / source, loops,
+//                            a missing source profile ("could not find source profile B referenced from A"),
+//                            a source profile without credentials
+// Never throws except std::bad_alloc.
+inline std::error_code resolve_profile_plan(const profile_set& set, std::string_view selected, profile_plan& out, diagnostics* diag = nullptr) {
+    if (set.profiles.empty()) return detail::plan_error(errc::profile_not_found, "No profiles were defined", diag);
+    profile_plan result;
+    result.selected_profile = std::string(selected);
+    std::vector<std::string> visited;
+    std::string current(selected);
+    std::string referenced_from;
+    for (;;) {
+        const profile* p = set.find_profile(current);
+        if (!p) {
+            if (visited.empty()) return detail::plan_error(errc::profile_not_found, "profile `" + current + "` was not found", diag);
+            return detail::plan_error(errc::invalid_profile, "could not find source profile " + current + " referenced from " + referenced_from, diag);
+        }
+        if (std::find(visited.begin(), visited.end(), current) != visited.end()) {
+            std::string path;
+            for (const auto& v : visited) path += v + " -> ";
+            return detail::plan_error(errc::invalid_profile, "profile formed an infinite loop: " + path + current, diag);
+        }
+        const bool is_source = !visited.empty();
+        visited.push_back(current);
+        result.base_profile = current;
+
+        if (is_source && profile_has_static_keys(*p)) {
+            if (auto ec = detail::static_keys_step(*p, result.base, diag)) return ec;
+            break;
+        }
+        const auto role_arn = detail::optional_property(*p, "role_arn");
+        if (!role_arn) {
+            if (auto ec = detail::base_step_without_role(set, *p, result.base, diag)) {
+                // A source profile without credentials is a broken chain, not "nothing configured".
+                if (ec == errc::no_credentials && is_source) {
+                    if (diag) diag->error_type = "ProfileError";
+                    return errc::invalid_profile;
+                }
+                return ec;
+            }
+            break;
+        }
+        if (auto token_file = detail::optional_property(*p, "web_identity_token_file")) {
+            result.base = plan::web_identity{*role_arn, *token_file, detail::optional_property(*p, "role_session_name")};
+            break;
+        }
+        plan::assume_role role;
+        role.profile = current;
+        role.role_arn = *role_arn;
+        role.external_id = detail::optional_property(*p, "external_id");
+        role.role_session_name = detail::optional_property(*p, "role_session_name");
+        role.duration_seconds = detail::optional_property(*p, "duration_seconds");
+        result.roles.push_back(std::move(role));
+
+        const auto source_profile = detail::optional_property(*p, "source_profile");
+        const auto credential_source = detail::optional_property(*p, "credential_source");
+        if (source_profile && credential_source)
+            return detail::plan_error(errc::invalid_profile, "profile contained both source_profile and credential_source (profile `" + current + "`)", diag);
+        if (credential_source) {
+            named_source s;
+            if (!parse_named_source(*credential_source, s))
+                return detail::plan_error(errc::invalid_profile,
+                                          "profile `" + current + "`: credential_source must be Environment, Ec2InstanceMetadata or EcsContainer", diag);
+            result.base = plan::source{s};
+            break;
+        }
+        if (!source_profile)
+            return detail::plan_error(errc::invalid_profile,
+                                      "profile `" + current + "` has role_arn, so the profile must contain `source_profile` or `credential_source`", diag);
+        if (*source_profile == current) {
+            // Self reference: this profile's own static keys are the source.
+            if (auto ec = detail::static_keys_step(*p, result.base, diag)) return ec;
+            break;
+        }
+        referenced_from = current;
+        current = *source_profile;
+    }
+    std::reverse(result.roles.begin(), result.roles.end());
+    out = std::move(result);
+    return {};
+}
+
+// Whether a plan can give AWS credentials: an SSO profile without sso_account_id / sso_role_name is for
+// bearer tokens only. Returns errc::invalid_profile ("selected profile will resolve an access token instead
+// of credentials") in that case. Never throws except std::bad_alloc.
+inline std::error_code check_plan_yields_credentials(const profile_plan& p, diagnostics* diag = nullptr) {
+    if (const auto* s = std::get_if<plan::sso>(&p.base); s && (!s->sso_account_id || !s->sso_role_name))
+        return detail::plan_error(errc::invalid_profile,
+                                  "profile `" + p.base_profile + "` has no sso_account_id / sso_role_name: the selected profile will resolve an "
+                                  "access token instead of credentials",
+                                  diag);
+    return {};
+}
+
+// How a chain should treat a resolution error: not_applicable (try the next provider) for "nothing is
+// configured here" — no credential settings, or the *default* profile missing when it was not asked for by
+// name — and failed for everything else (a broken configuration must not silently fall through).
+inline provider_status profile_error_status(std::error_code ec, bool profile_named_explicitly) noexcept {
+    if (ec == errc::no_credentials) return provider_status::not_applicable;
+    if (ec == errc::profile_not_found && !profile_named_explicitly) return provider_status::not_applicable;
+    return provider_status::failed;
+}
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/profile_chain.hpp
+// ---- begin appconfigdata/credentials/profile_files.hpp
+// Where the shared `config` and `credentials` files are, and which profile is selected: pure functions
+// over an environment_lookup and a platform, so any environment (and Windows rules) can be tested anywhere.
+//
+//   home:        HOME; on Windows only, then USERPROFILE, then HOMEDRIVE + HOMEPATH
+//   config:      AWS_CONFIG_FILE, else ~/.aws/config
+//   credentials: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials
+//   profile:     an explicit name (--profile), else AWS_PROFILE, else "default"
+// A leading "~" (alone, or followed by '/' or, on Windows, '\') is replaced by the home directory, in the
+// defaults and in the two overrides. A file that does not exist reads as empty (see load_profile_set).
+
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+enum class os_platform { posix, windows };
+
+#if defined(_WIN32)
+inline constexpr os_platform host_platform = os_platform::windows;
+#else
+inline constexpr os_platform host_platform = os_platform::posix;
+#endif
+
+// The path separator: backslash on Windows, '/' elsewhere.
+inline constexpr char path_separator(os_platform p) noexcept { return p == os_platform::windows ? '\\' : '/'; }
+
+struct profile_file_locations {
+    std::string config;                  // path of the config file
+    std::string credentials;             // path of the credentials file
+    bool config_from_environment = false;      // AWS_CONFIG_FILE was set
+    bool credentials_from_environment = false; // AWS_SHARED_CREDENTIALS_FILE was set
+
+    friend bool operator==(const profile_file_locations& a, const profile_file_locations& b) {
+        return a.config == b.config && a.credentials == b.credentials && a.config_from_environment == b.config_from_environment &&
+               a.credentials_from_environment == b.credentials_from_environment;
+    }
+    friend bool operator!=(const profile_file_locations& a, const profile_file_locations& b) { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const profile_file_locations& l) {
+        return os << "profile_file_locations{config=" << l.config << ", credentials=" << l.credentials << "}";
+    }
+};
+
+// The user's home directory, or nullopt when none of the variables is set (non-empty). Never throws.
+inline std::optional<std::string> home_directory(const environment_lookup& env, os_platform platform = host_platform) {
+    auto nonempty = [&](std::string_view name) -> std::optional<std::string> {
+        auto v = env_value(env, name);
+        if (v && !v->empty()) return v;
+        return std::nullopt;
+    };
+    if (auto home = nonempty("HOME")) return home;
+    if (platform == os_platform::windows) {
+        if (auto profile_dir = nonempty("USERPROFILE")) return profile_dir;
+        auto drive = nonempty("HOMEDRIVE");
+        auto path = nonempty("HOMEPATH");
+        if (drive && path) return *drive + *path;
+    }
+    return std::nullopt;
+}
+
+// Replaces a leading "~" component with the home directory; other paths (and "~user/...") are returned
+// unchanged, as is the whole path when no home directory is known. Never throws except std::bad_alloc.
+inline std::string expand_home(std::string_view path, const environment_lookup& env, os_platform platform = host_platform) {
+    const bool tilde = !path.empty() && path[0] == '~' &&
+                       (path.size() == 1 || path[1] == '/' || (platform == os_platform::windows && path[1] == '\\'));
+    if (!tilde) return std::string(path);
+    auto home = home_directory(env, platform);
+    if (!home) return std::string(path);
+    std::string out = *home;
+    if (path.size() > 1) {
+        if (!out.empty() && (out.back() == '/' || out.back() == path_separator(platform))) out.pop_back();
+        out += path_separator(platform);
+        out.append(path.substr(2));
+    }
+    return out;
+}
+
+// Where the two files are. Never throws except std::bad_alloc.
+inline profile_file_locations resolve_profile_file_locations(const environment_lookup& env, os_platform platform = host_platform) {
+    const char sep = path_separator(platform);
+    auto default_path = [&](const char* file) {
+        std::string p = "~";
+        p += sep;
+        p += ".aws";
+        p += sep;
+        p += file;
+        return expand_home(p, env, platform);
+    };
+    profile_file_locations loc;
+    auto config = env_value(env, "AWS_CONFIG_FILE");
+    if (config && !config->empty()) {
+        loc.config = expand_home(*config, env, platform);
+        loc.config_from_environment = true;
+    } else {
+        loc.config = default_path("config");
+    }
+    auto creds = env_value(env, "AWS_SHARED_CREDENTIALS_FILE");
+    if (creds && !creds->empty()) {
+        loc.credentials = expand_home(*creds, env, platform);
+        loc.credentials_from_environment = true;
+    } else {
+        loc.credentials = default_path("credentials");
+    }
+    return loc;
+}
+
+// The selected profile: `explicit_name` (e.g. --profile) when non-empty, else AWS_PROFILE when non-blank,
+// else "default". Never throws except std::bad_alloc.
+inline std::string select_profile_name(const environment_lookup& env, std::string_view explicit_name = {}) {
+    if (!explicit_name.empty()) return std::string(explicit_name);
+    if (auto p = env_nonblank(env, "AWS_PROFILE")) return *p;
+    return "default";
+}
+
+// Whether an error from a file_reader means "the file does not exist" (read as an empty file).
+inline bool is_file_not_found(std::error_code ec) noexcept {
+    return ec == errc::file_not_found || ec == std::errc::no_such_file_or_directory;
+}
+
+// Reads both files through `read` and parses them (config first, the credentials file winning).
+// A missing file reads as empty. Returns errc::profile_parse_error / errc::limit_exceeded from the parser,
+// or the reader's error (errc::io_failed, errc::limit_exceeded...) for a file that exists but cannot be
+// read; *diag says which file (path) and why, never the file's contents. Never throws except std::bad_alloc.
+inline std::error_code load_profile_set(const profile_file_locations& where, const file_reader& read, profile_set& out,
+                                        diagnostics* diag = nullptr, const limits& lim = default_limits) {
+    std::string texts[2];
+    const std::string* paths[2] = {&where.config, &where.credentials};
+    for (int i = 0; i < 2; ++i) {
+        std::error_code ec = read ? read(*paths[i], texts[i]) : std::error_code(errc::file_not_found);
+        if (ec && is_file_not_found(ec)) {
+            texts[i].clear();
+            continue;
+        }
+        if (ec) {
+            if (diag) {
+                diag->clear();
+                diag->error_type = "ProfileFileError";
+                diag->message = "could not read " + *paths[i] + ": " + ec.message();
+            }
+            out = profile_set{};
+            return ec;
+        }
+    }
+    diagnostics parse_diag;
+    if (auto ec = parse_profile_files(texts[0], texts[1], out, &parse_diag, lim)) {
+        if (diag) {
+            *diag = parse_diag;
+            diag->message = "could not parse profile file: " + parse_diag.message;
+        }
+        return ec;
+    }
+    return {};
+}
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/profile_files.hpp
+// ---- begin appconfigdata/credentials/region.hpp
+// The region chain, as the AWS CLI and SDKs walk it: an explicit value (--region), AWS_REGION,
+// AWS_DEFAULT_REGION, the selected profile's `region`, then IMDS (/latest/meta-data/placement/region).
+// The first four are pure and resolved here; the IMDS step is a machine of its own (imds.hpp): when
+// resolve_region() answers region_source::none, a caller that allows IMDS runs it next.
+
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+enum class region_source { explicit_value, aws_region, aws_default_region, profile, imds, none };
+
+inline const char* to_string(region_source s) noexcept {
+    switch (s) {
+    case region_source::explicit_value: return "explicit";
+    case region_source::aws_region: return "AWS_REGION";
+    case region_source::aws_default_region: return "AWS_DEFAULT_REGION";
+    case region_source::profile: return "profile";
+    case region_source::imds: return "IMDS";
+    case region_source::none: return "none";
+    }
+    return "?";
+}
+
+struct region_choice {
+    std::string region;                        // "" when source == none
+    region_source source = region_source::none;
+
+    bool found() const noexcept { return source != region_source::none; }
+    friend bool operator==(const region_choice& a, const region_choice& b) { return a.region == b.region && a.source == b.source; }
+    friend bool operator!=(const region_choice& a, const region_choice& b) { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const region_choice& r) {
+        return os << "region{" << (r.region.empty() ? "<none>" : r.region) << " from " << to_string(r.source) << "}";
+    }
+};
+
+// The region from the first non-blank source: `explicit_region`, AWS_REGION, AWS_DEFAULT_REGION,
+// `selected_profile`'s region (nullptr: no profile). Values are trimmed; their syntax is checked where the
+// region is used (endpoint resolution). source == none means "not found yet: IMDS is next". Never throws
+// except std::bad_alloc.
+inline region_choice resolve_region(std::string_view explicit_region, const environment_lookup& env, const profile* selected_profile) {
+    const std::string_view explicit_trimmed = detail::trim(explicit_region);
+    if (!explicit_trimmed.empty()) return {std::string(explicit_trimmed), region_source::explicit_value};
+    if (auto r = env_nonblank(env, "AWS_REGION")) return {*r, region_source::aws_region};
+    if (auto r = env_nonblank(env, "AWS_DEFAULT_REGION")) return {*r, region_source::aws_default_region};
+    if (selected_profile) {
+        const std::string_view r = detail::trim(selected_profile->get("region"));
+        if (!r.empty()) return {std::string(r), region_source::profile};
+    }
+    return {};
+}
+
+// The last step, for a caller that ran the IMDS region request: wraps its answer (trimmed; blank is none).
+inline region_choice region_from_imds(std::string_view imds_answer) {
+    const std::string_view r = detail::trim(imds_answer);
+    if (r.empty()) return {};
+    return {std::string(r), region_source::imds};
+}
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/region.hpp
+// ---- begin appconfigdata/credentials/sso.hpp
+// IAM Identity Center (SSO) role credentials as a state machine.
+//
+// 1. Read the cached SSO access token: ~/.aws/sso/cache/<sha1 hex of the sso-session name, or of the
+//    start URL for legacy profiles>.json = {"accessToken", "expiresAt", ...}. The path is given in
+//    sso_options::token_cache_file (adapters/sso_cache.hpp computes it; the core has no SHA-1) and
+//    read through the injected file_reader. A missing file or an expired token fails with a message
+//    telling the user to run `aws sso login`.
+// 2. GET https://portal.sso.{sso_region}.amazonaws.com/federation/credentials?account_id=..&role_name=..
+//    with header x-amz-sso_bearer_token, reply {"roleCredentials": {accessKeyId, secretAccessKey,
+//    sessionToken, expiration (epoch milliseconds)}}.
+// 5xx, 429 and transport errors are retried (3 attempts); 401/403 mean the SSO session is no longer
+// valid (errc::expired_token / access_denied, again with the `aws sso login` hint).
+
+// ---- begin appconfigdata/credentials/sts.hpp
+// AWS STS as credential providers (state machines): AssumeRoleWithWebIdentity (unsigned) and
+// AssumeRole (signed with source credentials). Both POST a form to the STS regional endpoint
+// (https://sts.{region}.{partition suffix}/) and read the XML reply with detail/xml.hpp.
+//
+//   web identity: role_arn + web_identity_token_file (+ role_session_name) from AWS_ROLE_ARN /
+//                 AWS_WEB_IDENTITY_TOKEN_FILE / AWS_ROLE_SESSION_NAME or from profile keys;
+//                 the token file is read through the injected file_reader on every fetch.
+//   assume role:  answers need_credentials first; give it the source credentials with
+//                 set_credentials(), then it signs (through the injected request_signer) and sends.
+// Retries (3 attempts): 5xx, 429, transport errors, and the STS codes Throttling,
+// IDPCommunicationError and (STS quirk) InternalFailure. Other STS errors fail with the STS error
+// code, message and request id in the diagnostics, mapped to an errc (AccessDenied ->
+// access_denied, ExpiredToken* -> expired_token, others -> service_error).
+
+// ---- begin appconfigdata/credentials/detail/xml.hpp
+// A small, strict, bounded XML reader for the few STS reply elements the credential providers need.
+// It is not a general XML parser: it reads elements, attributes (skipped), character data with the
+// five predefined entities and numeric character references, comments, CDATA and the XML
+// declaration. DOCTYPE / entity declarations, processing instructions other than the declaration,
+// unbalanced tags and anything past the limits are errors. The result is the list of leaf elements
+// (elements holding text only) with their slash-separated path from the root, namespace prefixes
+// removed: "AssumeRoleResponse/AssumeRoleResult/Credentials/AccessKeyId".
+
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace detail {
+namespace xml {
+
+struct xml_limits {
+    std::size_t max_size = 64u * 1024u; // bytes of the whole document
+    std::size_t max_depth = 16;         // nesting of elements
+    std::size_t max_elements = 512;     // elements in the document
+};
+
+struct document {
+    std::string root;                                        // local name of the root element
+    std::vector<std::pair<std::string, std::string>> leaves; // (path, text) in document order
+
+    // The text of the first leaf whose path is `suffix` or ends with "/" + suffix; nullptr if none.
+    const std::string* find(std::string_view suffix) const noexcept {
+        for (const auto& leaf : leaves) {
+            const std::string& p = leaf.first;
+            if (p == suffix) return &leaf.second;
+            if (p.size() > suffix.size() && p.compare(p.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+                p[p.size() - suffix.size() - 1] == '/')
+                return &leaf.second;
+        }
+        return nullptr;
+    }
+};
+
+constexpr bool is_name_char(char c) noexcept {
+    return is_ascii_alnum(c) || c == '_' || c == '-' || c == '.' || c == ':' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+inline void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+// Appends the decoded character data `in` to `out`; false on an unknown or malformed reference.
+inline bool decode_text(std::string_view in, std::string& out) {
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] != '&') {
+            out.push_back(in[i]);
+            continue;
+        }
+        const auto semi = in.find(';', i);
+        if (semi == std::string_view::npos || semi - i > 12) return false;
+        std::string_view ref = in.substr(i + 1, semi - i - 1);
+        if (ref == "lt") out.push_back('<');
+        else if (ref == "gt") out.push_back('>');
+        else if (ref == "amp") out.push_back('&');
+        else if (ref == "quot") out.push_back('"');
+        else if (ref == "apos") out.push_back('\'');
+        else if (ref.size() >= 2 && ref[0] == '#') {
+            std::uint32_t cp = 0;
+            const bool hex = ref[1] == 'x' || ref[1] == 'X';
+            std::string_view digits = ref.substr(hex ? 2 : 1);
+            if (digits.empty()) return false;
+            for (char c : digits) {
+                const int v = hex ? hex_value(c) : (is_ascii_digit(c) ? c - '0' : -1);
+                if (v < 0) return false;
+                cp = cp * (hex ? 16u : 10u) + static_cast<std::uint32_t>(v);
+                if (cp > 0x10FFFF) return false;
+            }
+            if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+            append_utf8(out, cp);
+        } else {
+            return false;
+        }
+        i = semi;
+    }
+    return true;
+}
+
+// Parses `text` into `out`. Returns errc::malformed_response (or errc::response_too_large) with
+// `why` saying what was wrong (a position, never the content). Never throws except std::bad_alloc.
+inline std::error_code parse(std::string_view text, document& out, std::string& why, const xml_limits& lim = {}) {
+    out = document{};
+    if (text.size() > lim.max_size) {
+        why = "XML document of " + std::to_string(text.size()) + " bytes exceeds the limit of " + std::to_string(lim.max_size);
+        return errc::response_too_large;
+    }
+    auto fail = [&](const char* what, std::size_t pos) {
+        why = std::string("malformed XML: ") + what + " at byte " + std::to_string(pos);
+        out = document{};
+        return make_error_code(errc::malformed_response);
+    };
+    std::vector<std::string> stack;           // local names of open elements
+    std::vector<bool> has_children;           // per open element
+    std::string path, current_text;
+    std::size_t elements = 0;
+    bool root_closed = false;
+    std::size_t i = 0;
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") i = 3; // UTF-8 byte order mark
+    while (i < text.size()) {
+        if (text[i] != '<') {
+            const auto lt = text.find('<', i);
+            std::string_view chunk = text.substr(i, lt == std::string_view::npos ? std::string_view::npos : lt - i);
+            if (stack.empty()) {
+                if (!trim(chunk).empty()) return fail("text outside the root element", i);
+            } else if (!decode_text(chunk, current_text)) {
+                return fail("invalid character reference", i);
+            }
+            if (lt == std::string_view::npos) break;
+            i = lt;
+            continue;
+        }
+        std::string_view rest = text.substr(i);
+        if (rest.substr(0, 4) == "<!--") {
+            const auto end = text.find("-->", i + 4);
+            if (end == std::string_view::npos) return fail("unterminated comment", i);
+            i = end + 3;
+            continue;
+        }
+        if (rest.substr(0, 9) == "<![CDATA[") {
+            if (stack.empty()) return fail("CDATA outside the root element", i);
+            const auto end = text.find("]]>", i + 9);
+            if (end == std::string_view::npos) return fail("unterminated CDATA section", i);
+            current_text.append(text.substr(i + 9, end - i - 9));
+            i = end + 3;
+            continue;
+        }
+        if (rest.substr(0, 5) == "<?xml" && i <= 3 && (rest.size() > 5 && (rest[5] == ' ' || rest[5] == '?'))) {
+            const auto end = text.find("?>", i);
+            if (end == std::string_view::npos) return fail("unterminated XML declaration", i);
+            i = end + 2;
+            continue;
+        }
+        if (rest.substr(0, 2) == "<!" || rest.substr(0, 2) == "<?") return fail("DOCTYPE or processing instruction not allowed", i);
+        const bool closing = rest.size() > 1 && rest[1] == '/';
+        std::size_t j = i + (closing ? 2 : 1);
+        const std::size_t name_start = j;
+        while (j < text.size() && is_name_char(text[j])) ++j;
+        if (j == name_start) return fail("missing element name", i);
+        std::string_view name = text.substr(name_start, j - name_start);
+        if (const auto colon = name.rfind(':'); colon != std::string_view::npos) name = name.substr(colon + 1);
+        if (name.empty()) return fail("empty local name", i);
+        // Attributes (skipped) up to '>' or '/>', honouring quotes.
+        bool self_closing = false;
+        char quote = 0;
+        for (;; ++j) {
+            if (j >= text.size()) return fail("unterminated tag", i);
+            const char c = text[j];
+            if (quote) {
+                if (c == quote) quote = 0;
+                else if (c == '<') return fail("'<' in an attribute value", j);
+                continue;
+            }
+            if (c == '"' || c == '\'') {
+                if (closing) return fail("attribute in a closing tag", j);
+                quote = c;
+            } else if (c == '>') {
+                break;
+            } else if (c == '/' && !closing && j + 1 < text.size() && text[j + 1] == '>') {
+                self_closing = true;
+                ++j;
+                break;
+            } else if (c == '<') {
+                return fail("'<' inside a tag", j);
+            }
+        }
+        i = j + 1;
+        if (closing) {
+            if (stack.empty() || stack.back() != name) return fail("mismatched closing tag", name_start);
+            if (!has_children.back()) out.leaves.emplace_back(path, current_text);
+            current_text.clear();
+            stack.pop_back();
+            has_children.pop_back();
+            path.resize(path.size() - name.size() - (stack.empty() ? 0 : 1));
+            if (stack.empty()) root_closed = true;
+            continue;
+        }
+        if (root_closed) return fail("second root element", name_start);
+        if (++elements > lim.max_elements) return fail("too many elements", name_start);
+        if (stack.size() >= lim.max_depth) return fail("elements nested too deeply", name_start);
+        if (!stack.empty()) {
+            has_children.back() = true;
+            if (!trim(current_text).empty()) return fail("mixed content", name_start);
+        }
+        current_text.clear();
+        if (stack.empty()) out.root = std::string(name);
+        if (!path.empty()) path.push_back('/');
+        path.append(name.data(), name.size());
+        if (self_closing) {
+            out.leaves.emplace_back(path, std::string());
+            path.resize(path.size() - name.size() - (stack.empty() ? 0 : 1));
+            if (stack.empty()) root_closed = true;
+            continue;
+        }
+        stack.emplace_back(name);
+        has_children.push_back(false);
+    }
+    if (!stack.empty()) return fail("unclosed element", text.size());
+    if (out.root.empty()) return fail("no root element", 0);
+    return {};
+}
+
+} // namespace xml
+} // namespace detail
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/detail/xml.hpp
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+// Signs `request` in place with SigV4 for (region, service) at `now`. Returns an error code when
+// it cannot. make_sigv4_request_signer<Crypto>() builds one over sigv4::signer<Crypto>.
+using request_signer = std::function<std::error_code(http::request& request, const credentials& source, std::string_view region,
+                                                     std::string_view service, time_point now)>;
+
+// A request_signer over sigv4::signer<Crypto> (e.g. adapters::botan_crypto). The signer and its
+// signing-key cache are shared by copies of the returned function; use it from one thread at a time.
+template <class Crypto>
+request_signer make_sigv4_request_signer(Crypto crypto = Crypto{}) {
+    auto s = std::make_shared<sigv4::signer<Crypto>>(std::move(crypto));
+    return [s](http::request& request, const credentials& source, std::string_view region, std::string_view service, time_point now) {
+        sigv4::signing_params p;
+        p.region = region;
+        p.service = service;
+        p.time = now;
+        return s->sign(request, source, p);
+    };
+}
+
+// How to reach STS.
+struct sts_endpoint_options {
+    std::string region;               // "" -> us-east-1
+    bool use_fips = false;            // AWS_USE_FIPS_ENDPOINT / use_fips_endpoint
+    bool use_dual_stack = false;      // AWS_USE_DUALSTACK_ENDPOINT / use_dualstack_endpoint
+    std::string endpoint_url;         // an explicit endpoint (AWS_ENDPOINT_URL_STS, ...); wins when set
+};
+
+// The DNS suffix of the partition a region belongs to (amazonaws.com for the commercial partition),
+// and the dual-stack suffix (api.aws, or the partition's own).
+inline std::string_view partition_dns_suffix(std::string_view region, bool dual_stack) noexcept {
+    auto starts = [&](std::string_view p) { return region.substr(0, p.size()) == p; };
+    if (starts("cn-")) return dual_stack ? "api.amazonwebservices.com.cn" : "amazonaws.com.cn";
+    if (starts("us-isob-")) return "sc2s.sgov.gov";
+    if (starts("us-isof-")) return "csp.hci.ic.gov";
+    if (starts("us-iso-")) return "c2s.ic.gov";
+    if (starts("eu-isoe-")) return "cloud.adc-e.uk";
+    if (starts("us-gov-")) return dual_stack ? "api.aws" : "amazonaws.com";
+    return dual_stack ? "api.aws" : "amazonaws.com";
+}
+
+// Resolves the STS endpoint into `out`: endpoint_url when set, else
+// https://sts[-fips].{region}.{suffix}. Returns errc::invalid_region / errc::invalid_url with `why`.
+inline std::error_code resolve_sts_endpoint(const sts_endpoint_options& o, http::url& out, std::string& why) {
+    if (!o.endpoint_url.empty()) {
+        if (http::parse_url(o.endpoint_url, out)) {
+            why = "the STS endpoint URL is not a valid http(s) URI";
+            return errc::invalid_url;
+        }
+        return {};
+    }
+    const std::string region = o.region.empty() ? std::string("us-east-1") : o.region;
+    if (region.size() > 63) {
+        why = "region is not a valid host label";
+        return errc::invalid_region;
+    }
+    for (char c : region) {
+        if (!(detail::is_ascii_alnum(c) || c == '-')) {
+            why = "region is not a valid host label";
+            return errc::invalid_region;
+        }
+    }
+    std::string host = o.use_fips ? "sts-fips." : "sts.";
+    host += region;
+    host += '.';
+    host += partition_dns_suffix(region, o.use_dual_stack);
+    return http::parse_url("https://" + host + "/", out);
+}
+
+struct web_identity_options {
+    std::string role_arn;
+    std::string web_identity_token_file;
+    std::string role_session_name;    // "" -> "appconfigdata-<unix seconds>"
+    sts_endpoint_options endpoint;
+    file_reader read_file;            // reads web_identity_token_file
+    milliseconds timeout{5000};
+    int max_attempts = 3;
+    limits bounds = default_limits;
+
+    // From AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME. Returns nullopt (and
+    // sets `why`) when the token file or the role ARN is not set: the provider does not apply.
+    static std::optional<web_identity_options> from_environment(const environment_lookup& env, std::string& why) {
+        web_identity_options o;
+        o.web_identity_token_file = detail::remote::env_value(env, "AWS_WEB_IDENTITY_TOKEN_FILE");
+        o.role_arn = detail::remote::env_value(env, "AWS_ROLE_ARN");
+        o.role_session_name = detail::remote::env_value(env, "AWS_ROLE_SESSION_NAME");
+        if (o.web_identity_token_file.empty()) {
+            why = "AWS_WEB_IDENTITY_TOKEN_FILE is not set";
+            return std::nullopt;
+        }
+        if (o.role_arn.empty()) {
+            why = "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not";
+            return std::nullopt;
+        }
+        return o;
+    }
+};
+
+struct assume_role_options {
+    std::string role_arn;
+    std::string role_session_name;    // "" -> "appconfigdata-<unix seconds>"
+    std::string external_id;          // optional
+    std::optional<seconds> duration;  // DurationSeconds; STS default (1 h) when empty
+    sts_endpoint_options endpoint;
+    request_signer sign;              // required
+    milliseconds timeout{5000};
+    int max_attempts = 3;
+    limits bounds = default_limits;
+};
+
+namespace detail {
+
+inline void append_form(std::string& body, std::string_view key, std::string_view value) {
+    if (!body.empty()) body.push_back('&');
+    body.append(key.data(), key.size());
+    body.push_back('=');
+    http::append_percent_encoded(body, value);
+}
+
+inline std::string default_session_name(time_point now) {
+    return "appconfigdata-" + std::to_string(std::chrono::duration_cast<seconds>(now.time_since_epoch()).count());
+}
+
+// The request/response core shared by both STS providers.
+class sts_exchange {
+public:
+    void configure(milliseconds timeout, int max_attempts, std::size_t max_body) {
+        timeout_ = timeout;
+        retry_.max_attempts = max_attempts;
+        max_body_ = max_body;
+    }
+
+    // Prepares the POST of `form` to `endpoint`; the caller may sign request() before next().
+    void prepare(const http::url& endpoint, std::string form) {
+        request_ = http::request{};
+        request_.method = "POST";
+        request_.scheme = endpoint.scheme;
+        request_.host = endpoint.authority();
+        request_.path = endpoint.path;
+        request_.query = endpoint.query;
+        request_.headers.add("Content-Type", "application/x-www-form-urlencoded");
+        request_.body = std::move(form);
+        retry_.reset();
+        sent_ = waiting_ = false;
+        need_resign_ = false;
+    }
+
+    http::request& request() noexcept { return request_; }
+
+    // send, wait_until, or (when it is time to retry a signed request) done with resign() true.
+    action next(time_point now) {
+        if (sent_) return action::wait(time_point::max());
+        if (waiting_ && now < resume_) return action::wait(resume_);
+        waiting_ = false;
+        ++retry_.used;
+        sent_ = true;
+        return action::send(request_, timeout_);
+    }
+
+    enum class verdict { ok, retry, error };
+
+    // Classifies a response; on ok `doc` holds the parsed reply; on error `ec`/`diag` are set.
+    verdict on_response(const http::response& r, time_point now, std::string_view operation, xml::document& doc, std::error_code& ec,
+                        diagnostics& diag) {
+        sent_ = false;
+        diag.clear();
+        std::string why;
+        if (r.body.size() > max_body_) {
+            ec = errc::response_too_large;
+            remote::status_diagnostics(diag, r, "STS " + std::string(operation) + " reply of " + std::to_string(r.body.size()) + " bytes is too large");
+            return verdict::error;
+        }
+        xml::xml_limits lim;
+        lim.max_size = max_body_;
+        const std::error_code parse_ec = xml::parse(r.body, doc, why, lim);
+        if (r.status == 200) {
+            if (parse_ec) {
+                ec = parse_ec;
+                remote::status_diagnostics(diag, r, "STS " + std::string(operation) + " reply: " + why);
+                return verdict::error;
+            }
+            return verdict::ok;
+        }
+        std::string code, message, request_id;
+        if (!parse_ec) {
+            if (const auto* c = doc.find("Error/Code")) code = c->substr(0, 128);
+            if (const auto* m = doc.find("Error/Message")) message = m->substr(0, 1024);
+            if (const auto* id = doc.find("RequestId")) request_id = id->substr(0, 128);
+        }
+        const bool retryable = remote::is_retryable_status(r.status) || code == "Throttling" || code == "ThrottlingException" ||
+                               code == "IDPCommunicationError" || code == "InternalFailure";
+        if (retryable && retry_.can_retry()) {
+            resume_ = retry_.resume_at(now);
+            waiting_ = true;
+            return verdict::retry;
+        }
+        remote::status_diagnostics(diag, r, message.empty() ? "STS " + std::string(operation) + " answered HTTP " + std::to_string(r.status) : message);
+        diag.error_type = code;
+        if (!request_id.empty()) diag.request_id = request_id;
+        if (code == "AccessDenied") ec = errc::access_denied;
+        else if (code == "ExpiredToken" || code == "ExpiredTokenException") ec = errc::expired_token;
+        else if (code == "Throttling" || code == "ThrottlingException") ec = errc::throttling;
+        else if (!code.empty()) ec = errc::service_error;
+        else ec = r.status >= 500 ? errc::service_unavailable : errc::unexpected_status;
+        return verdict::error;
+    }
+
+    // Returns true when a retry was scheduled; otherwise fills ec/diag.
+    bool on_transport_error(std::error_code error, time_point now, std::string_view operation, std::error_code& ec, diagnostics& diag) {
+        sent_ = false;
+        if (retry_.can_retry()) {
+            resume_ = retry_.resume_at(now);
+            waiting_ = true;
+            return true;
+        }
+        ec = error ? error : make_error_code(errc::transport_failed);
+        diag.clear();
+        diag.message = remote::transport_message("STS " + std::string(operation) + " to " + request_.host + " got no response", error, retry_.used);
+        return false;
+    }
+
+    bool sent() const noexcept { return sent_; }
+    bool waiting() const noexcept { return waiting_; }
+
+private:
+    http::request request_;
+    milliseconds timeout_{5000};
+    std::size_t max_body_ = default_limits.max_credential_document;
+    remote::retry_budget retry_;
+    time_point resume_{};
+    bool sent_ = false, waiting_ = false, need_resign_ = false;
+};
+
+// Reads <Credentials> and <AssumedRoleUser><Arn> from a successful reply.
+inline std::error_code read_sts_credentials(const xml::document& doc, std::string_view result_element, std::string_view provider,
+                                            credentials& out, std::string& why) {
+    const std::string prefix = std::string(result_element) + "/";
+    const auto* akid = doc.find(prefix + "Credentials/AccessKeyId");
+    const auto* secret = doc.find(prefix + "Credentials/SecretAccessKey");
+    const auto* token = doc.find(prefix + "Credentials/SessionToken");
+    const auto* expiration = doc.find(prefix + "Credentials/Expiration");
+    if (!akid || akid->empty() || !secret || secret->empty() || !token || token->empty()) {
+        why = "the reply has no complete Credentials element";
+        return errc::malformed_response;
+    }
+    credentials c;
+    c.access_key_id = trim(*akid);
+    c.secret_access_key = std::string(trim(*secret));
+    c.session_token = std::string(trim(*token));
+    if (expiration) {
+        time_point t;
+        if (http::parse_iso8601(trim(*expiration), t)) {
+            why = "the reply has an invalid Credentials/Expiration";
+            return errc::malformed_response;
+        }
+        c.expiration = t;
+    }
+    if (const auto* arn = doc.find(prefix + "AssumedRoleUser/Arn")) c.account_id = remote::account_from_arn(trim(*arn));
+    c.provider = std::string(provider);
+    out = std::move(c);
+    return {};
+}
+
+} // namespace detail
+
+// STS AssumeRoleWithWebIdentity. not_applicable never happens here (the caller decides whether web
+// identity is configured, e.g. with web_identity_options::from_environment); a missing token file
+// fails with errc::io_failed before any request.
+class web_identity_provider final : public credentials_provider {
+public:
+    explicit web_identity_provider(web_identity_options options) : options_(std::move(options)) {
+        exchange_.configure(options_.timeout, options_.max_attempts, options_.bounds.max_credential_document);
+    }
+
+    std::string_view name() const noexcept override { return "web-identity"; }
+
+    action next(time_point now) override {
+        if (state_ == state::start) {
+            if (auto ec = begin(now)) return finish_error(ec);
+            state_ = state::exchanging;
+        }
+        if (state_ == state::finished) return result_.status == provider_status::ready ? action::finished() : action::fail();
+        return exchange_.next(now);
+    }
+
+    void on_response(const http::response& r, time_point now) override {
+        if (state_ != state::exchanging || !exchange_.sent()) return;
+        detail::xml::document doc;
+        std::error_code ec;
+        diagnostics diag;
+        switch (exchange_.on_response(r, now, "AssumeRoleWithWebIdentity", doc, ec, diag)) {
+        case detail::sts_exchange::verdict::retry: return;
+        case detail::sts_exchange::verdict::error: return set_failed(ec, std::move(diag));
+        case detail::sts_exchange::verdict::ok: break;
+        }
+        credentials c;
+        std::string why;
+        if (auto e = detail::read_sts_credentials(doc, "AssumeRoleWithWebIdentityResult", name(), c, why)) {
+            diagnostics d;
+            detail::remote::status_diagnostics(d, r, "STS AssumeRoleWithWebIdentity reply: " + why);
+            return set_failed(e, std::move(d));
+        }
+        result_ = ready_result(std::move(c));
+        state_ = state::finished;
+    }
+
+    void on_transport_error(std::error_code error, time_point now) override {
+        if (state_ != state::exchanging || !exchange_.sent()) return;
+        std::error_code ec;
+        diagnostics diag;
+        if (!exchange_.on_transport_error(error, now, "AssumeRoleWithWebIdentity", ec, diag)) set_failed(ec, std::move(diag));
+    }
+
+    const provider_result& result() const noexcept override { return result_; }
+
+    void restart() override {
+        state_ = state::start;
+        result_ = provider_result{};
+    }
+
+private:
+    enum class state { start, exchanging, finished };
+
+    std::error_code begin(time_point now) {
+        if (options_.role_arn.empty()) {
+            why_ = "web identity: `web_identity_token_file` was specified but `role_arn` was missing";
+            return errc::invalid_argument;
+        }
+        std::string token;
+        std::error_code ec = options_.read_file ? options_.read_file(options_.web_identity_token_file, token) : make_error_code(errc::io_failed);
+        if (ec) {
+            why_ = "web identity: cannot read the token file " + options_.web_identity_token_file + ": " + ec.message();
+            return errc::io_failed;
+        }
+        const std::string_view jwt = detail::trim(token);
+        if (jwt.empty()) {
+            why_ = "web identity: the token file " + options_.web_identity_token_file + " is empty";
+            return errc::invalid_credentials;
+        }
+        http::url endpoint;
+        if (auto e = resolve_sts_endpoint(options_.endpoint, endpoint, why_)) return e;
+        std::string form;
+        detail::append_form(form, "Action", "AssumeRoleWithWebIdentity");
+        detail::append_form(form, "Version", "2011-06-15");
+        detail::append_form(form, "RoleArn", options_.role_arn);
+        detail::append_form(form, "RoleSessionName",
+                            options_.role_session_name.empty() ? detail::default_session_name(now) : options_.role_session_name);
+        detail::append_form(form, "WebIdentityToken", jwt);
+        exchange_.prepare(endpoint, std::move(form));
+        return {};
+    }
+
+    action finish_error(std::error_code ec) {
+        result_ = error_result(provider_status::failed, ec, std::move(why_));
+        state_ = state::finished;
+        return action::fail();
+    }
+
+    void set_failed(std::error_code ec, diagnostics diag) {
+        result_ = provider_result{};
+        result_.status = provider_status::failed;
+        result_.error = ec;
+        result_.diag = std::move(diag);
+        state_ = state::finished;
+    }
+
+    web_identity_options options_;
+    detail::sts_exchange exchange_;
+    state state_ = state::start;
+    std::string why_;
+    provider_result result_;
+};
+
+// STS AssumeRole, signed with source credentials given through set_credentials (the machine answers
+// need_credentials until then). Each retry is signed again (fresh X-Amz-Date).
+class assume_role_provider final : public credentials_provider {
+public:
+    explicit assume_role_provider(assume_role_options options) : options_(std::move(options)) {
+        exchange_.configure(options_.timeout, options_.max_attempts, options_.bounds.max_credential_document);
+    }
+
+    std::string_view name() const noexcept override { return "assume-role"; }
+
+    action next(time_point now) override {
+        switch (state_) {
+        case state::need_source: return action::credentials_needed();
+        case state::finished: return result_.status == provider_status::ready ? action::finished() : action::fail();
+        case state::exchanging: break;
+        }
+        if (!exchange_.sent()) {
+            action a = exchange_.next(now); // may be a wait
+            if (a.kind != action_kind::send) return a;
+            // Sign right before sending (each attempt gets its own date).
+            exchange_.request().headers.erase("Authorization");
+            exchange_.request().headers.erase("X-Amz-Date");
+            exchange_.request().headers.erase("X-Amz-Security-Token");
+            exchange_.request().headers.erase("X-Amz-Content-Sha256");
+            if (!options_.sign) {
+                why_ = "assume role: no request signer was configured";
+                return finish_error(errc::invalid_argument);
+            }
+            if (auto ec = options_.sign(exchange_.request(), source_, region_, "sts", now)) {
+                why_ = "assume role: signing the AssumeRole request failed: " + ec.message();
+                return finish_error(ec);
+            }
+            return a;
+        }
+        return exchange_.next(now);
+    }
+
+    // The source credentials (legal in state need_source; later calls replace them for the next restart).
+    void set_credentials(const credentials& source, time_point now) override {
+        source_ = source;
+        if (state_ != state::need_source) return;
+        if (source_.empty()) {
+            why_ = "assume role: the source credentials are empty";
+            finish_error(errc::invalid_credentials);
+            return;
+        }
+        http::url endpoint;
+        if (auto ec = resolve_sts_endpoint(options_.endpoint, endpoint, why_)) {
+            finish_error(ec);
+            return;
+        }
+        region_ = options_.endpoint.region.empty() ? std::string("us-east-1") : options_.endpoint.region;
+        std::string form;
+        detail::append_form(form, "Action", "AssumeRole");
+        detail::append_form(form, "Version", "2011-06-15");
+        detail::append_form(form, "RoleArn", options_.role_arn);
+        detail::append_form(form, "RoleSessionName",
+                            options_.role_session_name.empty() ? detail::default_session_name(now) : options_.role_session_name);
+        if (!options_.external_id.empty()) detail::append_form(form, "ExternalId", options_.external_id);
+        if (options_.duration) detail::append_form(form, "DurationSeconds", std::to_string(options_.duration->count()));
+        exchange_.prepare(endpoint, std::move(form));
+        state_ = state::exchanging;
+    }
+
+    void on_response(const http::response& r, time_point now) override {
+        if (state_ != state::exchanging || !exchange_.sent()) return;
+        detail::xml::document doc;
+        std::error_code ec;
+        diagnostics diag;
+        switch (exchange_.on_response(r, now, "AssumeRole", doc, ec, diag)) {
+        case detail::sts_exchange::verdict::retry: return;
+        case detail::sts_exchange::verdict::error: return set_failed(ec, std::move(diag));
+        case detail::sts_exchange::verdict::ok: break;
+        }
+        credentials c;
+        std::string why;
+        if (auto e = detail::read_sts_credentials(doc, "AssumeRoleResult", name(), c, why)) {
+            diagnostics d;
+            detail::remote::status_diagnostics(d, r, "STS AssumeRole reply: " + why);
+            return set_failed(e, std::move(d));
+        }
+        result_ = ready_result(std::move(c));
+        state_ = state::finished;
+    }
+
+    void on_transport_error(std::error_code error, time_point now) override {
+        if (state_ != state::exchanging || !exchange_.sent()) return;
+        std::error_code ec;
+        diagnostics diag;
+        if (!exchange_.on_transport_error(error, now, "AssumeRole", ec, diag)) set_failed(ec, std::move(diag));
+    }
+
+    const provider_result& result() const noexcept override { return result_; }
+
+    // Starts over: asks for (possibly refreshed) source credentials again.
+    void restart() override {
+        state_ = state::need_source;
+        result_ = provider_result{};
+    }
+
+    const std::string& role_arn() const noexcept { return options_.role_arn; }
+
+private:
+    enum class state { need_source, exchanging, finished };
+
+    action finish_error(std::error_code ec) {
+        result_ = error_result(provider_status::failed, ec, std::move(why_));
+        state_ = state::finished;
+        return action::fail();
+    }
+
+    void set_failed(std::error_code ec, diagnostics diag) {
+        result_ = provider_result{};
+        result_.status = provider_status::failed;
+        result_.error = ec;
+        result_.diag = std::move(diag);
+        state_ = state::finished;
+    }
+
+    assume_role_options options_;
+    detail::sts_exchange exchange_;
+    state state_ = state::need_source;
+    credentials source_;
+    std::string region_;
+    std::string why_;
+    provider_result result_;
+};
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/sts.hpp
+
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+struct sso_options {
+    std::string sso_region;        // required
+    std::string sso_start_url;     // informational (and the cache key of legacy profiles)
+    std::string sso_session;       // the [sso-session NAME] when used (the cache key then)
+    std::string sso_account_id;    // required
+    std::string sso_role_name;     // required
+    std::string token_cache_file;  // path of the cached token (see sso_token_cache_key)
+    file_reader read_file;         // reads token_cache_file
+    bool use_fips = false;
+    bool use_dual_stack = false;
+    std::string endpoint_url;      // explicit portal endpoint (wins when set)
+    milliseconds timeout{5000};
+    int max_attempts = 3;
+    limits bounds = default_limits;
+};
+
+// The text whose lower-case hex SHA-1 names the token cache file: the session name when the
+// profile uses sso_session, else the start URL.
+inline std::string_view sso_token_cache_key(const sso_options& o) noexcept {
+    return o.sso_session.empty() ? std::string_view(o.sso_start_url) : std::string_view(o.sso_session);
+}
+
+// Resolves the portal endpoint: endpoint_url when set, else https://portal.sso[-fips].{region}.{suffix}.
+inline std::error_code resolve_sso_portal_endpoint(const sso_options& o, http::url& out, std::string& why) {
+    if (!o.endpoint_url.empty()) {
+        if (http::parse_url(o.endpoint_url, out)) {
+            why = "the SSO portal endpoint URL is not a valid http(s) URI";
+            return errc::invalid_url;
+        }
+        return {};
+    }
+    if (o.sso_region.empty() || o.sso_region.size() > 63) {
+        why = "sso_region is missing or not a valid region";
+        return errc::invalid_region;
+    }
+    for (char c : o.sso_region) {
+        if (!(detail::is_ascii_alnum(c) || c == '-')) {
+            why = "sso_region is not a valid region";
+            return errc::invalid_region;
+        }
+    }
+    std::string host = o.use_fips ? "portal.sso-fips." : "portal.sso.";
+    host += o.sso_region;
+    host += '.';
+    host += partition_dns_suffix(o.sso_region, o.use_dual_stack);
+    return http::parse_url("https://" + host + "/", out);
+}
+
+class sso_provider final : public credentials_provider {
+public:
+    explicit sso_provider(sso_options options) : options_(std::move(options)) { retry_.max_attempts = options_.max_attempts; }
+
+    std::string_view name() const noexcept override { return "sso"; }
+
+    action next(time_point now) override {
+        switch (state_) {
+        case state::start: return begin(now);
+        case state::waiting:
+            if (now < resume_) return action::wait(resume_);
+            return send();
+        case state::sent: return action::wait(time_point::max());
+        case state::finished: return result_.status == provider_status::ready ? action::finished() : action::fail();
+        }
+        return action::fail();
+    }
+
+    void on_response(const http::response& r, time_point now) override {
+        if (state_ != state::sent) return;
+        if (r.body.size() > options_.bounds.max_credential_document)
+            return fail(errc::response_too_large, "SSO GetRoleCredentials reply of " + std::to_string(r.body.size()) + " bytes is too large", &r);
+        if (r.status == 200) return read_credentials(r);
+        if (detail::remote::is_retryable_status(r.status) && retry_.can_retry()) {
+            resume_ = retry_.resume_at(now);
+            state_ = state::waiting;
+            return;
+        }
+        std::string type, message;
+        if (const auto* t = r.headers.find("x-amzn-errortype")) type = t->substr(0, t->find(':')).substr(0, 128);
+        boost::json::object o;
+        std::string why;
+        if (!r.body.empty() && detail::remote::parse_json_object(r.body, options_.bounds.max_credential_document, o, why)) {
+            if (const auto* m = detail::remote::json_string(o, "message")) message = std::string(detail::remote::sv(*m).substr(0, 512));
+            else if (const auto* m2 = detail::remote::json_string(o, "Message")) message = std::string(detail::remote::sv(*m2).substr(0, 512));
+            if (type.empty()) {
+                if (const auto* t = detail::remote::json_string(o, "__type")) type = std::string(detail::remote::sv(*t).substr(0, 128));
+            }
+        }
+        std::string text = "an error occurred while loading credentials from SSO GetRoleCredentials (HTTP " + std::to_string(r.status) + ")";
+        if (!message.empty()) text += ": " + message;
+        errc code = errc::unexpected_status;
+        if (r.status == 401) {
+            code = errc::expired_token;
+            text += "; the SSO session is no longer valid: run `aws sso login`";
+        } else if (r.status == 403) {
+            code = errc::access_denied;
+        } else if (r.status == 429) {
+            code = errc::throttling;
+        } else if (r.status >= 500) {
+            code = errc::service_unavailable;
+        } else if (r.status == 404) {
+            code = errc::resource_not_found;
+        }
+        fail(code, std::move(text), &r);
+        result_.diag.error_type = type;
+    }
+
+    void on_transport_error(std::error_code ec, time_point now) override {
+        if (state_ != state::sent) return;
+        if (retry_.can_retry()) {
+            resume_ = retry_.resume_at(now);
+            state_ = state::waiting;
+            return;
+        }
+        fail(ec ? ec : make_error_code(errc::transport_failed),
+             detail::remote::transport_message("SSO portal " + request_.host + " did not answer", ec, retry_.used), nullptr);
+    }
+
+    const provider_result& result() const noexcept override { return result_; }
+
+    // Starts over, reading the token cache again (the user may have run `aws sso login`).
+    void restart() override {
+        state_ = state::start;
+        result_ = provider_result{};
+        retry_.reset();
+    }
+
+private:
+    enum class state { start, waiting, sent, finished };
+
+    std::string login_hint() const {
+        if (!options_.sso_session.empty()) return "run `aws sso login --sso-session " + options_.sso_session + "`";
+        return "run `aws sso login`";
+    }
+
+    action begin(time_point now) {
+        if (options_.sso_account_id.empty() || options_.sso_role_name.empty()) {
+            fail(errc::invalid_argument, "SSO: sso_account_id and sso_role_name are required", nullptr);
+            return action::fail();
+        }
+        std::string text;
+        std::error_code ec = options_.read_file ? options_.read_file(options_.token_cache_file, text) : make_error_code(errc::io_failed);
+        if (ec) {
+            fail(errc::io_failed, "SSO: failed to read the cached token `" + options_.token_cache_file + "`: " + ec.message() + "; " + login_hint(),
+                 nullptr);
+            return action::fail();
+        }
+        boost::json::object o;
+        std::string why;
+        if (!detail::remote::parse_json_object(text, options_.bounds.max_credential_document, o, why)) {
+            fail(errc::malformed_document, "SSO: the cached token file is invalid (" + why + "); " + login_hint(), nullptr);
+            return action::fail();
+        }
+        const auto* token = detail::remote::json_string(o, "accessToken");
+        const auto* expires = detail::remote::json_string(o, "expiresAt");
+        if (!token || token->empty() || !expires) {
+            fail(errc::malformed_document, "SSO: the cached token file lacks accessToken or expiresAt; " + login_hint(), nullptr);
+            return action::fail();
+        }
+        time_point expires_at;
+        if (http::parse_iso8601(detail::remote::sv(*expires), expires_at)) {
+            fail(errc::malformed_document, "SSO: the cached token has an invalid expiresAt; " + login_hint(), nullptr);
+            return action::fail();
+        }
+        if (now >= expires_at) {
+            fail(errc::expired_token, "SSO: the cached SSO token expired at " + http::format_iso8601(expires_at) + "; " + login_hint(), nullptr);
+            return action::fail();
+        }
+        if (detail::remote::contains_line_break(detail::remote::sv(*token))) {
+            fail(errc::malformed_document, "SSO: the cached token contains a line break; " + login_hint(), nullptr);
+            return action::fail();
+        }
+        http::url endpoint;
+        if (auto e = resolve_sso_portal_endpoint(options_, endpoint, why)) {
+            fail(e, "SSO: " + why, nullptr);
+            return action::fail();
+        }
+        request_ = http::request{};
+        request_.method = "GET";
+        request_.scheme = endpoint.scheme;
+        request_.host = endpoint.authority();
+        request_.path = (endpoint.path == "/" ? std::string() : endpoint.path) + "/federation/credentials";
+        std::string q = "account_id=";
+        http::append_percent_encoded(q, options_.sso_account_id);
+        q += "&role_name=";
+        http::append_percent_encoded(q, options_.sso_role_name);
+        request_.query = std::move(q);
+        request_.headers.add("x-amz-sso_bearer_token", detail::remote::sv(*token));
+        retry_.reset();
+        return send();
+    }
+
+    action send() {
+        ++retry_.used;
+        state_ = state::sent;
+        return action::send(request_, options_.timeout);
+    }
+
+    void read_credentials(const http::response& r) {
+        boost::json::object o;
+        std::string why;
+        if (!detail::remote::parse_json_object(r.body, options_.bounds.max_credential_document, o, why))
+            return fail(errc::malformed_response, "SSO GetRoleCredentials reply: " + why, &r);
+        auto it = o.find("roleCredentials");
+        if (it == o.end() || !it->value().is_object()) return fail(errc::malformed_response, "SSO GetRoleCredentials reply has no roleCredentials", &r);
+        const auto& rc = it->value().get_object();
+        const auto* akid = detail::remote::json_string(rc, "accessKeyId");
+        const auto* secret = detail::remote::json_string(rc, "secretAccessKey");
+        const auto* token = detail::remote::json_string(rc, "sessionToken");
+        if (!akid || akid->empty() || !secret || secret->empty())
+            return fail(errc::malformed_response, "SSO GetRoleCredentials reply lacks accessKeyId or secretAccessKey", &r);
+        credentials c;
+        c.access_key_id = std::string(detail::remote::sv(*akid));
+        c.secret_access_key = std::string(detail::remote::sv(*secret));
+        if (token) c.session_token = std::string(detail::remote::sv(*token));
+        auto exp = rc.find("expiration");
+        if (exp != rc.end()) {
+            std::int64_t ms = 0;
+            if (exp->value().is_int64()) ms = exp->value().get_int64();
+            else if (exp->value().is_uint64() && exp->value().get_uint64() < (1ull << 62)) ms = static_cast<std::int64_t>(exp->value().get_uint64());
+            else return fail(errc::malformed_response, "SSO GetRoleCredentials reply has an invalid expiration", &r);
+            c.expiration = time_point(std::chrono::duration_cast<duration>(milliseconds(ms)));
+        }
+        c.account_id = options_.sso_account_id;
+        c.provider = std::string(name());
+        result_ = ready_result(std::move(c));
+        state_ = state::finished;
+    }
+
+    void fail(std::error_code ec, std::string message, const http::response* r) {
+        result_ = provider_result{};
+        result_.status = provider_status::failed;
+        result_.error = ec;
+        if (r) detail::remote::status_diagnostics(result_.diag, *r, std::move(message));
+        else result_.diag.message = std::move(message);
+        state_ = state::finished;
+    }
+
+    sso_options options_;
+    state state_ = state::start;
+    http::request request_;
+    detail::remote::retry_budget retry_;
+    time_point resume_{};
+    provider_result result_;
+};
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/sso.hpp
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+struct default_chain_options {
+    environment_lookup environment;   // required
+    file_reader read_file;            // profile files, web identity / container token files, SSO token cache
+    process_runner run_process;       // credential_process (adapters/process_runner.hpp)
+    request_signer sign;              // STS AssumeRole: make_sigv4_request_signer<Crypto>()
+    std::function<std::string(std::string_view key)> sso_cache_file; // SSO cache key -> path (adapters::sso_cache_locator)
+    std::string profile_name;         // --profile; "" -> AWS_PROFILE, else "default"
+    std::optional<profile_set> profiles; // already-parsed files; when empty they are read through read_file
+    std::string region;               // --region; "" -> AWS_REGION, AWS_DEFAULT_REGION, profile region, us-east-1 (for STS)
+    os_platform platform = host_platform;
+    milliseconds imds_timeout{1000};
+    int imds_max_attempts = 3;
+    milliseconds container_timeout{2000};
+    int container_max_attempts = 3;
+    int sts_max_attempts = 3;
+    int sso_max_attempts = 3;
+    limits bounds = default_limits;
+};
+
+namespace detail {
+
+// Everything the chain's providers share, computed once: the profile files, the selected profile.
+struct chain_context {
+    default_chain_options options;
+    std::string profile_name;
+    bool profile_named = false;       // --profile or AWS_PROFILE given
+    profile_set profiles;
+    std::error_code profiles_error;   // the files could not be read / parsed
+    diagnostics profiles_diag;
+
+    explicit chain_context(default_chain_options o) : options(std::move(o)) {
+        profile_named = !options.profile_name.empty() || env_nonblank(options.environment, "AWS_PROFILE").has_value();
+        profile_name = select_profile_name(options.environment, options.profile_name);
+        if (options.profiles) {
+            profiles = *options.profiles;
+        } else {
+            const auto where = resolve_profile_file_locations(options.environment, options.platform);
+            profiles_error = load_profile_set(where, options.read_file, profiles, &profiles_diag, options.bounds);
+        }
+    }
+
+    const profile* selected() const noexcept { return profiles_error ? nullptr : profiles.find_profile(profile_name); }
+
+    std::optional<std::string> profile_value(std::string_view key) const {
+        const profile* p = selected();
+        if (!p) return std::nullopt;
+        const std::string* v = p->find(key);
+        if (!v) return std::nullopt;
+        return *v;
+    }
+
+    // The region for STS calls: resolve_region() (region.hpp) without IMDS; "" -> us-east-1 later.
+    std::string region() const { return resolve_region(options.region, options.environment, selected()).region; }
+
+    bool flag(std::string_view env_name, std::string_view profile_key) const {
+        if (auto v = env_nonblank(options.environment, env_name)) return iequals(*v, "true");
+        if (auto v = profile_value(profile_key)) return iequals(trim(*v), "true");
+        return false;
+    }
+
+    // The endpoint URL configured for `service` ("sts", "sso"): AWS_ENDPOINT_URL_<SERVICE>,
+    // AWS_ENDPOINT_URL, the profile's [services] section, the profile's endpoint_url; "" when none
+    // or when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS / ignore_configured_endpoint_urls is true.
+    std::string endpoint_url(std::string_view service, std::string_view env_suffix) const {
+        if (flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls")) return {};
+        if (auto v = env_nonblank(options.environment, "AWS_ENDPOINT_URL_" + std::string(env_suffix))) return *v;
+        if (auto v = env_nonblank(options.environment, "AWS_ENDPOINT_URL")) return *v;
+        if (const profile* p = selected()) {
+            if (auto s = find_service_setting(profiles, *p, service, "endpoint_url")) return std::string(trim(*s));
+            if (auto v = profile_value("endpoint_url"); v && !v->empty()) return std::string(trim(*v));
+        }
+        return {};
+    }
+
+    sts_endpoint_options sts_endpoint() const {
+        sts_endpoint_options e;
+        e.region = region();
+        e.use_fips = flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+        e.use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+        e.endpoint_url = endpoint_url("sts", "STS");
+        return e;
+    }
+
+    imds_options imds() const {
+        imds_options o = imds_options::from(options.environment, [this](std::string_view key) { return profile_value(key); });
+        o.timeout = options.imds_timeout;
+        o.max_attempts = options.imds_max_attempts;
+        o.bounds = options.bounds;
+        return o;
+    }
+
+    container_options container() const {
+        container_options o;
+        o.environment = options.environment;
+        o.read_file = options.read_file;
+        o.timeout = options.container_timeout;
+        o.max_attempts = options.container_max_attempts;
+        o.bounds = options.bounds;
+        return o;
+    }
+
+    web_identity_options web_identity(std::string role_arn, std::string token_file, std::string session_name) const {
+        web_identity_options o;
+        o.role_arn = std::move(role_arn);
+        o.web_identity_token_file = std::move(token_file);
+        o.role_session_name = std::move(session_name);
+        o.endpoint = sts_endpoint();
+        o.read_file = options.read_file;
+        o.max_attempts = options.sts_max_attempts;
+        o.bounds = options.bounds;
+        return o;
+    }
+};
+
+} // namespace detail
+
+// Runs a profile plan (credentials/profile_chain.hpp): the base step, then each AssumeRole with the
+// credentials of the step before. The plan is resolved on the first next(): resolution errors that
+// mean "nothing configured" (no credential settings, default profile absent) are not_applicable;
+// everything else fails. A base step that does not apply (credential_source = Environment without
+// keys, IMDS without a role...) fails here: the profile asked for it.
+class profile_plan_provider final : public credentials_provider {
+public:
+    explicit profile_plan_provider(std::shared_ptr<const detail::chain_context> context) : context_(std::move(context)) {}
+
+    std::string_view name() const noexcept override { return "profile"; }
+
+    action next(time_point now) override {
+        if (state_ == state::start) {
+            if (!plan_ready_ && !resolve()) return action::fail();
+            index_ = 0;
+            for (auto& s : steps_) s->restart();
+            state_ = state::running;
+        }
+        while (state_ == state::running) {
+            credentials_provider& step = *steps_[index_];
+            action a = step.next(now);
+            switch (a.kind) {
+            case action_kind::send:
+            case action_kind::wait_until: return a;
+            case action_kind::need_credentials:
+                if (index_ == 0) return finish_failed(errc::invalid_state, "profile: the first step asked for source credentials");
+                step.set_credentials(steps_[index_ - 1]->result().value, now);
+                continue;
+            case action_kind::done:
+                if (index_ + 1 == steps_.size()) {
+                    result_ = step.result();
+                    state_ = state::finished;
+                    return action::finished();
+                }
+                ++index_;
+                continue;
+            case action_kind::failed: {
+                provider_result r = step.result();
+                const std::string where = "profile `" + context_->profile_name + "` (" + std::string(step.name()) + ")";
+                if (r.status == provider_status::not_applicable) {
+                    r.diag.message = where + ": the credential provider was not enabled: " + r.diag.message;
+                } else if (!r.diag.message.empty()) {
+                    r.diag.message = where + ": " + r.diag.message;
+                } else {
+                    r.diag.message = where + " failed";
+                }
+                r.status = provider_status::failed;
+                result_ = std::move(r);
+                state_ = state::finished;
+                return action::fail();
+            }
+            }
+        }
+        return result_.status == provider_status::ready ? action::finished() : action::fail();
+    }
+
+    void on_response(const http::response& r, time_point now) override {
+        if (state_ == state::running) steps_[index_]->on_response(r, now);
+    }
+    void on_transport_error(std::error_code ec, time_point now) override {
+        if (state_ == state::running) steps_[index_]->on_transport_error(ec, now);
+    }
+    const provider_result& result() const noexcept override { return result_; }
+
+    // Runs every step again (the base step re-reads token files; each role is assumed again).
+    void restart() override {
+        result_ = provider_result{};
+        state_ = state::start;
+    }
+
+    // The resolved plan (after the first next(); nullptr when resolution failed).
+    const profile_plan* plan() const noexcept { return plan_ready_ ? &plan_ : nullptr; }
+
+private:
+    enum class state { start, running, finished };
+
+    bool resolve() {
+        const detail::chain_context& c = *context_;
+        if (c.profiles_error) {
+            provider_result r;
+            r.status = provider_status::failed;
+            r.error = c.profiles_error;
+            r.diag = c.profiles_diag;
+            result_ = std::move(r);
+            state_ = state::finished;
+            return false;
+        }
+        diagnostics diag;
+        std::error_code ec = resolve_profile_plan(c.profiles, c.profile_name, plan_, &diag);
+        if (!ec) ec = check_plan_yields_credentials(plan_, &diag);
+        if (ec) {
+            provider_result r;
+            r.status = profile_error_status(ec, c.profile_named);
+            r.error = ec;
+            r.diag = std::move(diag);
+            if (r.status == provider_status::not_applicable && ec == errc::profile_not_found)
+                r.diag.message = "profile `" + c.profile_name + "` not found in the shared config/credentials files";
+            result_ = std::move(r);
+            state_ = state::finished;
+            return false;
+        }
+        steps_.clear();
+        steps_.push_back(make_base(plan_));
+        for (const auto& role : plan_.roles) {
+            assume_role_options o;
+            o.role_arn = role.role_arn;
+            o.role_session_name = role.role_session_name.value_or(std::string());
+            o.external_id = role.external_id.value_or(std::string());
+            if (role.duration_seconds) {
+                unsigned d = 0;
+                if (detail::parse_unsigned(detail::trim(*role.duration_seconds), d) && d > 0) o.duration = seconds(d);
+            }
+            o.endpoint = c.sts_endpoint();
+            o.sign = c.options.sign;
+            o.max_attempts = c.options.sts_max_attempts;
+            o.bounds = c.options.bounds;
+            steps_.push_back(std::make_unique<assume_role_provider>(std::move(o)));
+        }
+        plan_ready_ = true;
+        return true;
+    }
+
+    std::unique_ptr<credentials_provider> make_base(const profile_plan& p) const {
+        const detail::chain_context& c = *context_;
+        struct maker {
+            const detail::chain_context& c;
+            std::unique_ptr<credentials_provider> operator()(const plan::static_keys& s) const {
+                return std::make_unique<resolved_provider>("profile", ready_result(s.value));
+            }
+            std::unique_ptr<credentials_provider> operator()(const plan::source& s) const {
+                switch (s.name) {
+                case named_source::environment:
+                    return std::make_unique<resolved_provider>("environment", credentials_from_environment(c.options.environment));
+                case named_source::ec2_instance_metadata: {
+                    imds_options o = c.imds();
+                    o.disabled = false; // asked for by name
+                    return std::make_unique<imds_credentials_provider>(std::move(o));
+                }
+                case named_source::ecs_container: return std::make_unique<container_provider>(c.container());
+                }
+                return std::make_unique<resolved_provider>("profile", error_result(provider_status::failed, errc::invalid_profile, "unknown credential_source"));
+            }
+            std::unique_ptr<credentials_provider> operator()(const plan::web_identity& w) const {
+                return std::make_unique<web_identity_provider>(c.web_identity(w.role_arn, w.web_identity_token_file, w.role_session_name.value_or("")));
+            }
+            std::unique_ptr<credentials_provider> operator()(const plan::sso& s) const {
+                sso_options o;
+                o.sso_region = s.sso_region;
+                o.sso_start_url = s.sso_start_url;
+                o.sso_session = s.sso_session.value_or("");
+                o.sso_account_id = s.sso_account_id.value_or("");
+                o.sso_role_name = s.sso_role_name.value_or("");
+                o.token_cache_file = c.options.sso_cache_file ? c.options.sso_cache_file(sso_token_cache_key(o)) : std::string();
+                o.read_file = c.options.read_file;
+                o.use_fips = c.flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+                o.use_dual_stack = c.flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+                o.endpoint_url = c.endpoint_url("sso", "SSO");
+                o.max_attempts = c.options.sso_max_attempts;
+                o.bounds = c.options.bounds;
+                return std::make_unique<sso_provider>(std::move(o));
+            }
+            std::unique_ptr<credentials_provider> operator()(const plan::process& pr) const {
+                return std::make_unique<resolved_provider>("process",
+                                                           credentials_from_process(pr.command, c.options.run_process, pr.account_id.value_or("")));
+            }
+        };
+        return std::visit(maker{c}, p.base);
+    }
+
+    action finish_failed(errc e, std::string message) {
+        result_ = error_result(provider_status::failed, e, std::move(message));
+        state_ = state::finished;
+        return action::fail();
+    }
+
+    std::shared_ptr<const detail::chain_context> context_;
+    profile_plan plan_;
+    bool plan_ready_ = false;
+    std::vector<std::unique_ptr<credentials_provider>> steps_;
+    std::size_t index_ = 0;
+    state state_ = state::start;
+    provider_result result_;
+};
+
+// The default chain (see the top of this file). result(): ready with the first provider's
+// credentials; failed with that provider's error when one failed; failed + errc::no_credentials
+// with a report of every provider tried when none applied. restart() refreshes through the
+// provider that answered last time (it does not fall back to an earlier one).
+class default_credentials_chain final : public credentials_provider {
+public:
+    explicit default_credentials_chain(default_chain_options options) : options_(std::move(options)) {}
+
+    std::string_view name() const noexcept override { return "default-chain"; }
+
+    action next(time_point now) override {
+        if (providers_.empty()) build();
+        while (!finished_) {
+            credentials_provider& p = *providers_[index_];
+            action a = p.next(now);
+            switch (a.kind) {
+            case action_kind::send:
+            case action_kind::wait_until: return a;
+            case action_kind::need_credentials:
+                fail_with(p, errc::invalid_state, "a provider asked for source credentials");
+                return action::fail();
+            case action_kind::done:
+                result_ = p.result();
+                if (result_.value.provider.empty()) result_.value.provider = std::string(p.name());
+                answered_ = index_;
+                finished_ = true;
+                return action::finished();
+            case action_kind::failed:
+                if (p.result().status == provider_status::not_applicable && !answered_) {
+                    {
+                        std::string why = reason(p.result());
+                        const std::string prefix = std::string(p.name()) + ": ";
+                        tried_.push_back(why.rfind(prefix, 0) == 0 ? why : prefix + why);
+                    }
+                    if (++index_ < providers_.size()) continue;
+                    std::string message = "no AWS credentials found; tried: ";
+                    for (std::size_t i = 0; i < tried_.size(); ++i) message += (i ? "; " : "") + tried_[i];
+                    result_ = error_result(provider_status::failed, errc::no_credentials, std::move(message));
+                    finished_ = true;
+                    return action::fail();
+                }
+                result_ = p.result();
+                result_.status = provider_status::failed;
+                if (!result_.error) result_.error = errc::credential_provider_failed;
+                result_.diag.message = std::string(p.name()) + ": " + (result_.diag.message.empty() ? result_.error.message() : result_.diag.message);
+                finished_ = true;
+                return action::fail();
+            }
+        }
+        return result_.status == provider_status::ready ? action::finished() : action::fail();
+    }
+
+    void on_response(const http::response& r, time_point now) override {
+        if (!finished_ && index_ < providers_.size()) providers_[index_]->on_response(r, now);
+    }
+    void on_transport_error(std::error_code ec, time_point now) override {
+        if (!finished_ && index_ < providers_.size()) providers_[index_]->on_transport_error(ec, now);
+    }
+    const provider_result& result() const noexcept override { return result_; }
+
+    void restart() override {
+        result_ = provider_result{};
+        finished_ = false;
+        if (answered_) {
+            index_ = *answered_;
+            providers_[index_]->restart();
+        } else {
+            providers_.clear(); // read the configuration again
+            tried_.clear();
+            index_ = 0;
+        }
+    }
+
+    // Which provider answered ("" before one did).
+    std::string_view answered_by() const noexcept { return answered_ ? providers_[*answered_]->name() : std::string_view(); }
+
+private:
+    static std::string reason(const provider_result& r) {
+        if (!r.diag.message.empty()) return r.diag.message;
+        return r.error ? r.error.message() : std::string("not applicable");
+    }
+
+    void fail_with(const credentials_provider& p, errc e, const std::string& message) {
+        result_ = error_result(provider_status::failed, e, std::string(p.name()) + ": " + message);
+        finished_ = true;
+    }
+
+    void build() {
+        auto context = std::make_shared<const detail::chain_context>(options_);
+        providers_.push_back(std::make_unique<resolved_provider>("environment", credentials_from_environment(options_.environment)));
+        providers_.push_back(std::make_unique<profile_plan_provider>(context));
+        std::string why;
+        if (auto w = web_identity_options::from_environment(options_.environment, why)) {
+            providers_.push_back(std::make_unique<web_identity_provider>(
+                context->web_identity(w->role_arn, w->web_identity_token_file, w->role_session_name)));
+        } else {
+            providers_.push_back(std::make_unique<resolved_provider>("web-identity",
+                                                                     error_result(provider_status::not_applicable, errc::no_credentials, why)));
+        }
+        providers_.push_back(std::make_unique<container_provider>(context->container()));
+        providers_.push_back(std::make_unique<imds_credentials_provider>(context->imds()));
+        index_ = 0;
+    }
+
+    default_chain_options options_;
+    std::vector<std::unique_ptr<credentials_provider>> providers_;
+    std::vector<std::string> tried_;
+    std::size_t index_ = 0;
+    std::optional<std::size_t> answered_;
+    bool finished_ = false;
+    provider_result result_;
+};
+
+struct cache_options {
+    milliseconds refresh_window = std::chrono::minutes(5); // refresh this long before expiry
+    milliseconds retry_after_failure = std::chrono::seconds(30); // a failed refresh is retried after this (while still valid)
+};
+
+// Caches what an inner provider produced and refreshes ahead of expiry without a gap:
+//  - no credentials yet (or expired): next() drives the inner provider; done when it answers.
+//  - valid and before the refresh time: next() answers done at once (refresh_at() says when to call again).
+//  - in the refresh window: next() drives the inner provider again, while current(now) keeps serving the
+//    old credentials; a failed refresh keeps them and is retried after retry_after_failure.
+// Credentials without an expiration are cached for good. Fetched credentials that are already expired
+// fail with errc::credentials_expired.
+class cached_credentials_provider final : public credentials_provider {
+public:
+    explicit cached_credentials_provider(std::unique_ptr<credentials_provider> inner, cache_options options = {})
+        : inner_(std::move(inner)), options_(options) {}
+
+    std::string_view name() const noexcept override { return inner_->name(); }
+
+    action next(time_point now) override {
+        if (have_ && !(cached_.value.expired(now)) && now < refresh_at_ && !working_) return action::finished();
+        if (have_ && cached_.value.expired(now) && !working_) have_ = false;
+        if (!working_) {
+            inner_->restart();
+            working_ = true;
+        }
+        action a = inner_->next(now);
+        switch (a.kind) {
+        case action_kind::send:
+        case action_kind::wait_until:
+        case action_kind::need_credentials: return a;
+        case action_kind::done: {
+            working_ = false;
+            const credentials& c = inner_->result().value;
+            if (c.expired(now)) {
+                last_error_ = error_result(provider_status::failed, errc::credentials_expired,
+                                           std::string(inner_->name()) + " returned credentials that have already expired");
+                return on_failure(now);
+            }
+            cached_ = inner_->result();
+            have_ = true;
+            if (!c.expiration) {
+                refresh_at_ = time_point::max();
+            } else {
+                const auto remaining = *c.expiration - now;
+                const duration window = std::min<duration>(options_.refresh_window, remaining / 2);
+                refresh_at_ = *c.expiration - window;
+            }
+            return action::finished();
+        }
+        case action_kind::failed:
+            working_ = false;
+            last_error_ = inner_->result();
+            return on_failure(now);
+        }
+        return action::fail();
+    }
+
+    void on_response(const http::response& r, time_point now) override {
+        if (working_) inner_->on_response(r, now);
+    }
+    void on_transport_error(std::error_code ec, time_point now) override {
+        if (working_) inner_->on_transport_error(ec, now);
+    }
+    void set_credentials(const credentials& c, time_point now) override {
+        if (working_) inner_->set_credentials(c, now);
+    }
+
+    // The cached credentials when any are held (also while refreshing), else the last error.
+    const provider_result& result() const noexcept override { return have_ ? cached_ : last_error_; }
+
+    // Forgets the cache and fetches again on the next call.
+    void restart() override {
+        have_ = working_ = false;
+        cached_ = provider_result{};
+        inner_->restart();
+    }
+
+    // Credentials valid at `now` (served also during a refresh), or nullptr. Never throws.
+    const credentials* current(time_point now) const noexcept {
+        return have_ && !cached_.value.expired(now) ? &cached_.value : nullptr;
+    }
+
+    // When the next refresh is due (time_point::max() when the credentials do not expire).
+    time_point refresh_at() const noexcept { return have_ ? refresh_at_ : time_point{}; }
+
+    // The last fetch / refresh failure (status pending when there was none).
+    const provider_result& last_refresh_error() const noexcept { return last_error_; }
+
+    bool refreshing() const noexcept { return working_; }
+
+private:
+    action on_failure(time_point now) {
+        if (have_ && !cached_.value.expired(now)) {
+            // Keep serving what we have; try again a little later (but before expiry).
+            refresh_at_ = std::min(now + options_.retry_after_failure, cached_.value.expiration.value_or(time_point::max()));
+            return action::finished();
+        }
+        have_ = false; // a hard failure is reported; the next call tries again
+        return action::fail();
+    }
+
+    std::unique_ptr<credentials_provider> inner_;
+    cache_options options_;
+    provider_result cached_;
+    provider_result last_error_;
+    bool have_ = false, working_ = false;
+    time_point refresh_at_{};
+};
+
+// The region chain completed with its IMDS step: the pure part (--region, AWS_REGION,
+// AWS_DEFAULT_REGION, the selected profile's `region`) is resolve_region() from region.hpp; when it
+// finds nothing, GET /latest/meta-data/placement/region from IMDS. A state machine like the others:
+// next() answers done (choice() is set) or failed (errc::invalid_region, diag() names the sources
+// tried), possibly after sending IMDS requests. Never throws except std::bad_alloc.
+class region_chain {
+public:
+    // `pure` is resolve_region(...)'s answer; `imds` configures the last step (imds.disabled skips it).
+    region_chain(region_choice pure, imds_options imds) : choice_(std::move(pure)), imds_(std::move(imds)) {}
+
+    // Resolves the pure part from default_chain_options (reads and parses the profile files once).
+    static region_chain from(const default_chain_options& o) {
+        detail::chain_context c(o);
+        return region_chain(resolve_region(o.region, o.environment, c.selected()), c.imds());
+    }
+
+    action next(time_point now) {
+        if (choice_.found()) return action::finished();
+        if (failed_) return action::fail();
+        action a = imds_.next(now);
+        if (a.kind == action_kind::send || a.kind == action_kind::wait_until) return a;
+        if (imds_.status() == provider_status::ready) {
+            choice_ = region_from_imds(imds_.region());
+            if (choice_.found()) return action::finished();
+        }
+        failed_ = true;
+        error_ = errc::invalid_region;
+        diag_.clear();
+        diag_.message = "no AWS region found; tried --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region and IMDS (" +
+                        (imds_.diag().message.empty() ? std::string("no answer") : imds_.diag().message) + ")";
+        return action::fail();
+    }
+
+    void on_response(const http::response& r, time_point now) { imds_.on_response(r, now); }
+    void on_transport_error(std::error_code ec, time_point now) { imds_.on_transport_error(ec, now); }
+
+    const region_choice& choice() const noexcept { return choice_; } // after done
+    std::error_code error() const noexcept { return error_; }       // after failed
+    std::error_code last_error() const noexcept { return error_; }  // the same, for driver::run
+    const diagnostics& diag() const noexcept { return diag_; }
+
+private:
+    region_choice choice_;
+    imds_region_provider imds_;
+    bool failed_ = false;
+    std::error_code error_;
+    diagnostics diag_;
+};
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/default_chain.hpp
+// ---- begin appconfigdata/session/configuration.hpp
+// The last good configuration a session received: bytes, content type, version label and when it
+// arrived. Printing shows sizes and labels, never the content (it may be sensitive).
+
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace session {
+
+struct configuration {
+    std::string content;        // the configuration bytes exactly as received
+    std::string content_type;   // e.g. "application/json"; empty when the service sent none
+    std::string version_label;  // empty when the service sent none
+    time_point received_at{};   // when the response carrying `content` arrived
+
+    // True when nothing has been received yet.
+    bool empty() const noexcept { return received_at == time_point{} && content.empty(); }
+
+    // Same content, content type and version label (received_at is not compared: a resend of the same
+    // configuration after a session restart is not a change).
+    bool same_as(std::string_view c, std::string_view type, std::string_view label) const noexcept {
+        return content == c && content_type == type && version_label == label;
+    }
+
+    friend bool operator==(const configuration& a, const configuration& b) {
+        return a.content == b.content && a.content_type == b.content_type && a.version_label == b.version_label &&
+               a.received_at == b.received_at;
+    }
+    friend bool operator!=(const configuration& a, const configuration& b) { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const configuration& c) {
+        os << "configuration{" << c.content.size() << " bytes, content_type=" << c.content_type << ", version_label=" << c.version_label;
+        if (c.received_at != time_point{}) os << ", received_at=" << http::format_iso8601(c.received_at);
+        return os << "}";
+    }
+};
+
+} // namespace session
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/session/configuration.hpp
+// ---- begin appconfigdata/session/configuration_session.hpp
+// The configuration session: a sans-IO state machine that keeps one AppConfig Data configuration
+// up to date. It starts a session, polls with each single-use token exactly once, never polls before
+// the service's interval, keeps the last good configuration, restarts the session when the token
+// expires, is rejected, or may have been consumed by a lost request, and retries throttling and 5xx
+// within a bounded budget.
+//
+//   session::configuration_session<adapters::botan_crypto> s(config);
+//   s.set_credentials(creds);
+//   for (;;) {
+//       action a = s.next(now);
+//       if (a.kind == action_kind::send)   { response or error from the transport; s.on_response(resp, now) / s.on_transport_error(ec, now); }
+//       if (a.kind == action_kind::wait_until) sleep until a.when;
+//       if (a.kind == action_kind::need_credentials) s.set_credentials(fresh);
+//       if (a.kind == action_kind::failed)  s.last_error() says why; stop.
+//       while (auto e = s.poll_event()) handle *e;   // changed / unchanged / retrying / session_restarted / error
+//   }
+//
+// States (closed set): start_due → start_in_flight → poll_due → poll_in_flight → poll_due ...,
+// any failure → start_due (a token is never sent twice), `failed` only for a non-retryable error of
+// the very first StartConfigurationSession (options.fail_on_initial_error) or bad construction input.
+//
+// Decisions, documented:
+// - Every token is sent at most once. After any failed GetLatestConfiguration (error response,
+//   malformed response, transport error, timeout) the session starts a new session rather than send
+//   the token again: the service may already have consumed it.
+// - Throttling, 5xx, timeouts and transport errors are retried with the retry layer's backoff inside
+//   one retry budget per operation (retry_config.max_attempts, the shared quota). Past the budget an
+//   `error` event is reported and the next attempt follows one poll interval later. The first request
+//   of a new session is never sent before the previous session's poll time.
+// - Randomness: the session owns a small deterministic generator seeded by options.jitter_seed
+//   (splitmix64). It never reads a clock or an entropy source, and the same seed and inputs always
+//   give the same schedule.
+// - Credential errors (ExpiredTokenException, UnrecognizedClientException, a signature error that a
+//   clock-skew correction does not explain) drop the credentials: next() answers need_credentials.
+//
+// Not thread-safe: one thread drives a session (driver/ has the loops and the shared holder).
+
+// ---- begin appconfigdata/session/event.hpp
+// What a configuration session reports: a new configuration, an unchanged poll, a retry being
+// scheduled, a session restart, or an error. Read them with configuration_session::poll_event().
+// Printing never shows the configuration content.
+
+
+#include <chrono>
+#include <ostream>
+#include <string>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace session {
+
+enum class event_kind {
+    changed,           // a new configuration: content, content_type, version_label
+    unchanged,         // a poll succeeded and the configuration is the same (latest() has its label and type)
+    retrying,          // a failed request is retried after `delay`; `error` says why
+    session_restarted, // a new StartConfigurationSession follows; `reason` says why
+    error,             // a failure that is not retried (now); `error` + `diag`, `detail` = why retries stopped
+};
+
+inline const char* to_string(event_kind k) noexcept {
+    switch (k) {
+    case event_kind::changed: return "changed";
+    case event_kind::unchanged: return "unchanged";
+    case event_kind::retrying: return "retrying";
+    case event_kind::session_restarted: return "session_restarted";
+    case event_kind::error: return "error";
+    }
+    return "?";
+}
+
+inline std::ostream& operator<<(std::ostream& os, event_kind k) { return os << to_string(k); }
+
+enum class restart_reason {
+    none,
+    session_age,                 // the session neared the 24 h token lifetime (options.max_session_age)
+    token_expired,               // BadRequestException, problem Expired
+    token_corrupted,             // BadRequestException, problem Corrupted
+    poll_interval_not_satisfied, // BadRequestException, problem PollIntervalNotSatisfied: waited a full interval
+    token_lost,                  // a poll failed after the service may have consumed the token
+};
+
+inline const char* to_string(restart_reason r) noexcept {
+    switch (r) {
+    case restart_reason::none: return "none";
+    case restart_reason::session_age: return "session_age";
+    case restart_reason::token_expired: return "token_expired";
+    case restart_reason::token_corrupted: return "token_corrupted";
+    case restart_reason::poll_interval_not_satisfied: return "poll_interval_not_satisfied";
+    case restart_reason::token_lost: return "token_lost";
+    }
+    return "?";
+}
+
+inline std::ostream& operator<<(std::ostream& os, restart_reason r) { return os << to_string(r); }
+
+struct event {
+    event_kind kind = event_kind::unchanged;
+    time_point at{};                 // the `now` of the call that produced the event
+    std::string content;             // changed: the new configuration bytes
+    std::string content_type;        // changed
+    std::string version_label;       // changed
+    std::error_code error;           // retrying / error / session_restarted: the failure behind it (may be empty)
+    std::error_code detail;          // error: errc::retries_exhausted / retry_quota_exceeded when retries stopped
+    diagnostics diag;                // retrying / error / session_restarted: service details
+    duration delay{};                // retrying: the backoff before the next attempt
+    restart_reason reason = restart_reason::none; // session_restarted
+
+    friend bool operator==(const event& a, const event& b) {
+        return a.kind == b.kind && a.at == b.at && a.content == b.content && a.content_type == b.content_type &&
+               a.version_label == b.version_label && a.error == b.error && a.detail == b.detail && a.diag == b.diag &&
+               a.delay == b.delay && a.reason == b.reason;
+    }
+    friend bool operator!=(const event& a, const event& b) { return !(a == b); }
+
+    friend std::ostream& operator<<(std::ostream& os, const event& e) {
+        os << to_string(e.kind);
+        switch (e.kind) {
+        case event_kind::changed:
+            os << " (" << e.content.size() << " bytes, content_type=" << e.content_type << ", version_label=" << e.version_label << ")";
+            break;
+        case event_kind::unchanged: break;
+        case event_kind::retrying:
+            os << " in " << std::chrono::duration_cast<std::chrono::milliseconds>(e.delay).count() << "ms after " << e.error.message();
+            break;
+        case event_kind::session_restarted: os << " (" << to_string(e.reason) << ")"; break;
+        case event_kind::error:
+            os << ": " << e.error.message();
+            if (e.detail) os << " (" << e.detail.message() << ")";
+            break;
+        }
+        if (!e.diag.empty()) os << " [" << e.diag << "]";
+        return os;
+    }
+};
+
+} // namespace session
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/session/event.hpp
+// ---- begin appconfigdata/session/options.hpp
+// What a configuration session is told when it is made: which configuration, where, how to sign,
+// and how to schedule (poll interval floor, fleet jitter, retries, limits).
+
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace session {
+
+struct session_options {
+    // Sent as RequiredMinimumPollIntervalInSeconds (15..86400) when set; the session also never polls
+    // more often than this, whatever the service says.
+    std::optional<std::chrono::seconds> min_poll_interval;
+    // Added to every poll delay: interval × fleet_jitter × u, u uniform in [0, 1) from the session's
+    // seeded generator. Only ever lengthens the wait (never polls early). 0 disables; clamped to [0, 1].
+    double fleet_jitter = 0.1;
+    // Seed of the session's deterministic generator (fleet and backoff jitter, invocation ids). The
+    // core draws no randomness: give each process its own seed (e.g. from adapters/system_random).
+    std::uint64_t jitter_seed = 0;
+    // Restart the session (new StartConfigurationSession) before tokens reach the service's 24 h limit.
+    duration max_session_age = std::chrono::hours(23);
+    // Wait used before the service has said anything (first retry-after-error cycle) when
+    // min_poll_interval is unset.
+    std::chrono::seconds default_poll_interval{60};
+    // The retry layer's standard mode; one retry budget per poll (or start) operation.
+    retry::retry_config retry{};
+    retry::clock_skew_config clock_skew{};
+    // Timeout handed to the transport with every request (0: the transport's default).
+    std::chrono::milliseconds request_timeout{0};
+    // Send amz-sdk-invocation-id / amz-sdk-request on StartConfigurationSession.
+    bool sdk_request_headers = true;
+    // A non-retryable error of the very first StartConfigurationSession (ResourceNotFound,
+    // AccessDenied, ...) makes the session `failed` (next() returns action::fail()). When false, or
+    // once a configuration was received, such errors are reported and retried at the poll interval.
+    bool fail_on_initial_error = true;
+    limits size_limits{};
+    // How many unread events are kept; beyond it the oldest is dropped (latest() is never affected).
+    std::size_t max_queued_events = 1024;
+
+    friend bool operator==(const session_options& a, const session_options& b) {
+        return a.min_poll_interval == b.min_poll_interval && a.fleet_jitter == b.fleet_jitter && a.jitter_seed == b.jitter_seed &&
+               a.max_session_age == b.max_session_age && a.default_poll_interval == b.default_poll_interval && a.retry == b.retry &&
+               a.clock_skew.enabled == b.clock_skew.enabled && a.clock_skew.threshold == b.clock_skew.threshold &&
+               a.clock_skew.max_round_trip == b.clock_skew.max_round_trip && a.request_timeout == b.request_timeout &&
+               a.sdk_request_headers == b.sdk_request_headers && a.fail_on_initial_error == b.fail_on_initial_error &&
+               a.size_limits.max_response_body == b.size_limits.max_response_body &&
+               a.size_limits.max_configuration == b.size_limits.max_configuration &&
+               a.size_limits.max_header_count == b.size_limits.max_header_count &&
+               a.size_limits.max_header_bytes == b.size_limits.max_header_bytes &&
+               a.size_limits.max_token_length == b.size_limits.max_token_length && a.max_queued_events == b.max_queued_events;
+    }
+    friend bool operator!=(const session_options& a, const session_options& b) { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const session_options& o) {
+        os << "session_options{min_poll_interval=";
+        if (o.min_poll_interval) os << o.min_poll_interval->count() << "s";
+        else os << "unset";
+        return os << ", fleet_jitter=" << o.fleet_jitter << ", jitter_seed=" << o.jitter_seed
+                  << ", max_session_age=" << std::chrono::duration_cast<std::chrono::seconds>(o.max_session_age).count() << "s, " << o.retry
+                  << ", request_timeout=" << o.request_timeout.count() << "ms}";
+    }
+};
+
+struct session_config {
+    std::string application;            // ApplicationIdentifier (ID or name)
+    std::string environment;            // EnvironmentIdentifier
+    std::string configuration_profile;  // ConfigurationProfileIdentifier
+    std::string endpoint_url;           // e.g. "https://appconfigdata.us-east-1.amazonaws.com" (endpoint/ resolves it)
+    std::string region;                 // the SigV4 signing region
+    std::string signing_name = "appconfig";
+    session_options options{};
+
+    friend bool operator==(const session_config& a, const session_config& b) {
+        return a.application == b.application && a.environment == b.environment && a.configuration_profile == b.configuration_profile &&
+               a.endpoint_url == b.endpoint_url && a.region == b.region && a.signing_name == b.signing_name && a.options == b.options;
+    }
+    friend bool operator!=(const session_config& a, const session_config& b) { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const session_config& c) {
+        return os << "session_config{application=" << c.application << ", environment=" << c.environment
+                  << ", configuration_profile=" << c.configuration_profile << ", endpoint=" << c.endpoint_url << ", region=" << c.region << "}";
+    }
+};
+
+} // namespace session
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/session/options.hpp
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace session {
+
+enum class session_state { start_due, start_in_flight, poll_due, poll_in_flight, failed };
+
+inline const char* to_string(session_state s) noexcept {
+    switch (s) {
+    case session_state::start_due: return "start_due";
+    case session_state::start_in_flight: return "start_in_flight";
+    case session_state::poll_due: return "poll_due";
+    case session_state::poll_in_flight: return "poll_in_flight";
+    case session_state::failed: return "failed";
+    }
+    return "?";
+}
+
+inline std::ostream& operator<<(std::ostream& os, session_state s) { return os << to_string(s); }
+
+// Counters, for tools and tests.
+struct session_stats {
+    std::uint64_t starts_sent = 0;    // StartConfigurationSession requests handed out
+    std::uint64_t polls_sent = 0;     // GetLatestConfiguration requests handed out
+    std::uint64_t polls_succeeded = 0; // 2xx GetLatestConfiguration responses parsed
+    std::uint64_t changes = 0;        // `changed` events
+    std::uint64_t restarts = 0;       // `session_restarted` events
+    std::uint64_t retries = 0;        // `retrying` events
+    std::uint64_t errors = 0;         // `error` events
+
+    friend bool operator==(const session_stats& a, const session_stats& b) {
+        return a.starts_sent == b.starts_sent && a.polls_sent == b.polls_sent && a.polls_succeeded == b.polls_succeeded &&
+               a.changes == b.changes && a.restarts == b.restarts && a.retries == b.retries && a.errors == b.errors;
+    }
+    friend bool operator!=(const session_stats& a, const session_stats& b) { return !(a == b); }
+    friend std::ostream& operator<<(std::ostream& os, const session_stats& s) {
+        return os << "session_stats{starts=" << s.starts_sent << ", polls=" << s.polls_sent << ", ok=" << s.polls_succeeded
+                  << ", changes=" << s.changes << ", restarts=" << s.restarts << ", retries=" << s.retries << ", errors=" << s.errors << "}";
+    }
+};
+
+namespace detail {
+
+// splitmix64: a tiny, well-mixed deterministic generator (public-domain algorithm by S. Vigna).
+struct splitmix64 {
+    std::uint64_t state = 0;
+    std::uint64_t next() noexcept {
+        std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    // Uniform in [0, 1).
+    double uniform01() noexcept { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
+};
+
+} // namespace detail
+
+template <class Crypto>
+class configuration_session {
+public:
+    // Validates `config` (identifiers, poll interval, endpoint URL, region). On bad input the session
+    // is `failed` from the start: next() returns action::fail() and last_error() holds
+    // errc::invalid_identifier / invalid_poll_interval / invalid_url / invalid_region. Throws only std::bad_alloc.
+    explicit configuration_session(session_config config, Crypto crypto = Crypto{})
+        : config_(std::move(config)), signer_(std::move(crypto)), quota_(config_.options.retry.quota_capacity),
+          strategy_(config_.options.retry, quota_), skew_(config_.options.clock_skew) {
+        rng_.state = config_.options.jitter_seed;
+        input_.application_identifier = config_.application;
+        input_.environment_identifier = config_.environment;
+        input_.configuration_profile_identifier = config_.configuration_profile;
+        if (config_.options.min_poll_interval)
+            input_.required_minimum_poll_interval_in_seconds = static_cast<int>(std::min<long long>(config_.options.min_poll_interval->count(), 1LL << 30));
+        std::error_code ec = input_.validate();
+        if (!ec) ec = protocol::parse_endpoint(config_.endpoint_url, endpoint_);
+        if (!ec && config_.region.empty()) ec = errc::invalid_region;
+        if (ec) {
+            state_ = session_state::failed;
+            last_error_ = ec;
+            last_diag_.message = "invalid session configuration: " + ec.message();
+        }
+        current_interval_ = config_.options.min_poll_interval ? *config_.options.min_poll_interval : config_.options.default_poll_interval;
+        if (current_interval_ < std::chrono::seconds(1)) current_interval_ = std::chrono::seconds(1);
+        if (!(config_.options.fleet_jitter >= 0.0)) config_.options.fleet_jitter = 0.0;
+        if (config_.options.fleet_jitter > 1.0) config_.options.fleet_jitter = 1.0;
+        events_.reserve(16);
+    }
+
+    // Gives the session credentials to sign with. Legal in every state; takes effect at the next send.
+    // Never throws but for allocation.
+    void set_credentials(const credentials& creds) {
+        creds_ = creds;
+        credentials_rejected_ = false;
+    }
+
+    // What to do at `now`:
+    // - send: perform *request (valid until the next call on this session) within `timeout`, then call
+    //   on_response or on_transport_error. While a request is outstanding next() returns
+    //   wait_until(time_point::max()) and never hands out a second request.
+    // - wait_until: call again at `when` (or earlier; nothing is sent before `when`).
+    // - need_credentials: no credentials, expired ones, or ones the service rejected: set_credentials.
+    // - failed: a permanent error (last_error()); the session stays failed. Never throws but for allocation.
+    action next(time_point now) {
+        switch (state_) {
+        case session_state::failed: return action::fail();
+        case session_state::start_in_flight:
+        case session_state::poll_in_flight: return action::wait((time_point::max)());
+        case session_state::start_due:
+        case session_state::poll_due: break;
+        }
+        if (now < due_) return action::wait(due_);
+        if (state_ == session_state::poll_due && session_started_at_ != time_point{} && now - session_started_at_ >= config_.options.max_session_age) {
+            push_restart(now, restart_reason::session_age, {}, nullptr);
+            state_ = session_state::start_due;
+        }
+        if (creds_.empty() || credentials_rejected_ || creds_.expired(skew_.corrected(now))) return action::credentials_needed();
+        if (!operation_active_) begin_operation();
+
+        std::error_code ec;
+        if (state_ == session_state::start_due) {
+            ec = protocol::build_start_configuration_session(endpoint_, input_, request_);
+            if (!ec && config_.options.sdk_request_headers) {
+                request_.headers.set("amz-sdk-invocation-id", invocation_id_);
+                sdk_request_value_.clear();
+                strategy_.format_request_header(sdk_request_value_);
+                request_.headers.set("amz-sdk-request", sdk_request_value_);
+            }
+        } else {
+            ec = protocol::build_get_latest_configuration(endpoint_, token_, request_);
+        }
+        if (!ec) {
+            if (creds_.session_token.empty()) request_.headers.erase("x-amz-security-token");
+            sigv4::signing_params p;
+            p.region = config_.region;
+            p.service = config_.signing_name;
+            p.time = skew_.corrected(now);
+            ec = signer_.sign(request_, creds_, p);
+            if (ec && ec != errc::no_credentials && ec != errc::invalid_credentials)
+                return fail_permanently(ec, now, "could not sign the request: " + ec.message());
+            if (ec) {
+                // Credentials the signer cannot use: report and ask for other credentials.
+                event e = make_event(event_kind::error, now);
+                e.error = ec;
+                e.diag.message = "could not sign the request: " + ec.message();
+                push(std::move(e));
+                credentials_rejected_ = true;
+                return action::credentials_needed();
+            }
+        }
+        if (ec) return fail_permanently(ec, now, "could not build the request: " + ec.message());
+        sent_at_ = now;
+        if (state_ == session_state::start_due) {
+            state_ = session_state::start_in_flight;
+            ++stats_.starts_sent;
+        } else {
+            state_ = session_state::poll_in_flight;
+            token_.clear(); // sent: never again
+            ++stats_.polls_sent;
+        }
+        return action::send(request_, config_.options.request_timeout);
+    }
+
+    // Feeds the response to the request handed out by the last next(). Returns errc::invalid_state
+    // (changing nothing) when no request is outstanding; otherwise {} — what the response meant is
+    // reported through events, latest() and the next next(). Never throws but for allocation.
+    std::error_code on_response(const http::response& r, time_point now) {
+        if (state_ != session_state::start_in_flight && state_ != session_state::poll_in_flight) return errc::invalid_state;
+        const bool corrected = skew_.on_response(r.headers, sent_at_, now);
+        if (state_ == session_state::start_in_flight) {
+            if (auto ec = protocol::parse_start_configuration_session(r, start_out_, error_, config_.options.size_limits)) {
+                handle_failure(ec, now, false, corrected, &r.headers);
+                return {};
+            }
+            token_.assign(start_out_.initial_configuration_token);
+            session_started_at_ = now;
+            state_ = session_state::poll_due;
+            due_ = std::max(now, next_poll_at_);
+            return {};
+        }
+        protocol::get_latest_configuration_output out;
+        if (auto ec = protocol::parse_get_latest_configuration(r, out, error_, config_.options.size_limits)) {
+            handle_failure(ec, now, true, corrected, &r.headers);
+            return {};
+        }
+        on_poll_success(out, now);
+        return {};
+    }
+
+    // The request handed out by the last next() got no response (`ec`: errc::transport_failed,
+    // errc::timeout, a system error...). Returns errc::invalid_state when no request is outstanding.
+    // A lost poll may have consumed its token: the session restarts. Never throws but for allocation.
+    std::error_code on_transport_error(std::error_code ec, time_point now) {
+        if (state_ != session_state::start_in_flight && state_ != session_state::poll_in_flight) return errc::invalid_state;
+        if (!ec) ec = errc::transport_failed;
+        error_.clear();
+        error_.code = ec;
+        error_.diag.message = "no response: " + ec.message();
+        handle_failure(ec, now, state_ == session_state::poll_in_flight, false, nullptr);
+        return {};
+    }
+
+    // The oldest unread event, or nullopt. Legal any time. Never throws but for allocation.
+    std::optional<event> poll_event() {
+        if (event_head_ >= events_.size()) return std::nullopt;
+        std::optional<event> e(std::move(events_[event_head_++]));
+        if (event_head_ == events_.size()) {
+            events_.clear();
+            event_head_ = 0;
+        }
+        return e;
+    }
+
+    // Same, into `out` (reuses its buffers); false when there is none.
+    bool poll_event(event& out) {
+        if (event_head_ >= events_.size()) return false;
+        out = std::move(events_[event_head_++]);
+        if (event_head_ == events_.size()) {
+            events_.clear();
+            event_head_ = 0;
+        }
+        return true;
+    }
+
+    std::size_t pending_events() const noexcept { return events_.size() - event_head_; }
+
+    // The last good configuration (empty() before the first one). Never overwritten by an empty body
+    // or a failure. Valid until the next on_response.
+    const configuration& latest() const noexcept { return latest_; }
+    bool has_configuration() const noexcept { return has_configuration_; }
+
+    session_state state() const noexcept { return state_; }
+    // The error that made the session `failed`; otherwise the last failure seen (retried or reported),
+    // empty before any. Its diagnostics are in last_diagnostics().
+    std::error_code last_error() const noexcept { return last_error_; }
+    const diagnostics& last_diagnostics() const noexcept { return last_diag_; }
+    // The full details of the last service error response (BadRequest problems, ReferencedBy...).
+    const protocol::service_error& last_service_error() const noexcept { return error_; }
+    // When the next request may go out (meaningful in start_due / poll_due).
+    time_point due() const noexcept { return due_; }
+    // Earliest time of the next GetLatestConfiguration (the service's interval, plus jitter).
+    time_point next_poll_at() const noexcept { return next_poll_at_; }
+    std::chrono::seconds poll_interval() const noexcept { return current_interval_; }
+    const session_stats& stats() const noexcept { return stats_; }
+    const retry::clock_skew& clock_skew() const noexcept { return skew_; }
+    const session_config& config() const noexcept { return config_; }
+    // The request last handed out (for logs and tests).
+    const http::request& last_request() const noexcept { return request_; }
+
+private:
+    void begin_operation() {
+        operation_active_ = true;
+        strategy_.begin_operation();
+        std::array<std::uint8_t, 16> bytes{};
+        for (std::size_t i = 0; i < bytes.size(); i += 8) {
+            const std::uint64_t v = rng_.next();
+            for (std::size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<std::uint8_t>(v >> (8 * j));
+        }
+        invocation_id_.clear();
+        retry::format_invocation_id(bytes, invocation_id_);
+    }
+
+    void end_operation_success() {
+        if (operation_active_) strategy_.on_success();
+        operation_active_ = false;
+        token_restarts_ = 0;
+    }
+
+    event make_event(event_kind k, time_point now) const {
+        event e;
+        e.kind = k;
+        e.at = now;
+        return e;
+    }
+
+    void push(event&& e) {
+        switch (e.kind) {
+        case event_kind::changed: ++stats_.changes; break;
+        case event_kind::unchanged: break;
+        case event_kind::retrying: ++stats_.retries; break;
+        case event_kind::session_restarted: ++stats_.restarts; break;
+        case event_kind::error: ++stats_.errors; break;
+        }
+        if (pending_events() >= config_.options.max_queued_events && pending_events() > 0) ++event_head_; // drop the oldest
+        if (event_head_ > 0 && event_head_ == events_.size()) {
+            events_.clear();
+            event_head_ = 0;
+        }
+        events_.push_back(std::move(e));
+    }
+
+    void push_restart(time_point now, restart_reason why, std::error_code ec, const diagnostics* d) {
+        event e = make_event(event_kind::session_restarted, now);
+        e.reason = why;
+        e.error = ec;
+        if (d) e.diag = *d;
+        push(std::move(e));
+    }
+
+    void report_error(time_point now, std::error_code ec, std::error_code why_stopped) {
+        last_error_ = ec;
+        last_diag_ = error_.diag;
+        event e = make_event(event_kind::error, now);
+        e.error = ec;
+        e.detail = why_stopped;
+        e.diag = error_.diag;
+        push(std::move(e));
+    }
+
+    action fail_permanently(std::error_code ec, time_point now, std::string message) {
+        error_.clear();
+        error_.code = ec;
+        error_.diag.message = std::move(message);
+        report_error(now, ec, {});
+        state_ = session_state::failed;
+        return action::fail();
+    }
+
+    // A poll delay: the interval plus fleet jitter (never less than the interval).
+    duration jittered(std::chrono::seconds interval) {
+        const double extra = config_.options.fleet_jitter * rng_.uniform01();
+        return std::chrono::duration_cast<duration>(interval) +
+               std::chrono::duration_cast<duration>(std::chrono::duration<double>(static_cast<double>(interval.count()) * extra));
+    }
+
+    void on_poll_success(const protocol::get_latest_configuration_output& out, time_point now) {
+        ++stats_.polls_succeeded;
+        end_operation_success();
+        token_.assign(out.next_poll_configuration_token.data(), out.next_poll_configuration_token.size());
+        auto interval = std::chrono::seconds(out.next_poll_interval_in_seconds);
+        if (config_.options.min_poll_interval && interval < *config_.options.min_poll_interval) interval = *config_.options.min_poll_interval;
+        if (interval < std::chrono::seconds(1)) interval = std::chrono::seconds(1);
+        if (interval > std::chrono::hours(24)) interval = std::chrono::hours(24);
+        current_interval_ = interval;
+        next_poll_at_ = now + jittered(interval);
+        state_ = session_state::poll_due;
+        due_ = next_poll_at_;
+        if (!out.configuration.empty() && !(has_configuration_ && latest_.same_as(out.configuration, out.content_type, out.version_label))) {
+            latest_.content.assign(out.configuration.data(), out.configuration.size());
+            latest_.content_type.assign(out.content_type.data(), out.content_type.size());
+            latest_.version_label.assign(out.version_label.data(), out.version_label.size());
+            latest_.received_at = now;
+            has_configuration_ = true;
+            event e = make_event(event_kind::changed, now);
+            e.content = latest_.content;
+            e.content_type = latest_.content_type;
+            e.version_label = latest_.version_label;
+            push(std::move(e));
+        } else {
+            push(make_event(event_kind::unchanged, now));
+        }
+    }
+
+    static bool is_credentials_error(std::error_code ec) noexcept {
+        return ec == errc::expired_token || ec == errc::unrecognized_client || ec == errc::invalid_signature;
+    }
+
+    // Retry-layer class of a failure: a response (status + AWS type), a malformed 2xx (transient:
+    // the service or a proxy misbehaved), or a transport error.
+    retry::error_class classify(std::error_code ec, bool transport) const {
+        if (transport) return retry::classify_transport(ec);
+        if (error_.diag.http_status >= 200 && error_.diag.http_status <= 299) return retry::error_class::transient;
+        return retry::classify(error_.diag.http_status, error_.diag.error_type);
+    }
+
+    // After a failure of the request in flight. `was_poll`: the token is dead, a new session follows.
+    void handle_failure(std::error_code ec, time_point now, bool was_poll, bool skew_corrected, const http::headers* response_headers) {
+        const bool transport = response_headers == nullptr;
+        state_ = session_state::start_due; // a failed poll never reuses its token; a failed start starts again
+        last_error_ = ec;
+        last_diag_ = error_.diag;
+
+        // Token problems: restart at once (PollIntervalNotSatisfied: after a full interval).
+        if (was_poll && ec == errc::bad_request && !error_.invalid_parameters.empty()) {
+            restart_reason why = restart_reason::none;
+            if (error_.has_problem(protocol::invalid_parameter_problem::expired)) why = restart_reason::token_expired;
+            else if (error_.has_problem(protocol::invalid_parameter_problem::corrupted)) why = restart_reason::token_corrupted;
+            else if (error_.has_problem(protocol::invalid_parameter_problem::poll_interval_not_satisfied))
+                why = restart_reason::poll_interval_not_satisfied;
+            if (why != restart_reason::none) {
+                push_restart(now, why, ec, &error_.diag);
+                if (why == restart_reason::poll_interval_not_satisfied) {
+                    next_poll_at_ = std::max(next_poll_at_, now + jittered(current_interval_));
+                    due_ = next_poll_at_;
+                } else {
+                    // Guard against a loop of instantly rejected tokens: back off after the second one.
+                    ++token_restarts_;
+                    due_ = now;
+                    if (token_restarts_ > 2) {
+                        const auto cap = std::chrono::duration_cast<duration>(current_interval_);
+                        due_ = now + std::min(cap, retry::backoff(retry::retry_mode::standard, retry::error_class::transient,
+                                                                  token_restarts_ - 2, rng_.uniform01(), cap));
+                    }
+                }
+                return;
+            }
+        }
+
+        retry::error_class cls = classify(ec, transport);
+        retry::retry_decision d;
+        if (cls == retry::error_class::clock_skew) {
+            d = strategy_.on_clock_skew(skew_corrected);
+        } else {
+            d = strategy_.on_failure(cls, rng_.uniform01(), response_headers ? retry::retry_after_hint(*response_headers) : std::nullopt);
+        }
+        if (d.retry) {
+            event e = make_event(event_kind::retrying, now);
+            e.error = ec;
+            e.diag = error_.diag;
+            e.delay = d.delay;
+            push(std::move(e));
+            if (was_poll) push_restart(now, restart_reason::token_lost, ec, &error_.diag);
+            due_ = now + d.delay; // the new session's first poll still waits for next_poll_at_
+            return;
+        }
+
+        // Not retried (now): report, then carry on with the schedule.
+        report_error(now, ec, d.reason);
+        operation_active_ = false;
+        if (is_credentials_error(ec) && cls != retry::error_class::throttling) credentials_rejected_ = true;
+        if (!was_poll && !has_configuration_ && config_.options.fail_on_initial_error && !d.reason && !transport &&
+            cls == retry::error_class::non_retryable && !is_credentials_error(ec)) {
+            state_ = session_state::failed;
+            return;
+        }
+        if (was_poll) push_restart(now, restart_reason::token_lost, ec, &error_.diag);
+        next_poll_at_ = std::max(next_poll_at_, now + jittered(current_interval_));
+        due_ = next_poll_at_;
+    }
+
+    session_config config_;
+    sigv4::signer<Crypto> signer_;
+    retry::retry_quota quota_;
+    retry::retry_strategy strategy_;
+    retry::clock_skew skew_;
+    detail::splitmix64 rng_;
+
+    protocol::start_configuration_session_input input_;
+    http::url endpoint_;
+    credentials creds_;
+    bool credentials_rejected_ = false;
+
+    session_state state_ = session_state::start_due;
+    time_point due_{};                 // nothing is sent before this
+    time_point next_poll_at_{};        // no GetLatestConfiguration before this
+    time_point sent_at_{};
+    time_point session_started_at_{};
+    std::chrono::seconds current_interval_{60};
+    std::string token_;                // the unused token (empty once sent)
+    bool operation_active_ = false;
+    unsigned token_restarts_ = 0;
+
+    http::request request_;
+    std::string invocation_id_;
+    std::string sdk_request_value_;
+    protocol::start_configuration_session_output start_out_;
+    protocol::service_error error_;
+
+    configuration latest_;
+    bool has_configuration_ = false;
+    std::vector<event> events_;
+    std::size_t event_head_ = 0;
+
+    std::error_code last_error_;
+    diagnostics last_diag_;
+    session_stats stats_;
+};
+
+} // namespace session
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/session/configuration_session.hpp
+// ---- begin appconfigdata/backup/format.hpp
+// The on-disk form of a backup record, and its integrity checks. Pure: bytes in, bytes out; the
+// file I/O is in adapters/file_backup_store.hpp.
+//
+// Layout (text header, then the content as raw bytes, then a checksum trailer):
+//
+//   appconfigdata-backup 1\n
+//   application: <percent-encoded>\n
+//   environment: <percent-encoded>\n
+//   configuration-profile: <percent-encoded>\n
+//   scope: <percent-encoded>\n
+//   content-type: <percent-encoded>\n
+//   version-label: <percent-encoded>\n
+//   saved-at: 2026-11-26T07:00:00.123Z\n
+//   content-length: <decimal>\n
+//   \n
+//   <content-length bytes of content>
+//   \nsha256: <64 lower-case hex digits>\n
+//
+// The SHA-256 covers every byte before the trailer (header and content), so a flipped bit, a
+// cut file or an edited header is caught. Errors on decode, each with a message in diagnostics:
+//   errc::backup_truncated  the bytes end early (an empty file included);
+//   errc::backup_corrupt    not a backup, unknown version, bad header, checksum mismatch, extra bytes;
+//   errc::limit_exceeded    larger than the limits allow;
+//   errc::backup_foreign    (check_identity) a valid backup of another configuration.
+
+// ---- begin appconfigdata/backup/record.hpp
+// A last-known-good backup: one configuration as the service sent it, with the identity of the
+// configuration it belongs to and when it was saved.
+
+
+#include <ostream>
+#include <string>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace backup {
+
+// Which configuration a backup belongs to, in the service's words (the identifiers given to
+// StartConfigurationSession). `scope` is free text for anything else that tells two sources
+// apart (an account id, a region, an endpoint); empty when not needed.
+struct identity {
+    std::string application;
+    std::string environment;
+    std::string configuration_profile;
+    std::string scope;
+
+    // True when no field is set: such an identity matches any backup (no foreign check).
+    bool empty() const noexcept { return application.empty() && environment.empty() && configuration_profile.empty() && scope.empty(); }
+
+    friend bool operator==(const identity& a, const identity& b) {
+        return a.application == b.application && a.environment == b.environment && a.configuration_profile == b.configuration_profile &&
+               a.scope == b.scope;
+    }
+    friend bool operator!=(const identity& a, const identity& b) { return !(a == b); }
+
+    // "application/environment/profile" (and "@scope" when set). Identifiers are not secret.
+    friend std::ostream& operator<<(std::ostream& os, const identity& id) {
+        os << id.application << '/' << id.environment << '/' << id.configuration_profile;
+        if (!id.scope.empty()) os << '@' << id.scope;
+        return os;
+    }
+};
+
+struct record {
+    backup::identity identity;
+    std::string content;        // the configuration body, any bytes
+    std::string content_type;   // as the service sent it, e.g. "application/json"
+    std::string version_label;  // may be empty
+    time_point saved_at{};      // when it was saved (the caller's clock); kept to the millisecond
+
+    friend bool operator==(const record& a, const record& b) {
+        return a.identity == b.identity && a.content == b.content && a.content_type == b.content_type &&
+               a.version_label == b.version_label && a.saved_at == b.saved_at;
+    }
+    friend bool operator!=(const record& a, const record& b) { return !(a == b); }
+
+    // Prints identity, sizes and labels, never the content.
+    friend std::ostream& operator<<(std::ostream& os, const record& r) {
+        return os << "backup::record{" << r.identity << ", " << r.content.size() << " bytes, content_type=" << r.content_type
+                  << ", version_label=" << r.version_label << ", saved_at=" << http::format_iso8601(r.saved_at) << "}";
+    }
+};
+
+} // namespace backup
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/backup/record.hpp
+
+#include <chrono>
+#include <cstddef>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace backup {
+
+// Bounds on a backup, on save and on load.
+struct backup_limits {
+    std::size_t max_content = default_limits.max_configuration; // bytes of content
+    std::size_t max_field = 4096;                               // bytes of one header value (decoded)
+    std::size_t max_header = 64u * 1024u;                       // bytes of the whole header
+};
+
+inline constexpr std::string_view format_magic = "appconfigdata-backup";
+inline constexpr std::string_view format_version = "1";
+
+namespace detail {
+
+inline constexpr std::string_view trailer_prefix = "\nsha256: ";
+inline constexpr std::size_t trailer_size = 9 + 64 + 1; // prefix, hex digest, '\n'
+
+inline void put_field(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name);
+    out.append(": ");
+    http::append_percent_encoded(out, value);
+    out.push_back('\n');
+}
+
+// "2026-11-26T07:00:00.123Z": ISO-8601 with milliseconds.
+inline std::string format_saved_at(time_point tp) {
+    const auto whole = std::chrono::floor<std::chrono::seconds>(tp);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(tp - whole).count();
+    std::string s = http::format_iso8601(whole);
+    s.pop_back(); // 'Z'
+    s.push_back('.');
+    s.push_back(static_cast<char>('0' + (ms / 100) % 10));
+    s.push_back(static_cast<char>('0' + (ms / 10) % 10));
+    s.push_back(static_cast<char>('0' + ms % 10));
+    s.push_back('Z');
+    return s;
+}
+
+inline std::error_code fail(diagnostics& diag, errc code, std::string message) {
+    diag.message = std::move(message);
+    return code;
+}
+
+} // namespace detail
+
+// Writes the file form of `r` into `out` (replacing its contents). Returns {} or
+// errc::limit_exceeded (content or a header field too large; `out` untouched). The saved_at time
+// is kept to the millisecond. Throws only std::bad_alloc.
+template <class Crypto>
+std::error_code encode(const record& r, Crypto& crypto, std::string& out, diagnostics& diag, const backup_limits& limits = {}) {
+    static_assert(crypto::check_provider<Crypto>());
+    diag.clear();
+    if (r.content.size() > limits.max_content)
+        return detail::fail(diag, errc::limit_exceeded,
+                            "configuration is " + std::to_string(r.content.size()) + " bytes, over the backup limit of " +
+                                std::to_string(limits.max_content));
+    const std::string_view fields[] = {r.identity.application, r.identity.environment, r.identity.configuration_profile,
+                                       r.identity.scope, r.content_type, r.version_label};
+    for (std::string_view f : fields)
+        if (f.size() > limits.max_field)
+            return detail::fail(diag, errc::limit_exceeded, "a backup header field is over the limit of " + std::to_string(limits.max_field) + " bytes");
+
+    std::string text;
+    text.reserve(256 + r.content.size() + detail::trailer_size);
+    text.append(format_magic);
+    text.push_back(' ');
+    text.append(format_version);
+    text.push_back('\n');
+    detail::put_field(text, "application", r.identity.application);
+    detail::put_field(text, "environment", r.identity.environment);
+    detail::put_field(text, "configuration-profile", r.identity.configuration_profile);
+    detail::put_field(text, "scope", r.identity.scope);
+    detail::put_field(text, "content-type", r.content_type);
+    detail::put_field(text, "version-label", r.version_label);
+    text.append("saved-at: ").append(detail::format_saved_at(r.saved_at)).push_back('\n');
+    text.append("content-length: ").append(std::to_string(r.content.size())).push_back('\n');
+    text.push_back('\n');
+    if (text.size() > limits.max_header)
+        return detail::fail(diag, errc::limit_exceeded, "backup header is over the limit of " + std::to_string(limits.max_header) + " bytes");
+    text.append(r.content);
+    crypto::digest sum{};
+    crypto.sha256(text, sum);
+    text.append(detail::trailer_prefix);
+    appconfigdata::detail::append_hex(text, sum.data(), sum.size());
+    text.push_back('\n');
+    out = std::move(text);
+    return {};
+}
+
+// Reads the file form in `bytes` into `out`. Returns {} or one of the errors listed at the top of
+// this file, with diag.message saying what was wrong (never the content); `out` is untouched on
+// error. Does not check the identity: see check_identity. Never throws except std::bad_alloc.
+template <class Crypto>
+std::error_code decode(std::string_view bytes, Crypto& crypto, record& out, diagnostics& diag, const backup_limits& limits = {}) {
+    static_assert(crypto::check_provider<Crypto>());
+    diag.clear();
+    using appconfigdata::detail::trim;
+    if (bytes.empty()) return detail::fail(diag, errc::backup_truncated, "backup file is empty");
+    if (bytes.size() > limits.max_header + limits.max_content + detail::trailer_size)
+        return detail::fail(diag, errc::limit_exceeded, "backup file is " + std::to_string(bytes.size()) + " bytes, over the limit");
+
+    // Magic line.
+    std::string magic_line(format_magic);
+    magic_line.push_back(' ');
+    if (bytes.size() < magic_line.size()) {
+        if (magic_line.compare(0, bytes.size(), bytes.data(), bytes.size()) == 0)
+            return detail::fail(diag, errc::backup_truncated, "backup file ends inside its first line");
+        return detail::fail(diag, errc::backup_corrupt, "not an appconfigdata backup file");
+    }
+    if (bytes.substr(0, magic_line.size()) != magic_line) return detail::fail(diag, errc::backup_corrupt, "not an appconfigdata backup file");
+
+    // Header lines up to the empty line.
+    std::size_t pos = 0;
+    std::size_t header_end = std::string_view::npos;
+    bool first = true;
+    record r;
+    bool seen_length = false, seen_saved = false, seen_app = false, seen_env = false, seen_profile = false;
+    std::size_t content_length = 0;
+    while (true) {
+        const std::size_t eol = bytes.find('\n', pos);
+        if (eol == std::string_view::npos) {
+            if (bytes.size() - pos > limits.max_header)
+                return detail::fail(diag, errc::backup_corrupt, "backup header is over the limit of " + std::to_string(limits.max_header) + " bytes");
+            return detail::fail(diag, errc::backup_truncated, "backup file ends inside its header");
+        }
+        if (eol > limits.max_header)
+            return detail::fail(diag, errc::backup_corrupt, "backup header is over the limit of " + std::to_string(limits.max_header) + " bytes");
+        const std::string_view line = bytes.substr(pos, eol - pos);
+        pos = eol + 1;
+        if (first) {
+            first = false;
+            if (line.substr(magic_line.size()) != format_version)
+                return detail::fail(diag, errc::backup_corrupt, "unsupported backup format version '" + std::string(trim(line.substr(magic_line.size(), 16))) + "'");
+            continue;
+        }
+        if (line.empty()) {
+            header_end = pos;
+            break;
+        }
+        const std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos) return detail::fail(diag, errc::backup_corrupt, "backup header has a line without ':'");
+        const std::string_view name = line.substr(0, colon);
+        const std::string_view raw = trim(line.substr(colon + 1));
+        if (raw.size() > 3 * limits.max_field)
+            return detail::fail(diag, errc::backup_corrupt, "backup header field '" + std::string(name.substr(0, 64)) + "' is too long");
+        auto text_field = [&](std::string& field, bool& seen) {
+            field.clear();
+            http::append_percent_decoded(field, raw);
+            seen = true;
+        };
+        bool ignored = false;
+        if (name == "application") text_field(r.identity.application, seen_app);
+        else if (name == "environment") text_field(r.identity.environment, seen_env);
+        else if (name == "configuration-profile") text_field(r.identity.configuration_profile, seen_profile);
+        else if (name == "scope") text_field(r.identity.scope, ignored);
+        else if (name == "content-type") text_field(r.content_type, ignored);
+        else if (name == "version-label") text_field(r.version_label, ignored);
+        else if (name == "saved-at") {
+            if (http::parse_iso8601(raw, r.saved_at)) return detail::fail(diag, errc::backup_corrupt, "backup header has an invalid saved-at time");
+            r.saved_at = std::chrono::floor<std::chrono::milliseconds>(r.saved_at); // kept to the millisecond, as encode writes it
+            seen_saved = true;
+        } else if (name == "content-length") {
+            if (!appconfigdata::detail::parse_unsigned(raw, content_length))
+                return detail::fail(diag, errc::backup_corrupt, "backup header has an invalid content-length");
+            seen_length = true;
+        }
+        // Unknown fields are skipped (covered by the checksum): newer writers may add some.
+    }
+    if (!seen_length || !seen_saved || !seen_app || !seen_env || !seen_profile)
+        return detail::fail(diag, errc::backup_corrupt, "backup header lacks a required field");
+    if (content_length > limits.max_content)
+        return detail::fail(diag, errc::limit_exceeded,
+                            "backup content is " + std::to_string(content_length) + " bytes, over the limit of " + std::to_string(limits.max_content));
+
+    // Content and trailer.
+    const std::size_t available = bytes.size() - header_end;
+    if (available < content_length)
+        return detail::fail(diag, errc::backup_truncated,
+                            "backup file ends inside its content (" + std::to_string(available) + " of " + std::to_string(content_length) + " bytes)");
+    const std::size_t covered = header_end + content_length;
+    const std::string_view trailer = bytes.substr(covered);
+    if (trailer.size() < detail::trailer_size) {
+        // A cut inside the trailer is truncation only when what is there is a trailer's start.
+        if (trailer.substr(0, detail::trailer_prefix.size()) == detail::trailer_prefix.substr(0, trailer.size()))
+            return detail::fail(diag, errc::backup_truncated, "backup file ends inside its checksum");
+        return detail::fail(diag, errc::backup_corrupt, "backup content does not match its content-length");
+    }
+    if (trailer.size() > detail::trailer_size || trailer.substr(0, detail::trailer_prefix.size()) != detail::trailer_prefix ||
+        trailer.back() != '\n')
+        return detail::fail(diag, errc::backup_corrupt, "backup content does not match its content-length");
+    const std::string_view hex = trailer.substr(detail::trailer_prefix.size(), 64);
+    crypto::digest sum{};
+    crypto.sha256(bytes.substr(0, covered), sum);
+    std::string expected;
+    appconfigdata::detail::append_hex(expected, sum.data(), sum.size());
+    if (hex != expected) return detail::fail(diag, errc::backup_corrupt, "backup checksum mismatch (the file was changed or damaged)");
+
+    r.content.assign(bytes.data() + header_end, content_length);
+    out = std::move(r);
+    return {};
+}
+
+// Checks that `r` belongs to `expected`. An empty `expected` matches everything. Returns {} or
+// errc::backup_foreign with diag.message naming both identities (identifiers are not secret).
+inline std::error_code check_identity(const record& r, const identity& expected, diagnostics& diag) {
+    if (expected.empty() || r.identity == expected) return {};
+    std::string have, want;
+    {
+        std::ostringstream a, b;
+        a << r.identity;
+        b << expected;
+        have = a.str();
+        want = b.str();
+    }
+    diag.message = "backup belongs to " + have + ", not " + want;
+    return errc::backup_foreign;
+}
+
+} // namespace backup
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/backup/format.hpp
+// ---- begin appconfigdata/backup/store.hpp
+// Where last-known-good backups live: a small load / save interface, so a session or driver can
+// keep one without knowing whether it goes to a file (adapters/file_backup_store.hpp), memory
+// (memory_store below, for tests and for programs that only want the in-process copy) or
+// something the user writes (an encrypted store, a key-value database).
+
+
+#include <optional>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace backup {
+
+class store {
+public:
+    virtual ~store() = default;
+
+    // Reads the backup into `out`. Returns {} or errc::backup_not_found (nothing saved yet),
+    // errc::backup_corrupt / errc::backup_truncated / errc::backup_foreign / errc::limit_exceeded
+    // (there is something, but it is not a usable backup of this configuration: it is reported,
+    // never deleted), errc::io_failed. `out` is untouched on error; diag says what was wrong.
+    virtual std::error_code load(record& out, diagnostics& diag) = 0;
+
+    // Replaces the backup with `r`, all or nothing: on any error the previous backup is still
+    // there and still loads. Returns {} or errc::limit_exceeded / errc::backup_foreign (the
+    // store holds another configuration's backup and refuses to overwrite it) /
+    // errc::io_failed.
+    virtual std::error_code save(const record& r, diagnostics& diag) = 0;
+
+    // Convenience overloads without diagnostics.
+    std::error_code load(record& out) {
+        diagnostics diag;
+        return load(out, diag);
+    }
+    std::error_code save(const record& r) {
+        diagnostics diag;
+        return save(r, diag);
+    }
+
+protected:
+    store() = default;
+    store(const store&) = default;
+    store& operator=(const store&) = default;
+};
+
+// A store in memory. Not thread-safe (one thread at a time, like every store).
+class memory_store final : public store {
+public:
+    using store::load;
+    using store::save;
+
+    // Returns the held record, or errc::backup_not_found.
+    std::error_code load(record& out, diagnostics& diag) override {
+        diag.clear();
+        if (!held_) {
+            diag.message = "no backup saved";
+            return errc::backup_not_found;
+        }
+        out = *held_;
+        return {};
+    }
+
+    // Holds a copy of `r`; never fails.
+    std::error_code save(const record& r, diagnostics& diag) override {
+        diag.clear();
+        held_ = r;
+        ++saves_;
+        return {};
+    }
+
+    bool empty() const noexcept { return !held_.has_value(); }
+    std::size_t saves() const noexcept { return saves_; } // how many times save() succeeded
+
+private:
+    std::optional<record> held_;
+    std::size_t saves_ = 0;
+};
+
+} // namespace backup
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/backup/store.hpp
+// ---- begin appconfigdata/feature_flags/document.hpp
+// Typed access to an AWS AppConfig feature-flag configuration, in the form GetLatestConfiguration
+// returns it for a profile of type AWS.AppConfig.FeatureFlags (content type application/json):
+//
+//   {"dark_mode": {"enabled": true, "max_items": 25, "theme": "night"},
+//    "beta":      {"enabled": false}}
+//
+// Each member of the top-level object is one flag; its value is an object with a boolean
+// `enabled` (the service's FlagValue: Enabled is required) and up to 25 attributes whose values
+// are strings, numbers, booleans or arrays of them. Keys starting with '_' (the agent's
+// `_variant`) are ordinary attributes here.
+//
+// What parse() accepts, decided from the documented format:
+// - the text must be a JSON object (errc::malformed_document otherwise, also for invalid JSON);
+// - every member must be an object with a boolean `enabled` (errc::malformed_document naming the
+//   flag otherwise): a document with one broken flag is rejected whole, so a caller never acts on
+//   half a configuration;
+// - flag names are not checked against the console's pattern (^[a-z][a-zA-Z0-9_-]{0,63}$), so
+//   emulators and hand-written documents with other keys still work;
+// - `limits` bound the text size, nesting depth and flag count (errc::limit_exceeded).
+//
+// A parsed document is immutable and cheap to copy (the parsed data is shared, read-only, so
+// copies may be read from several threads). Every lookup after parsing is allocation-free:
+// names are std::string_view, flags sit in a vector sorted by name (binary search), and
+// attributes are found in the flag's JSON object without building a key.
+
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace feature_flags {
+
+// Bounds on a feature-flag document read from outside.
+struct parse_limits {
+    std::size_t max_bytes = default_limits.max_configuration; // size of the JSON text
+    std::size_t max_depth = 32;                               // nesting of objects and arrays
+    std::size_t max_flags = 10000;                            // members of the top-level object
+};
+
+class document {
+public:
+    // An empty document: no flags. Every lookup reports feature_flag_not_found.
+    document() = default;
+
+    // Parses `text` into `out`. On success returns {} and replaces `out`; on failure returns
+    // errc::malformed_document or errc::limit_exceeded, sets diag.message to what was wrong (never
+    // the document's content beyond a flag name) and leaves `out` unchanged. Throws only
+    // std::bad_alloc.
+    static std::error_code parse(std::string_view text, document& out, diagnostics& diag, const parse_limits& limits = {}) {
+        diag.clear();
+        if (text.size() > limits.max_bytes) {
+            diag.message = "feature-flag document is " + std::to_string(text.size()) + " bytes, over the limit of " +
+                           std::to_string(limits.max_bytes);
+            return errc::limit_exceeded;
+        }
+        boost::json::parse_options options;
+        options.max_depth = limits.max_depth;
+        boost::system::error_code jec;
+        auto parsed = std::make_shared<data>();
+        parsed->root = boost::json::parse(boost::json::string_view(text.data(), text.size()), jec, {}, options);
+        if (jec) {
+            if (jec == boost::json::error::too_deep) {
+                diag.message = "feature-flag document nests deeper than " + std::to_string(limits.max_depth) + " levels";
+                return errc::limit_exceeded;
+            }
+            diag.message = "feature-flag document is not valid JSON: " + jec.message();
+            return errc::malformed_document;
+        }
+        const boost::json::object* root = parsed->root.if_object();
+        if (!root) {
+            diag.message = "feature-flag document is not a JSON object";
+            return errc::malformed_document;
+        }
+        if (root->size() > limits.max_flags) {
+            diag.message = "feature-flag document has " + std::to_string(root->size()) + " flags, over the limit of " +
+                           std::to_string(limits.max_flags);
+            return errc::limit_exceeded;
+        }
+        parsed->entries.reserve(root->size());
+        for (const auto& member : *root) {
+            const std::string_view name(member.key().data(), member.key().size());
+            const boost::json::object* flag = member.value().if_object();
+            if (!flag) {
+                diag.message = "feature flag '" + std::string(name) + "' is not a JSON object";
+                return errc::malformed_document;
+            }
+            const boost::json::value* enabled = flag->if_contains("enabled");
+            if (!enabled || !enabled->is_bool()) {
+                diag.message = "feature flag '" + std::string(name) + "' has no boolean \"enabled\"";
+                return errc::malformed_document;
+            }
+            parsed->entries.push_back(entry{name, flag, enabled->get_bool()});
+        }
+        std::sort(parsed->entries.begin(), parsed->entries.end(), [](const entry& a, const entry& b) { return a.name < b.name; });
+        // Boost.JSON keeps one value per key, but be safe against a parser that keeps duplicates.
+        for (std::size_t i = 1; i < parsed->entries.size(); ++i) {
+            if (parsed->entries[i].name == parsed->entries[i - 1].name) {
+                diag.message = "feature flag '" + std::string(parsed->entries[i].name) + "' appears twice";
+                return errc::malformed_document;
+            }
+        }
+        parsed->names.reserve(parsed->entries.size());
+        for (const entry& e : parsed->entries) parsed->names.push_back(e.name);
+        out.data_ = std::move(parsed);
+        return {};
+    }
+
+    // As above, without diagnostics.
+    static std::error_code parse(std::string_view text, document& out, const parse_limits& limits = {}) {
+        diagnostics diag;
+        return parse(text, out, diag, limits);
+    }
+
+    // Number of flags.
+    std::size_t size() const noexcept { return data_ ? data_->entries.size() : 0; }
+    bool empty() const noexcept { return size() == 0; }
+
+    // The flag names, sorted (byte order). Valid while this document (or a copy) lives.
+    const std::vector<std::string_view>& names() const noexcept { return data_ ? data_->names : empty_names(); }
+
+    // True when the document has a flag named `name`.
+    bool contains(std::string_view name) const noexcept { return find(name) != nullptr; }
+
+    // The flag's `enabled`, or std::nullopt when there is no such flag.
+    std::optional<bool> enabled(std::string_view name) const noexcept {
+        const entry* e = find(name);
+        if (!e) return std::nullopt;
+        return e->enabled;
+    }
+
+    // The flag's `enabled`; `missing` (default false) when there is no such flag.
+    bool is_enabled(std::string_view name, bool missing = false) const noexcept {
+        const entry* e = find(name);
+        return e ? e->enabled : missing;
+    }
+
+    // Checked: sets `out` to the flag's `enabled`; errc::feature_flag_not_found when absent.
+    std::error_code try_enabled(std::string_view name, bool& out) const noexcept {
+        const entry* e = find(name);
+        if (!e) return errc::feature_flag_not_found;
+        out = e->enabled;
+        return {};
+    }
+
+    // The attribute's raw JSON value (including "enabled"), or nullptr when the flag or the
+    // attribute is absent. Valid while this document (or a copy) lives.
+    const boost::json::value* attribute(std::string_view flag, std::string_view attr) const noexcept {
+        const entry* e = find(flag);
+        if (!e) return nullptr;
+        return e->flag->if_contains(boost::json::string_view(attr.data(), attr.size()));
+    }
+
+    // The flag's JSON object, or nullptr when absent.
+    const boost::json::object* flag_object(std::string_view flag) const noexcept {
+        const entry* e = find(flag);
+        return e ? e->flag : nullptr;
+    }
+
+    // Checked attribute reads. Each returns {} and sets `out`, or errc::feature_flag_not_found
+    // (no such flag, or the flag has no such attribute) or errc::feature_flag_wrong_type (the
+    // attribute holds another JSON type); `out` is untouched on error. Never throw.
+    //   try_get_bool:   JSON true/false.
+    //   try_get_int:    a JSON integer that fits in int64 (a number with a fraction or an
+    //                   exponent, e.g. 2.5 or 1e3, is a double: wrong type).
+    //   try_get_double: any JSON number (integers convert).
+    //   try_get_string: a JSON string; the view points into this document.
+    std::error_code try_get_bool(std::string_view flag, std::string_view attr, bool& out) const noexcept {
+        const boost::json::value* v = nullptr;
+        if (auto ec = lookup(flag, attr, v)) return ec;
+        if (!v->is_bool()) return errc::feature_flag_wrong_type;
+        out = v->get_bool();
+        return {};
+    }
+
+    std::error_code try_get_int(std::string_view flag, std::string_view attr, std::int64_t& out) const noexcept {
+        const boost::json::value* v = nullptr;
+        if (auto ec = lookup(flag, attr, v)) return ec;
+        if (v->is_int64()) {
+            out = v->get_int64();
+            return {};
+        }
+        if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+            out = static_cast<std::int64_t>(v->get_uint64());
+            return {};
+        }
+        return errc::feature_flag_wrong_type;
+    }
+
+    std::error_code try_get_double(std::string_view flag, std::string_view attr, double& out) const noexcept {
+        const boost::json::value* v = nullptr;
+        if (auto ec = lookup(flag, attr, v)) return ec;
+        if (v->is_double()) out = v->get_double();
+        else if (v->is_int64()) out = static_cast<double>(v->get_int64());
+        else if (v->is_uint64()) out = static_cast<double>(v->get_uint64());
+        else return errc::feature_flag_wrong_type;
+        return {};
+    }
+
+    std::error_code try_get_string(std::string_view flag, std::string_view attr, std::string_view& out) const noexcept {
+        const boost::json::value* v = nullptr;
+        if (auto ec = lookup(flag, attr, v)) return ec;
+        const boost::json::string* s = v->if_string();
+        if (!s) return errc::feature_flag_wrong_type;
+        out = std::string_view(s->data(), s->size());
+        return {};
+    }
+
+    // Attribute reads with a default: the attribute's value, or `fallback` when the flag or the
+    // attribute is absent or has another type. Never throw, never allocate. get_string's result
+    // points into this document or is `fallback` itself (keep the fallback's storage alive).
+    bool get_bool(std::string_view flag, std::string_view attr, bool fallback) const noexcept {
+        bool v = fallback;
+        return try_get_bool(flag, attr, v) ? fallback : v;
+    }
+    std::int64_t get_int(std::string_view flag, std::string_view attr, std::int64_t fallback) const noexcept {
+        std::int64_t v = fallback;
+        return try_get_int(flag, attr, v) ? fallback : v;
+    }
+    double get_double(std::string_view flag, std::string_view attr, double fallback) const noexcept {
+        double v = fallback;
+        return try_get_double(flag, attr, v) ? fallback : v;
+    }
+    std::string_view get_string(std::string_view flag, std::string_view attr, std::string_view fallback) const noexcept {
+        std::string_view v = fallback;
+        return try_get_string(flag, attr, v) ? fallback : v;
+    }
+
+    // Serialises the flag's object (`enabled` and its attributes, in document order) as compact
+    // JSON into `out`. errc::feature_flag_not_found when absent (`out` untouched). Allocates.
+    std::error_code flag_json(std::string_view flag, std::string& out) const {
+        const entry* e = find(flag);
+        if (!e) return errc::feature_flag_not_found;
+        out = boost::json::serialize(*e->flag);
+        return {};
+    }
+
+    // Same documents: the same flags with equal JSON values.
+    friend bool operator==(const document& a, const document& b) noexcept {
+        if (a.size() != b.size()) return false;
+        if (a.data_ == b.data_) return true;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            const entry& x = a.data_->entries[i];
+            const entry& y = b.data_->entries[i];
+            if (x.name != y.name || *x.flag != *y.flag) return false;
+        }
+        return true;
+    }
+    friend bool operator!=(const document& a, const document& b) noexcept { return !(a == b); }
+
+    // Prints the flag count only: flag names and values are configuration content.
+    friend std::ostream& operator<<(std::ostream& os, const document& d) {
+        return os << "feature_flags::document{" << d.size() << (d.size() == 1 ? " flag}" : " flags}");
+    }
+
+private:
+    struct entry {
+        std::string_view name;             // points into data::root
+        const boost::json::object* flag;   // points into data::root
+        bool enabled;
+    };
+    struct data {
+        boost::json::value root;
+        std::vector<entry> entries;             // sorted by name
+        std::vector<std::string_view> names;    // the same order
+    };
+
+    static const std::vector<std::string_view>& empty_names() noexcept {
+        static const std::vector<std::string_view> none; // function-local, immutable
+        return none;
+    }
+
+    const entry* find(std::string_view name) const noexcept {
+        if (!data_) return nullptr;
+        const auto& v = data_->entries;
+        auto it = std::lower_bound(v.begin(), v.end(), name, [](const entry& e, std::string_view n) { return e.name < n; });
+        if (it == v.end() || it->name != name) return nullptr;
+        return &*it;
+    }
+
+    std::error_code lookup(std::string_view flag, std::string_view attr, const boost::json::value*& out) const noexcept {
+        const entry* e = find(flag);
+        if (!e) return errc::feature_flag_not_found;
+        out = e->flag->if_contains(boost::json::string_view(attr.data(), attr.size()));
+        if (!out) return errc::feature_flag_not_found;
+        return {};
+    }
+
+    std::shared_ptr<const data> data_;
+};
+
+} // namespace feature_flags
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/feature_flags/document.hpp
+// ---- begin appconfigdata/driver/blocking_driver.hpp
+// The blocking driver: one loop that drives any machine speaking action.hpp (a configuration
+// session, a credential provider) with the user's HTTP callback, clock and sleep. All three are
+// injected, so a test runs it on virtual time and a program on the real clock (adapters/).
+//
+//   driver::blocking_hooks h;
+//   h.transport = my_http;                          // std::error_code(const http::request&, http::response&)
+//   h.clock = ...;                                  // returns the current time_point (a clock from adapters/)
+//   h.sleep_until = ...;                            // blocks until a time_point (a sleeper from adapters/)
+//   h.credentials_source = [&](credentials& c) { c = ...; return std::error_code{}; };
+//   auto ec = driver::run_until(session, h, [&](const session::event& e) { ...; return e.kind == session::event_kind::changed; });
+
+// ---- begin appconfigdata/driver/machine_traits.hpp
+// What the drivers need to know about a machine beyond action.hpp's three calls: whether it takes
+// credentials, has events, or reports an error. Detected at compile time, so one driver serves the
+// configuration session and the credential providers alike.
+
+
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace driver {
+namespace detail {
+
+template <class M, class = void>
+struct has_set_credentials : std::false_type {};
+template <class M>
+struct has_set_credentials<M, std::void_t<decltype(std::declval<M&>().set_credentials(std::declval<const credentials&>()))>>
+    : std::true_type {};
+
+template <class M, class = void>
+struct has_poll_event : std::false_type {};
+template <class M>
+struct has_poll_event<M, std::void_t<decltype(std::declval<M&>().poll_event())>> : std::true_type {};
+
+template <class M, class = void>
+struct has_last_error : std::false_type {};
+template <class M>
+struct has_last_error<M, std::enable_if_t<std::is_convertible_v<decltype(std::declval<const M&>().last_error()), std::error_code>>>
+    : std::true_type {};
+
+// The machine's error when it answered `failed`, or `fallback` when it cannot say.
+template <class M>
+std::error_code machine_error(const M& m, std::error_code fallback) {
+    if constexpr (has_last_error<M>::value) {
+        std::error_code ec = m.last_error();
+        return ec ? ec : fallback;
+    } else {
+        (void)m;
+        return fallback;
+    }
+}
+
+} // namespace detail
+} // namespace driver
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/driver/machine_traits.hpp
+
+#include <functional>
+#include <system_error>
+#include <type_traits>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace driver {
+
+struct blocking_hooks {
+    http::transport transport;                                // required: performs one request
+    std::function<time_point()> clock;                        // required: the current time
+    std::function<void(time_point)> sleep_until;              // required: returns at (or after) the time, or early to re-check `stop`
+    std::function<std::error_code(credentials&)> credentials_source; // optional: answers need_credentials
+    std::function<bool()> stop;                               // optional: true ends the loop (errc::cancelled)
+};
+
+// Drives `machine` until `done(event)` returns true for one of its events (machines with
+// poll_event()), until the machine answers `done` (returns {}) or `failed` (returns its last_error(),
+// or errc::retries_exhausted when it has none), until `stop()` (errc::cancelled), or until
+// need_credentials cannot be met (errc::no_credentials without a source, else the source's error).
+// A transport's empty response with no error is fed as is. Exceptions thrown by the hooks pass
+// through; the driver itself throws only std::bad_alloc. Returns {} when `done` said so.
+template <class Machine, class Done>
+std::error_code run_until(Machine& machine, const blocking_hooks& hooks, Done&& done) {
+    if (!hooks.transport || !hooks.clock || !hooks.sleep_until) return errc::invalid_argument;
+    http::response response;
+    for (;;) {
+        if (hooks.stop && hooks.stop()) return errc::cancelled;
+        const time_point now = hooks.clock();
+        const action a = machine.next(now);
+        switch (a.kind) {
+        case action_kind::send: {
+            response.status = 0;
+            response.headers.clear();
+            response.body.clear();
+            const std::error_code ec = hooks.transport(*a.request, response);
+            if (ec) machine.on_transport_error(ec, hooks.clock());
+            else machine.on_response(response, hooks.clock());
+            break;
+        }
+        case action_kind::wait_until:
+            if (a.when == (time_point::max)()) return errc::invalid_state; // waiting on an input nobody will give
+            hooks.sleep_until(a.when);
+            break;
+        case action_kind::done: return {};
+        case action_kind::failed: return detail::machine_error(machine, errc::retries_exhausted);
+        case action_kind::need_credentials:
+            if constexpr (detail::has_set_credentials<Machine>::value) {
+                if (!hooks.credentials_source) return errc::no_credentials;
+                credentials c;
+                if (auto ec = hooks.credentials_source(c)) return ec;
+                if (c.empty()) return errc::no_credentials;
+                machine.set_credentials(c);
+                break;
+            } else {
+                return errc::no_credentials;
+            }
+        }
+        if constexpr (detail::has_poll_event<Machine>::value) {
+            while (auto e = machine.poll_event())
+                if (done(*e)) return {};
+        }
+    }
+}
+
+// Drives `machine` until it answers `done` or `failed` (no event predicate): for credential
+// providers and other finite machines.
+template <class Machine>
+std::error_code run(Machine& machine, const blocking_hooks& hooks) {
+    return run_until(machine, hooks, [](const auto&) { return false; });
+}
+
+} // namespace driver
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/driver/blocking_driver.hpp
+// ---- begin appconfigdata/driver/last_known_good.hpp
+// Last-known-good backups around a configuration session, like the AppConfig Agent's
+// BACKUP_DIRECTORY / PRELOAD_BACKUPS, in-process:
+//
+//   adapters::file_backup_store store(path, {app, env, profile});
+//   driver::latest_holder holder;
+//   driver::last_known_good lkg(store, holder, {app, env, profile}, driver::preload_policy::serve_until_service_answers);
+//   lkg.load(diag);                          // at start-up: backup_not_found on the first run is normal
+//   ... drive the session; for every event e:  lkg.on_event(e, diag);
+//
+// Policies:
+// - serve_until_service_answers (the agent's default, PRELOAD_BACKUPS=true): the backup is
+//   published to the holder at load(), so readers have a configuration before the first request
+//   completes; the service's answer replaces it (and is no change when it is the same).
+// - only_when_unreachable (PRELOAD_BACKUPS=false): the backup is published only when the
+//   service cannot be reached before it delivered a first configuration: an `error` event, or a
+//   `retrying` event for a transport failure or timeout. Call serve_backup() yourself for other
+//   cases (e.g. the session answered action_kind::failed).
+// Every `changed` event is published (source service) and saved to the store, so the next start
+// has it. A backup that does not load (corrupt, truncated, foreign) is reported by load() and
+// left alone; the next good configuration from the service replaces it.
+//
+// Not thread-safe: call it from the thread that drives the session (the holder is what other
+// threads read). The store is called synchronously from on_event (a file store does file I/O).
+
+// ---- begin appconfigdata/driver/latest_holder.hpp
+// A thread-safe holder of the latest configuration. The poller (a driver, a scheduler, your own
+// loop) publishes what the session delivers; readers on any thread take a consistent snapshot
+// with latest(), which only copies a shared pointer under a lock held for that copy, so a reader
+// never waits for a poll and the poller never waits for a reader's work.
+//
+//   driver::latest_holder holder;
+//   holder.on_change([](const driver::latest_holder::snapshot_ptr& s) { apply(s->configuration); });
+//   // poller thread:  holder.publish(session.latest());
+//   // any thread:     if (auto s = holder.latest()) use(s->configuration.content);
+//
+// Change callbacks fire only on a real change: the content, content type or version label differ
+// from the held snapshot (a resend of the same configuration after a session restart, or the
+// service confirming what a backup already served, is not a change).
+
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <ostream>
+#include <utility>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace driver {
+
+// Where a snapshot's configuration came from.
+enum class snapshot_source { service, backup };
+
+inline const char* to_string(snapshot_source s) noexcept { return s == snapshot_source::service ? "service" : "backup"; }
+
+// One immutable view of the latest configuration.
+struct snapshot {
+    session::configuration configuration;
+    std::uint64_t generation = 0;                   // 1 for the first configuration, +1 per real change
+    snapshot_source source = snapshot_source::service;
+
+    friend bool operator==(const snapshot& a, const snapshot& b) {
+        return a.configuration == b.configuration && a.generation == b.generation && a.source == b.source;
+    }
+    friend bool operator!=(const snapshot& a, const snapshot& b) { return !(a == b); }
+    // Prints sizes and labels, never the content.
+    friend std::ostream& operator<<(std::ostream& os, const snapshot& s) {
+        return os << "snapshot{generation=" << s.generation << ", source=" << to_string(s.source) << ", " << s.configuration << "}";
+    }
+};
+
+class latest_holder {
+public:
+    using snapshot_ptr = std::shared_ptr<const snapshot>;
+    using change_callback = std::function<void(const snapshot_ptr&)>;
+    using subscription = std::uint64_t;
+
+    latest_holder() = default;
+    latest_holder(const latest_holder&) = delete;
+    latest_holder& operator=(const latest_holder&) = delete;
+
+    // The latest snapshot, or nullptr before the first publish. Any thread; never blocks on a
+    // publish in progress beyond a pointer copy; noexcept.
+    snapshot_ptr latest() const noexcept {
+        std::lock_guard<std::mutex> lock(pointer_mutex_);
+        return current_;
+    }
+
+    // Generation of the latest snapshot (0 before the first). Any thread.
+    std::uint64_t generation() const noexcept {
+        const snapshot_ptr s = latest();
+        return s ? s->generation : 0;
+    }
+
+    // Makes `c` the latest configuration. Returns true when it is a real change (or the first
+    // configuration): then a new generation is stored and the change callbacks run on this thread,
+    // in subscription order, before publish returns. When content, content type and version label
+    // equal the held ones, the snapshot is refreshed (received_at, source) without a new
+    // generation and no callback runs. An empty configuration (nothing received) is ignored
+    // (returns false). Any thread; publishes are serialised. A callback must not call publish
+    // (it would deadlock); it may call latest(), on_change and unsubscribe. If a callback throws,
+    // the snapshot is already stored and the exception propagates to the caller.
+    bool publish(const session::configuration& c, snapshot_source source = snapshot_source::service) {
+        if (c.empty()) return false;
+        std::lock_guard<std::mutex> publishing(publish_mutex_);
+        const snapshot_ptr old = latest();
+        const bool changed = !old || !old->configuration.same_as(c.content, c.content_type, c.version_label);
+        auto next = std::make_shared<snapshot>();
+        next->configuration = c;
+        next->generation = old ? old->generation + (changed ? 1 : 0) : 1;
+        next->source = source;
+        snapshot_ptr stored = std::move(next);
+        {
+            std::lock_guard<std::mutex> lock(pointer_mutex_);
+            current_ = stored;
+        }
+        if (changed) notify(stored);
+        return changed;
+    }
+
+    // Registers `cb` for real changes; returns a handle for unsubscribe. Any thread. The callback
+    // does not run for the snapshot already held (read latest() for that).
+    subscription on_change(change_callback cb) {
+        std::lock_guard<std::mutex> lock(callbacks_mutex_);
+        const subscription id = ++last_subscription_;
+        callbacks_.push_back({id, std::make_shared<change_callback>(std::move(cb))});
+        return id;
+    }
+
+    // Removes a callback; returns false when `id` is unknown. A callback already running finishes.
+    bool unsubscribe(subscription id) {
+        std::lock_guard<std::mutex> lock(callbacks_mutex_);
+        for (auto it = callbacks_.begin(); it != callbacks_.end(); ++it) {
+            if (it->first == id) {
+                callbacks_.erase(it);
+                return true;
+            }
+        }
+        return false;
+    }
+
+private:
+    void notify(const snapshot_ptr& s) {
+        std::vector<std::pair<subscription, std::shared_ptr<change_callback>>> copy;
+        {
+            std::lock_guard<std::mutex> lock(callbacks_mutex_);
+            copy = callbacks_;
+        }
+        for (const auto& entry : copy)
+            if (*entry.second) (*entry.second)(s);
+    }
+
+    mutable std::mutex pointer_mutex_;  // held only to copy or swap current_
+    std::mutex publish_mutex_;          // one publish at a time, callbacks in order
+    std::mutex callbacks_mutex_;
+    snapshot_ptr current_;
+    std::vector<std::pair<subscription, std::shared_ptr<change_callback>>> callbacks_;
+    subscription last_subscription_ = 0;
+};
+
+} // namespace driver
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/driver/latest_holder.hpp
+
+#include <optional>
+#include <ostream>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace driver {
+
+enum class preload_policy { serve_until_service_answers, only_when_unreachable };
+
+inline const char* to_string(preload_policy p) noexcept {
+    return p == preload_policy::serve_until_service_answers ? "serve_until_service_answers" : "only_when_unreachable";
+}
+inline std::ostream& operator<<(std::ostream& os, preload_policy p) { return os << to_string(p); }
+
+// The configuration a backup record holds, as a session would have delivered it.
+inline session::configuration to_configuration(const backup::record& r) {
+    session::configuration c;
+    c.content = r.content;
+    c.content_type = r.content_type;
+    c.version_label = r.version_label;
+    c.received_at = r.saved_at;
+    return c;
+}
+
+// A backup record of configuration `c` of `id`, saved at `now`.
+inline backup::record to_record(const session::configuration& c, const backup::identity& id, time_point now) {
+    backup::record r;
+    r.identity = id;
+    r.content = c.content;
+    r.content_type = c.content_type;
+    r.version_label = c.version_label;
+    r.saved_at = now;
+    return r;
+}
+
+// True for the failures that mean "the service cannot be reached" (no response at all).
+inline bool is_unreachable(std::error_code ec) noexcept {
+    if (!ec) return false;
+    if (ec.category() != error_category()) return true; // a system / transport library error
+    return ec == errc::transport_failed || ec == errc::timeout;
+}
+
+class last_known_good {
+public:
+    // Keeps references to `store` and `holder` (both must outlive this object). Does no I/O.
+    last_known_good(backup::store& store, latest_holder& holder, backup::identity id,
+                    preload_policy policy = preload_policy::serve_until_service_answers)
+        : store_(store), holder_(holder), id_(std::move(id)), policy_(policy) {}
+
+    // Loads the backup from the store. Returns {} when one loaded (and, with
+    // serve_until_service_answers, publishes it to the holder unless the service already
+    // answered), or the store's error: errc::backup_not_found (nothing saved yet),
+    // errc::backup_corrupt / backup_truncated / backup_foreign / limit_exceeded (reported, left in
+    // place), errc::io_failed. diag says what was wrong. Call once, before driving the session.
+    std::error_code load(diagnostics& diag) {
+        backup::record r;
+        if (auto ec = store_.load(r, diag)) return ec;
+        backup_ = std::move(r);
+        if (policy_ == preload_policy::serve_until_service_answers) serve_backup();
+        return {};
+    }
+
+    // Feeds one session event (see the top of this file). Returns {} or the store's error when
+    // saving a changed configuration failed (the configuration is published all the same; the
+    // previous backup is kept).
+    std::error_code on_event(const session::event& e, diagnostics& diag) {
+        diag.clear();
+        switch (e.kind) {
+        case session::event_kind::changed: {
+            service_answered_ = true;
+            session::configuration c;
+            c.content = e.content;
+            c.content_type = e.content_type;
+            c.version_label = e.version_label;
+            c.received_at = e.at;
+            holder_.publish(c, snapshot_source::service);
+            ++saves_attempted_;
+            return store_.save(to_record(c, id_, e.at), diag);
+        }
+        case session::event_kind::unchanged: service_answered_ = true; break;
+        case session::event_kind::error:
+            if (!service_answered_ && policy_ == preload_policy::only_when_unreachable) serve_backup();
+            break;
+        case session::event_kind::retrying:
+            if (!service_answered_ && policy_ == preload_policy::only_when_unreachable && is_unreachable(e.error)) serve_backup();
+            break;
+        case session::event_kind::session_restarted: break;
+        }
+        return {};
+    }
+
+    // Publishes the loaded backup now (source backup), unless the service already delivered a
+    // configuration or there is no backup. Returns true when it published.
+    bool serve_backup() {
+        if (!backup_ || service_answered_ || served_) return false;
+        holder_.publish(to_configuration(*backup_), snapshot_source::backup);
+        served_ = true;
+        return true;
+    }
+
+    // The backup load() found, if any.
+    const std::optional<backup::record>& backup() const noexcept { return backup_; }
+    // True once the service delivered a configuration (changed or unchanged event).
+    bool service_answered() const noexcept { return service_answered_; }
+    // True when the backup was published (it may since have been replaced by the service's answer).
+    bool served_backup() const noexcept { return served_; }
+    preload_policy policy() const noexcept { return policy_; }
+    std::size_t saves_attempted() const noexcept { return saves_attempted_; }
+
+private:
+    backup::store& store_;
+    latest_holder& holder_;
+    backup::identity id_;
+    preload_policy policy_;
+    std::optional<backup::record> backup_;
+    bool service_answered_ = false;
+    bool served_ = false;
+    std::size_t saves_attempted_ = 0;
+};
+
+} // namespace driver
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/driver/last_known_good.hpp
+// ---- begin appconfigdata/driver/scheduler.hpp
+// Many machines, one timer. A scheduler drives any number of state machines that speak the
+// `action` protocol (action.hpp) — typically one configuration session per application /
+// environment / profile, possibly in different accounts — from a single next(now), so a program
+// has one timer and one place that does HTTP, however many configurations it follows.
+//
+//   driver::scheduler<session::configuration_session<adapters::botan_crypto>> s;
+//   auto shop = s.emplace(shop_config);                     // credential group 0
+//   auto ads  = s.emplace(ads_config);
+//   auto other_account = s.emplace_in_group(1, billing_config);
+//   s.set_credentials(0, creds);  s.set_credentials(1, other_creds);
+//   for (;;) {
+//       auto step = s.next(now);                            // one step of one machine
+//       switch (step.act.kind) {
+//       case action_kind::send:   start *step.act.request; when it completes:
+//                                 s.on_response(step.machine, resp, now) / s.on_transport_error(step.machine, ec, now);
+//                                 then read s.at(step.machine).poll_event() ...
+//                                 call next(now) again at once: other machines may want to send too.
+//       case action_kind::need_credentials: fetch credentials for step.credential_group, set_credentials(...).
+//       case action_kind::failed: s.at(step.machine).last_error() (reported once; the others go on).
+//       case action_kind::done:   the machine finished (reported once).
+//       case action_kind::wait_until: nothing to do before step.act.when (or before a response arrives).
+//       }
+//   }
+//
+// Credentials are shared per group: set_credentials(group, c) hands `c` to every machine of the
+// group that asks (and to all of them at once), so N sessions of one account use one credential
+// fetch. A machine that still asks after it got the group's newest credentials (they expired or
+// the service rejected them) makes next() return need_credentials for the group, once per
+// credentials version. The signing-key cache stays inside each machine (a key is derived once a
+// day per session: four HMACs).
+//
+// Machine requirements: `action next(time_point)`, `on_response(const http::response&, time_point)`,
+// `on_transport_error(std::error_code, time_point)`, and `set_credentials(const credentials&)` when
+// it can answer need_credentials. Machines must be movable (they are stored by value in a deque,
+// so their addresses — and the requests they hand out — stay put while others are added).
+//
+// Cost: next(now) looks only at machines whose wake time has come or that got an input since
+// their last step; the rest are skipped by a comparison. Not thread-safe: one thread drives it.
+
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <ostream>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace driver {
+
+// One step of one machine.
+struct scheduled_action {
+    std::size_t machine = 0;          // index from add/emplace (meaningless for wait_until)
+    action act;                       // what to do
+    std::size_t credential_group = 0; // need_credentials: the group whose credentials are wanted
+
+    friend std::ostream& operator<<(std::ostream& os, const scheduled_action& s) {
+        os << "machine " << s.machine << ": " << s.act;
+        if (s.act.kind == action_kind::need_credentials) os << " (group " << s.credential_group << ")";
+        return os;
+    }
+};
+
+template <class Machine>
+class scheduler {
+public:
+    scheduler() = default;
+    scheduler(const scheduler&) = delete;
+    scheduler& operator=(const scheduler&) = delete;
+
+    // Adds a machine built from `args` to credential group 0 / `group`; returns its index. The
+    // machine gets the group's credentials, if any, right away. Legal any time.
+    template <class... Args>
+    std::size_t emplace(Args&&... args) {
+        return emplace_in_group(0, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    std::size_t emplace_in_group(std::size_t group, Args&&... args) {
+        entries_.emplace_back(group, std::forward<Args>(args)...);
+        ensure_group(group);
+        entry& e = entries_.back();
+        give_credentials(e);
+        return entries_.size() - 1;
+    }
+
+    std::size_t size() const noexcept { return entries_.size(); }
+    Machine& at(std::size_t i) { return entries_.at(i).machine; }
+    const Machine& at(std::size_t i) const { return entries_.at(i).machine; }
+    std::size_t group_of(std::size_t i) const { return entries_.at(i).group; }
+
+    // Stops driving machine `i` (it is kept, so indices stay valid; its outstanding request, if
+    // any, is forgotten). Returns false when `i` is out of range.
+    bool remove(std::size_t i) noexcept {
+        if (i >= entries_.size()) return false;
+        entries_[i].removed = true;
+        entries_[i].in_flight = false;
+        return true;
+    }
+
+    // New credentials for `group`: given to every machine of the group now. Legal any time.
+    void set_credentials(std::size_t group, const credentials& c) {
+        ensure_group(group);
+        groups_[group].creds = c;
+        groups_[group].has = true;
+        ++groups_[group].version;
+        groups_[group].reported = false;
+        for (entry& e : entries_)
+            if (e.group == group && !e.removed) give_credentials(e);
+    }
+    void set_credentials(const credentials& c) { set_credentials(0, c); }
+
+    // The next thing to do at `now`: a send, need_credentials or failed/done of one machine, or
+    // wait_until the earliest wake time of all machines (time_point::max() when every machine waits
+    // for a response or has stopped). Call again after acting on a send: one call returns one
+    // step. Machines take turns (round robin), so a busy one cannot starve the others.
+    scheduled_action next(time_point now) {
+        time_point earliest = (time_point::max)();
+        const std::size_t n = entries_.size();
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::size_t i = (cursor_ + k) % n;
+            entry& e = entries_[i];
+            if (e.removed || e.finished || e.in_flight) continue;
+            if (!e.dirty && now < e.wake) {
+                if (e.wake < earliest) earliest = e.wake;
+                continue;
+            }
+            action a = e.machine.next(now);
+            if (a.kind == action_kind::need_credentials && give_credentials(e)) a = e.machine.next(now);
+            e.dirty = false;
+            switch (a.kind) {
+            case action_kind::send:
+                e.in_flight = true;
+                cursor_ = (i + 1) % n;
+                return {i, a, e.group};
+            case action_kind::wait_until:
+                e.wake = a.when;
+                if (e.wake < earliest) earliest = e.wake;
+                break;
+            case action_kind::failed:
+            case action_kind::done:
+                e.finished = true;
+                cursor_ = (i + 1) % n;
+                return {i, a, e.group};
+            case action_kind::need_credentials: {
+                // It has the group's newest credentials and still asks: the group needs new ones.
+                e.wake = (time_point::max)(); // until set_credentials
+                group& g = groups_[e.group];
+                if (!g.reported) {
+                    g.reported = true;
+                    cursor_ = (i + 1) % n;
+                    return {i, a, e.group};
+                }
+                break;
+            }
+            }
+        }
+        return {0, action::wait(earliest), 0};
+    }
+
+    // The response to machine `i`'s outstanding request. Returns errc::invalid_argument for an
+    // unknown or removed machine, errc::invalid_state when it has no request outstanding (nothing
+    // changes); otherwise what the machine's on_response returns.
+    std::error_code on_response(std::size_t i, const http::response& r, time_point now) {
+        if (auto ec = check_in_flight(i)) return ec;
+        entry& e = entries_[i];
+        e.in_flight = false;
+        e.dirty = true;
+        return call([&] { return e.machine.on_response(r, now); });
+    }
+
+    // Machine `i`'s outstanding request got no response. Errors as on_response.
+    std::error_code on_transport_error(std::size_t i, std::error_code ec, time_point now) {
+        if (auto bad = check_in_flight(i)) return bad;
+        entry& e = entries_[i];
+        e.in_flight = false;
+        e.dirty = true;
+        return call([&] { return e.machine.on_transport_error(ec, now); });
+    }
+
+    // Marks machine `i` as changed by the caller (e.g. after calling a method on at(i) directly),
+    // so the next next() asks it even before its wake time.
+    void touch(std::size_t i) {
+        if (i < entries_.size()) entries_[i].dirty = true;
+    }
+
+    // How many machines have a request outstanding.
+    std::size_t in_flight() const noexcept {
+        std::size_t k = 0;
+        for (const entry& e : entries_) k += e.in_flight ? 1 : 0;
+        return k;
+    }
+
+private:
+    struct entry {
+        template <class... Args>
+        explicit entry(std::size_t g, Args&&... args) : machine(std::forward<Args>(args)...), group(g) {}
+        Machine machine;
+        std::size_t group = 0;
+        time_point wake{};           // do not ask before this (unless dirty)
+        bool dirty = true;           // got an input since its last step
+        bool in_flight = false;
+        bool finished = false;       // failed or done was reported
+        bool removed = false;
+        std::uint64_t creds_version = 0; // the group version it last received
+    };
+    struct group {
+        credentials creds;
+        bool has = false;
+        std::uint64_t version = 0;
+        bool reported = false; // need_credentials was reported for the current version
+    };
+
+    void ensure_group(std::size_t g) {
+        if (groups_.size() <= g) groups_.resize(g + 1);
+    }
+
+    // Gives `e` its group's credentials when it has not had this version yet; true if it did.
+    bool give_credentials(entry& e) {
+        if constexpr (detail::has_set_credentials<Machine>::value) {
+            group& g = groups_[e.group];
+            if (!g.has || e.creds_version == g.version) return false;
+            e.machine.set_credentials(g.creds);
+            e.creds_version = g.version;
+            e.dirty = true;
+            return true;
+        } else {
+            (void)e;
+            return false;
+        }
+    }
+
+    std::error_code check_in_flight(std::size_t i) const {
+        if (i >= entries_.size() || entries_[i].removed) return errc::invalid_argument;
+        if (!entries_[i].in_flight) return errc::invalid_state;
+        return {};
+    }
+
+    // Calls `f`; its result as an error_code when it returns one, {} when it returns void.
+    template <class F>
+    static std::error_code call(F&& f) {
+        using result = decltype(f());
+        if constexpr (std::is_convertible_v<result, std::error_code>) {
+            return std::error_code(f());
+        } else {
+            f();
+            return {};
+        }
+    }
+
+    std::deque<entry> entries_;
+    std::vector<group> groups_{1};
+    std::size_t cursor_ = 0;
+};
+
+} // namespace driver
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/driver/scheduler.hpp
+// ---- begin appconfigdata/driver/tick_driver.hpp
+// The tick driver, for frame loops and async HTTP stacks: never blocks, never calls user code.
+// Call tick(now) whenever convenient (every frame, or when the wake time passes); it says which
+// request to start, if any. When that request completes, hand the outcome back with complete() or
+// fail(). Events are read from the machine itself (e.g. session.poll_event()).
+//
+//   driver::tick_driver<session_t> d(session);
+//   auto t = d.tick(now);
+//   if (t.request) my_async_http.start(*t.request, t.timeout, [&](resp) { d.complete(resp, current_time); });
+//   if (t.need_credentials) session.set_credentials(...);
+//   schedule the next tick at t.wake_at (or earlier).
+
+
+#include <chrono>
+#include <ostream>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace driver {
+
+struct tick_result {
+    const http::request* request = nullptr;       // start this request now (valid until complete()/fail())
+    std::chrono::milliseconds timeout{0};         // with this timeout (0: the transport's default)
+    time_point wake_at = (time_point::max)();     // tick again by then (max: only after a completion)
+    bool need_credentials = false;                // give the machine credentials, then tick again
+    bool done = false;                            // the machine finished
+    bool failed = false;                          // the machine gave up: see `error`
+    std::error_code error;
+
+    friend std::ostream& operator<<(std::ostream& os, const tick_result& t) {
+        if (t.request) return os << "start " << t.request->method << " " << t.request->path;
+        if (t.need_credentials) return os << "need_credentials";
+        if (t.done) return os << "done";
+        if (t.failed) return os << "failed: " << t.error.message();
+        return os << "wait";
+    }
+};
+
+template <class Machine>
+class tick_driver {
+public:
+    explicit tick_driver(Machine& machine) noexcept : machine_(&machine) {}
+
+    // What to do at `now`. While a request is outstanding it returns no request (wake_at = max).
+    // Never blocks; never throws but for allocation.
+    tick_result tick(time_point now) {
+        tick_result t;
+        if (in_flight_) return t;
+        const action a = machine_->next(now);
+        switch (a.kind) {
+        case action_kind::send:
+            in_flight_ = true;
+            t.request = a.request;
+            t.timeout = a.timeout;
+            break;
+        case action_kind::wait_until: t.wake_at = a.when; break;
+        case action_kind::need_credentials:
+            t.need_credentials = true;
+            t.wake_at = now;
+            break;
+        case action_kind::done: t.done = true; break;
+        case action_kind::failed:
+            t.failed = true;
+            t.error = detail::machine_error(*machine_, errc::retries_exhausted);
+            break;
+        }
+        return t;
+    }
+
+    // The started request got `r`. errc::invalid_state when no request is outstanding.
+    std::error_code complete(const http::response& r, time_point now) {
+        if (!in_flight_) return errc::invalid_state;
+        in_flight_ = false;
+        machine_->on_response(r, now);
+        return {};
+    }
+
+    // The started request got no response (`ec`). errc::invalid_state when none is outstanding.
+    std::error_code fail(std::error_code ec, time_point now) {
+        if (!in_flight_) return errc::invalid_state;
+        in_flight_ = false;
+        machine_->on_transport_error(ec ? ec : std::error_code(errc::transport_failed), now);
+        return {};
+    }
+
+    bool in_flight() const noexcept { return in_flight_; }
+    Machine& machine() noexcept { return *machine_; }
+
+private:
+    Machine* machine_;
+    bool in_flight_ = false;
+};
+
+} // namespace driver
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/driver/tick_driver.hpp
 // ---- end appconfigdata/appconfigdata.hpp
 // ---- begin appconfigdata/adapters/botan_crypto.hpp
 // Botan backend of the crypto interface (crypto/crypto.hpp). Works with Botan 2 (2.19) and 3.
@@ -1209,3 +9915,694 @@ static_assert(crypto::check_provider<botan_crypto>());
 } // namespace adapters
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/adapters/botan_crypto.hpp
+// ---- begin appconfigdata/adapters/environment_reader.hpp
+// The process environment as an `environment_lookup` (provider.hpp), read with std::getenv at each call.
+//
+//   auto env = adapters::system_environment();
+//   auto creds = credentials_from_environment(env);
+//
+// std::getenv is not safe against a concurrent setenv/putenv in another thread; call it where the program
+// does not modify its environment at the same time (or snapshot the variables you need into
+// environment_from_map).
+
+
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace adapters {
+
+// The value of environment variable `name`, or nullopt when unset. Never throws except std::bad_alloc.
+inline std::optional<std::string> getenv_value(std::string_view name) {
+    const std::string n(name);
+    if (n.empty() || n.find('\0') != std::string::npos || n.find('=') != std::string::npos) return std::nullopt;
+    const char* v = std::getenv(n.c_str()); // NOLINT(concurrency-mt-unsafe): documented above
+    if (!v) return std::nullopt;
+    return std::string(v);
+}
+
+// An environment_lookup over the live process environment.
+inline environment_lookup system_environment() {
+    return [](std::string_view name) -> std::optional<std::string> {
+        try {
+            return getenv_value(name);
+        } catch (...) {
+            return std::nullopt;
+        }
+    };
+}
+
+} // namespace adapters
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/adapters/environment_reader.hpp
+// ---- begin appconfigdata/adapters/file_backup_store.hpp
+// A last-known-good backup kept in one file (POSIX).
+//
+//   adapters::file_backup_store store("/var/cache/app/config.backup", {"app", "prod", "flags"});
+//   backup::record r;
+//   if (!store.load(r)) use(r.content);          // serve the backup
+//   store.save(newer);                            // after a real change
+//
+// Writes are atomic: the record is written to a temporary file in the same directory
+// ("<name>.tmp-<pid>-<n>"), flushed with fsync, read back and checked, renamed over the backup,
+// and the directory is fsynced. A power cut at any point leaves either the old backup or the new
+// one, never a mix; at worst a stale temporary file stays behind (load ignores it). The file carries a SHA-256 of its header and content (backup/format.hpp), so
+// load tells a missing, truncated, corrupt or another configuration's (foreign) backup apart,
+// and never deletes or rewrites any of them. save refuses to replace a valid backup of another
+// configuration. Files are created with mode 0600: configurations can be sensitive.
+//
+// The checksum uses a crypto provider (crypto/crypto.hpp); file_backup_store uses Botan. The
+// object serialises its own calls with a mutex; two processes saving to one path at once each
+// write their own temporary file and the last rename wins (both results are whole backups).
+
+
+#if !defined(__unix__) && !defined(__APPLE__)
+#error "appconfigdata/adapters/file_backup_store.hpp needs POSIX (open, fsync, rename)"
+#endif
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <utility>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace adapters {
+
+namespace file_backup_detail {
+
+// Closes a file descriptor on scope exit.
+class fd_guard {
+public:
+    explicit fd_guard(int fd) noexcept : fd_(fd) {}
+    fd_guard(const fd_guard&) = delete;
+    fd_guard& operator=(const fd_guard&) = delete;
+    ~fd_guard() { close(); }
+    int get() const noexcept { return fd_; }
+    int close() noexcept {
+        int rc = 0;
+        if (fd_ >= 0) rc = ::close(fd_);
+        fd_ = -1;
+        return rc;
+    }
+
+private:
+    int fd_;
+};
+
+inline std::error_code io_error(diagnostics& diag, const std::string& what, const std::string& path, int err) {
+    diag.message = what + " '" + path + "': " + std::strerror(err);
+    return errc::io_failed;
+}
+
+inline std::string directory_of(const std::string& path) {
+    const std::size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    if (slash == 0) return "/";
+    return path.substr(0, slash);
+}
+
+} // namespace file_backup_detail
+
+// Test hook: where a save stops early, to simulate a crash (power cut) at that step.
+enum class save_stop { none, after_temp_write, after_temp_fsync };
+
+template <class Crypto>
+class basic_file_backup_store final : public backup::store {
+public:
+    using backup::store::load;
+    using backup::store::save;
+
+    // A store for the backup at `path` of the configuration `expected` (empty: accept any
+    // identity, e.g. for a tool that only reads). Does no I/O. `crypto` computes the checksum.
+    explicit basic_file_backup_store(std::string path, backup::identity expected = {}, backup::backup_limits limits = {},
+                                     Crypto crypto = Crypto())
+        : path_(std::move(path)), expected_(std::move(expected)), limits_(limits), crypto_(std::move(crypto)) {}
+
+    const std::string& path() const noexcept { return path_; }
+    const backup::identity& expected_identity() const noexcept { return expected_; }
+
+    // Reads and checks the backup. Returns {} or errc::backup_not_found (no file),
+    // errc::backup_truncated, errc::backup_corrupt, errc::backup_foreign, errc::limit_exceeded,
+    // errc::io_failed; the file is never changed or removed. `out` is untouched on error.
+    std::error_code load(backup::record& out, diagnostics& diag) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        diag.clear();
+        std::string bytes;
+        if (auto ec = read_file(bytes, diag)) return ec;
+        backup::record r;
+        if (auto ec = backup::decode(bytes, crypto_, r, diag, limits_)) {
+            diag.message += " ('" + path_ + "')";
+            return ec;
+        }
+        if (auto ec = backup::check_identity(r, expected_, diag)) {
+            diag.message += " ('" + path_ + "')";
+            return ec;
+        }
+        out = std::move(r);
+        return {};
+    }
+
+    // Replaces the backup with `r` atomically (see the top of this file). Returns {} or
+    // errc::limit_exceeded (nothing written), errc::backup_foreign (`r` is not of the expected
+    // configuration, or the file holds a valid backup of another one: it is kept),
+    // errc::io_failed (the old backup is untouched).
+    std::error_code save(const backup::record& r, diagnostics& diag) override { return save_impl(r, diag, save_stop::none); }
+
+    // save() that stops at `stop` as if the process died there (tests of crash safety only).
+    std::error_code save_interrupted(const backup::record& r, diagnostics& diag, save_stop stop) { return save_impl(r, diag, stop); }
+
+private:
+    std::error_code save_impl(const backup::record& r, diagnostics& diag, save_stop stop) {
+        using namespace file_backup_detail;
+        std::lock_guard<std::mutex> lock(mutex_);
+        diag.clear();
+        if (auto ec = backup::check_identity(r, expected_, diag)) {
+            diag.message = "refusing to save to '" + path_ + "': the record " + diag.message.substr(std::string_view("backup ").size());
+            return ec;
+        }
+        std::string bytes;
+        if (auto ec = backup::encode(r, crypto_, bytes, diag, limits_)) return ec;
+
+        // Keep another configuration's valid backup: a shared path is a configuration mistake.
+        {
+            std::string existing;
+            diagnostics ignored;
+            if (!read_file(existing, ignored)) {
+                backup::record old;
+                if (!backup::decode(existing, crypto_, old, ignored, limits_) && !r.identity.empty() && old.identity != r.identity) {
+                    std::ostringstream os;
+                    os << "refusing to overwrite '" << path_ << "': it holds a valid backup of " << old.identity << ", not "
+                       << r.identity;
+                    diag.message = os.str();
+                    return errc::backup_foreign;
+                }
+            }
+        }
+
+        const std::string temp = path_ + ".tmp-" + std::to_string(static_cast<long long>(::getpid())) + "-" + std::to_string(++counter_);
+        int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) return io_error(diag, "cannot create temporary backup file", temp, errno);
+        fd_guard guard(fd);
+        bool keep_temp = false;
+        auto cleanup = [&] {
+            guard.close();
+            if (!keep_temp) ::unlink(temp.c_str());
+        };
+
+        std::size_t written = 0;
+        while (written < bytes.size()) {
+            const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                const int err = errno;
+                cleanup();
+                return io_error(diag, "cannot write temporary backup file", temp, err);
+            }
+            written += static_cast<std::size_t>(n);
+        }
+        if (stop == save_stop::after_temp_write) {
+            keep_temp = true;
+            cleanup();
+            return {};
+        }
+        if (::fsync(fd) != 0) {
+            const int err = errno;
+            cleanup();
+            return io_error(diag, "cannot fsync temporary backup file", temp, err);
+        }
+        if (guard.close() != 0) {
+            const int err = errno;
+            cleanup();
+            return io_error(diag, "cannot close temporary backup file", temp, err);
+        }
+        if (stop == save_stop::after_temp_fsync) {
+            keep_temp = true;
+            cleanup();
+            return {};
+        }
+
+        // Read the temporary file back: what replaces the backup must itself be a good backup.
+        {
+            std::string check;
+            diagnostics check_diag;
+            backup::record back;
+            if (read_path(temp, check, check_diag) || backup::decode(check, crypto_, back, check_diag, limits_) || back != decoded_form(r)) {
+                cleanup();
+                diag.message = "temporary backup file '" + temp + "' did not read back intact; the old backup is kept";
+                return errc::io_failed;
+            }
+        }
+
+        if (::rename(temp.c_str(), path_.c_str()) != 0) {
+            const int err = errno;
+            cleanup();
+            return io_error(diag, "cannot rename the temporary backup file onto", path_, err);
+        }
+        keep_temp = true; // it is the backup now
+        const std::string dir = directory_of(path_);
+        const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fd_guard dguard(dfd);
+            // Some file systems cannot fsync a directory (EINVAL); only a real I/O error counts.
+            if (::fsync(dfd) != 0 && errno == EIO) return io_error(diag, "cannot fsync the backup directory", dir, errno);
+        }
+        return {};
+    }
+
+    // The record as a load would see it (saved_at kept to the millisecond).
+    static backup::record decoded_form(const backup::record& r) {
+        backup::record d = r;
+        d.saved_at = std::chrono::floor<std::chrono::milliseconds>(r.saved_at);
+        return d;
+    }
+
+    std::error_code read_file(std::string& out, diagnostics& diag) { return read_path(path_, out, diag); }
+
+    std::error_code read_path(const std::string& path, std::string& out, diagnostics& diag) {
+        using namespace file_backup_detail;
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            const int err = errno;
+            if (err == ENOENT) {
+                diag.message = "no backup file '" + path + "'";
+                return errc::backup_not_found;
+            }
+            return io_error(diag, "cannot open backup file", path, err);
+        }
+        fd_guard guard(fd);
+        struct stat st {};
+        if (::fstat(fd, &st) != 0) return io_error(diag, "cannot stat backup file", path, errno);
+        if (!S_ISREG(st.st_mode)) {
+            diag.message = "backup path '" + path + "' is not a regular file";
+            return errc::io_failed;
+        }
+        const std::size_t max_file = limits_.max_header + limits_.max_content + 128;
+        if (static_cast<unsigned long long>(st.st_size) > max_file) {
+            diag.message = "backup file '" + path + "' is " + std::to_string(static_cast<long long>(st.st_size)) +
+                           " bytes, over the limit of " + std::to_string(max_file);
+            return errc::limit_exceeded;
+        }
+        std::string bytes;
+        bytes.resize(static_cast<std::size_t>(st.st_size));
+        std::size_t got = 0;
+        while (true) {
+            if (got == bytes.size()) bytes.resize(bytes.size() + 4096); // the file may have grown
+            const ssize_t n = ::read(fd, &bytes[got], bytes.size() - got);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                return io_error(diag, "cannot read backup file", path, errno);
+            }
+            if (n == 0) break;
+            got += static_cast<std::size_t>(n);
+            if (got > max_file) {
+                diag.message = "backup file '" + path + "' is over the limit of " + std::to_string(max_file) + " bytes";
+                return errc::limit_exceeded;
+            }
+        }
+        bytes.resize(got);
+        out = std::move(bytes);
+        return {};
+    }
+
+    std::string path_;
+    backup::identity expected_;
+    backup::backup_limits limits_;
+    Crypto crypto_;
+    std::mutex mutex_;
+    unsigned long long counter_ = 0;
+};
+
+using file_backup_store = basic_file_backup_store<botan_crypto>;
+
+} // namespace adapters
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/adapters/file_backup_store.hpp
+// ---- begin appconfigdata/adapters/file_reader.hpp
+// Reads a whole file into a string, with a size limit: the adapter behind `file_reader` (provider.hpp)
+// for the shared config/credentials files, token files and the SSO cache.
+//
+//   auto read = adapters::make_file_reader();          // limit: default_limits.max_profile_file
+//   std::string text;
+//   std::error_code ec = read("/home/me/.aws/config", text);
+//
+// Errors: errc::file_not_found (no such file or directory: callers of the shared files treat it as an
+// empty file), errc::limit_exceeded (larger than the limit; nothing beyond limit + 1 bytes is read),
+// errc::io_failed (exists but cannot be read: permissions, a directory, a device or FIFO, a read error).
+
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/stat.h>
+#endif
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace adapters {
+
+// Reads `path` into `contents` (replaced; left empty on error). See the top of the file for the errors;
+// *diag (when given) names the path and the OS reason. Never throws except std::bad_alloc.
+inline std::error_code read_file(std::string_view path, std::string& contents, std::size_t max_size = default_limits.max_profile_file,
+                                 diagnostics* diag = nullptr) {
+    contents.clear();
+    const std::string p(path);
+    auto fail = [&](errc e, const std::string& why) -> std::error_code {
+        if (diag) {
+            diag->clear();
+            diag->message = "cannot read " + p + ": " + why;
+        }
+        return e;
+    };
+    if (p.empty() || p.find('\0') != std::string::npos) return fail(errc::file_not_found, "empty or invalid path");
+#if defined(__unix__) || defined(__APPLE__)
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) {
+        const int err = errno;
+        if (err == ENOENT || err == ENOTDIR) return fail(errc::file_not_found, std::strerror(err));
+        return fail(errc::io_failed, std::strerror(err));
+    }
+    // Character devices and pipes are read like files: AWS_CONFIG_FILE=/dev/null is a common way to
+    // say "no config file", and <(...) gives a pipe. The size limit still holds while reading.
+    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode)) return fail(errc::io_failed, "not a regular file");
+    if (S_ISREG(st.st_mode) && static_cast<unsigned long long>(st.st_size) > max_size)
+        return fail(errc::limit_exceeded, std::to_string(st.st_size) + " bytes, more than the limit of " + std::to_string(max_size));
+#endif
+    errno = 0;
+    std::FILE* f = std::fopen(p.c_str(), "rb");
+    if (!f) {
+        const int err = errno;
+        if (err == ENOENT || err == ENOTDIR) return fail(errc::file_not_found, std::strerror(err));
+        return fail(errc::io_failed, err ? std::strerror(err) : "cannot open");
+    }
+    std::string out;
+    char buffer[8192];
+    bool too_large = false;
+    bool read_error = false;
+    for (;;) {
+        const std::size_t n = std::fread(buffer, 1, sizeof buffer, f);
+        if (n > 0) {
+            if (out.size() + n > max_size) {
+                too_large = true;
+                break;
+            }
+            out.append(buffer, n);
+        }
+        if (n < sizeof buffer) {
+            read_error = std::ferror(f) != 0;
+            break;
+        }
+    }
+    std::fclose(f);
+    if (too_large) return fail(errc::limit_exceeded, "more than the limit of " + std::to_string(max_size) + " bytes");
+    if (read_error) return fail(errc::io_failed, "read error");
+    contents = std::move(out);
+    return {};
+}
+
+// A file_reader (provider.hpp) over read_file with the given limit.
+inline file_reader make_file_reader(std::size_t max_size = default_limits.max_profile_file) {
+    return [max_size](std::string_view path, std::string& contents) -> std::error_code {
+        try {
+            return read_file(path, contents, max_size);
+        } catch (...) {
+            return errc::io_failed;
+        }
+    };
+}
+
+} // namespace adapters
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/adapters/file_reader.hpp
+// ---- begin appconfigdata/adapters/process_runner.hpp
+// Runs a credential_process command (POSIX): the adapter behind `process_runner` (credentials/process.hpp).
+//
+//   provider_result r = credentials_from_process(command, adapters::make_process_runner(), account_id);
+//
+// - No shell: argv (already split by split_command_line) goes to posix_spawnp, which searches PATH for a
+//   bare program name. Pipes, redirections, variables and globs in the config value are not interpreted.
+// - The child inherits the environment and stdin (a tool may prompt on the terminal for MFA).
+// - stdout is captured up to request.max_stdout bytes; beyond that the rest is drained and discarded and
+//   the outcome says stdout_too_large.
+// - stderr is drained and counted but not kept: credential tools may print secrets there (AWS warns about
+//   this), so no part of it can reach an error message or a log through this library.
+// - After request.timeout the child is killed (SIGKILL) and reaped; the outcome says timed_out.
+// - A program that cannot be started (not found, not executable) is an error code from the runner
+//   (std::errc values from errno), not an outcome.
+
+
+#if !defined(__unix__) && !defined(__APPLE__)
+#error "appconfigdata/adapters/process_runner.hpp needs POSIX (posix_spawnp, poll, waitpid)"
+#endif
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+extern char** environ; // NOLINT: POSIX
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace adapters {
+namespace process_detail {
+
+struct fd_guard {
+    int fd = -1;
+    fd_guard() = default;
+    explicit fd_guard(int f) : fd(f) {}
+    fd_guard(const fd_guard&) = delete;
+    fd_guard& operator=(const fd_guard&) = delete;
+    ~fd_guard() { reset(); }
+    void reset() noexcept {
+        if (fd >= 0) ::close(fd);
+        fd = -1;
+    }
+};
+
+inline bool make_cloexec_pipe(int fds[2]) noexcept {
+    if (::pipe(fds) != 0) return false;
+    for (int i = 0; i < 2; ++i) {
+        const int flags = ::fcntl(fds[i], F_GETFD);
+        if (flags < 0 || ::fcntl(fds[i], F_SETFD, flags | FD_CLOEXEC) != 0) {
+            ::close(fds[0]);
+            ::close(fds[1]);
+            return false;
+        }
+    }
+    return true;
+}
+
+inline void fill_status(int status, process_outcome& out) noexcept {
+    if (WIFEXITED(status)) {
+        out.exited = true;
+        out.exit_code = WEXITSTATUS(status);
+    } else {
+        out.exited = false;
+        out.exit_code = -1;
+    }
+}
+
+} // namespace process_detail
+
+// Runs `request` (see the top of the file). Returns an empty code when the process ran; the errno of
+// posix_spawnp (e.g. std::errc::no_such_file_or_directory) when it could not start; errc::invalid_argument
+// for an empty argv. Blocks for at most about request.timeout. Never throws except std::bad_alloc.
+inline std::error_code run_process(const process_request& request, process_outcome& out) {
+    out = process_outcome{};
+    if (request.argv.empty() || request.argv[0].empty()) return errc::invalid_argument;
+    for (const auto& a : request.argv)
+        if (a.find('\0') != std::string::npos) return errc::invalid_argument;
+
+    int out_pipe[2], err_pipe[2];
+    if (!process_detail::make_cloexec_pipe(out_pipe)) return std::error_code(errno, std::system_category());
+    process_detail::fd_guard out_r(out_pipe[0]), out_w(out_pipe[1]);
+    if (!process_detail::make_cloexec_pipe(err_pipe)) return std::error_code(errno, std::system_category());
+    process_detail::fd_guard err_r(err_pipe[0]), err_w(err_pipe[1]);
+
+    posix_spawn_file_actions_t actions;
+    if (int rc = ::posix_spawn_file_actions_init(&actions)) return std::error_code(rc, std::system_category());
+    ::posix_spawn_file_actions_adddup2(&actions, out_w.fd, STDOUT_FILENO);
+    ::posix_spawn_file_actions_adddup2(&actions, err_w.fd, STDERR_FILENO);
+
+    std::vector<char*> argv;
+    argv.reserve(request.argv.size() + 1);
+    for (const auto& a : request.argv) argv.push_back(const_cast<char*>(a.c_str())); // NOLINT: the POSIX signature
+    argv.push_back(nullptr);
+
+    pid_t pid = -1;
+    const int spawn_rc = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    ::posix_spawn_file_actions_destroy(&actions);
+    out_w.reset();
+    err_w.reset();
+    if (spawn_rc != 0) return std::error_code(spawn_rc, std::system_category());
+
+    using steady = std::chrono::steady_clock;
+    const auto deadline = steady::now() + request.timeout;
+    auto remaining_ms = [&]() -> int {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now()).count();
+        return left <= 0 ? 0 : static_cast<int>(left > 1000000 ? 1000000 : left);
+    };
+
+    char buffer[4096];
+    bool out_open = true, err_open = true;
+    while (out_open || err_open) {
+        pollfd fds[2];
+        nfds_t n = 0;
+        int out_index = -1, err_index = -1;
+        if (out_open) {
+            fds[n] = pollfd{out_r.fd, POLLIN, 0};
+            out_index = static_cast<int>(n++);
+        }
+        if (err_open) {
+            fds[n] = pollfd{err_r.fd, POLLIN, 0};
+            err_index = static_cast<int>(n++);
+        }
+        const int wait = remaining_ms();
+        if (wait == 0) break;
+        const int rc = ::poll(fds, n, wait);
+        if (rc < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (rc == 0) break; // timed out
+        auto drain = [&](int index, bool is_stdout, bool& open) {
+            if (index < 0 || !(fds[index].revents & (POLLIN | POLLHUP | POLLERR))) return;
+            const ssize_t got = ::read(fds[index].fd, buffer, sizeof buffer);
+            if (got < 0 && errno == EINTR) return;
+            if (got <= 0) {
+                open = false;
+                return;
+            }
+            const auto size = static_cast<std::size_t>(got);
+            if (is_stdout) {
+                if (out.stdout_text.size() + size > request.max_stdout) out.stdout_too_large = true;
+                if (!out.stdout_too_large) out.stdout_text.append(buffer, size);
+            } else {
+                out.stderr_bytes += size;
+            }
+        };
+        drain(out_index, true, out_open);
+        drain(err_index, false, err_open);
+    }
+    if (out.stdout_too_large) out.stdout_text.clear();
+
+    // Reap the child, killing it at the deadline.
+    int status = 0;
+    for (;;) {
+        const pid_t w = ::waitpid(pid, &status, WNOHANG);
+        if (w == pid) {
+            process_detail::fill_status(status, out);
+            return {};
+        }
+        if (w < 0 && errno != EINTR) return std::error_code(errno, std::system_category());
+        if (remaining_ms() == 0) {
+            ::kill(pid, SIGKILL);
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
+            out.timed_out = true;
+            out.exited = false;
+            out.exit_code = -1;
+            out.stdout_text.clear();
+            return {};
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
+// A process_runner over run_process.
+inline process_runner make_process_runner() {
+    return [](const process_request& request, process_outcome& outcome) -> std::error_code {
+        try {
+            return run_process(request, outcome);
+        } catch (...) {
+            return errc::process_failed;
+        }
+    };
+}
+
+} // namespace adapters
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/adapters/process_runner.hpp
+// ---- begin appconfigdata/adapters/sso_cache.hpp
+// Locates the AWS SSO token cache file with Botan's SHA-1:
+// <home>/.aws/sso/cache/<lower-case hex SHA-1 of the sso-session name, or of the start URL>.json.
+// The core (credentials/sso.hpp) takes the resulting path as an argument and never hashes.
+// Link with Botan (dependency('botan-2') or 'botan-3').
+
+
+#include <botan/hash.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace adapters {
+
+// Lower-case hex SHA-1 of `text`, or "" when Botan lacks SHA-1. Never throws except std::bad_alloc.
+inline std::string sha1_hex(std::string_view text) {
+    std::unique_ptr<Botan::HashFunction> h;
+    try {
+        h = Botan::HashFunction::create("SHA-1");
+    } catch (...) {
+        return {};
+    }
+    if (!h) return {};
+    h->update(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+    const auto digest = h->final();
+    std::string out;
+    detail::append_hex(out, digest.data(), digest.size());
+    return out;
+}
+
+// The token cache path for `key` (see sso_token_cache_key), or "" when no home directory is known.
+inline std::string sso_token_cache_path(std::string_view key, const environment_lookup& env, os_platform platform = host_platform) {
+    auto home = home_directory(env, platform);
+    const std::string hash = sha1_hex(key);
+    if (!home || hash.empty()) return {};
+    const char sep = path_separator(platform);
+    std::string path = *home;
+    if (!path.empty() && path.back() != sep && path.back() != '/') path += sep;
+    path += ".aws";
+    path += sep;
+    path += "sso";
+    path += sep;
+    path += "cache";
+    path += sep;
+    path += hash;
+    path += ".json";
+    return path;
+}
+
+// A locator for the default chain (default_chain_options::sso_cache_file): key -> path.
+inline std::function<std::string(std::string_view)> sso_cache_locator(environment_lookup env, os_platform platform = host_platform) {
+    return [env = std::move(env), platform](std::string_view key) { return sso_token_cache_path(key, env, platform); };
+}
+
+} // namespace adapters
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/adapters/sso_cache.hpp

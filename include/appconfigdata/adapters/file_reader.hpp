@@ -51,8 +51,10 @@ inline std::error_code read_file(std::string_view path, std::string& contents, s
         if (err == ENOENT || err == ENOTDIR) return fail(errc::file_not_found, std::strerror(err));
         return fail(errc::io_failed, std::strerror(err));
     }
-    if (!S_ISREG(st.st_mode)) return fail(errc::io_failed, "not a regular file");
-    if (static_cast<unsigned long long>(st.st_size) > max_size)
+    // Character devices and pipes are read like files: AWS_CONFIG_FILE=/dev/null is a common way to
+    // say "no config file", and <(...) gives a pipe. The size limit still holds while reading.
+    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode)) return fail(errc::io_failed, "not a regular file");
+    if (S_ISREG(st.st_mode) && static_cast<unsigned long long>(st.st_size) > max_size)
         return fail(errc::limit_exceeded, std::to_string(st.st_size) + " bytes, more than the limit of " + std::to_string(max_size));
 #endif
     errno = 0;
