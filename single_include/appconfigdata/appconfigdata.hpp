@@ -1209,10 +1209,12 @@ constexpr bool is_scope_element(std::string_view s) noexcept {
 
 // Appends `name` lower-cased: one append, then an in-place pass (no byte-by-byte push_back).
 inline void append_lowercase(std::string& out, std::string_view name) {
-    const std::size_t start = out.size();
     out.append(name.data(), name.size());
-    char* p = &out[0];
-    for (std::size_t i = start; i < out.size(); ++i) p[i] = appconfigdata::detail::ascii_lower(p[i]);
+    char* const last = &out[0] + out.size(); // taken once: stores through char* may alias the size
+    for (char* p = last - name.size(); p != last; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        *p = static_cast<char>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0)); // branch-free ASCII lower
+    }
 }
 
 constexpr bool is_header_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
