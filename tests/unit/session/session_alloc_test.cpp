@@ -14,6 +14,18 @@ namespace {
 std::atomic<long> allocations{0};
 }
 
+// Under AddressSanitizer the sanitizer owns operator new/delete: replacing them there mismatches
+// its bookkeeping, so the counting replacement exists only in uninstrumented builds (the g++ suite
+// checks the zero; the ASan build still runs the same cycles for memory errors).
+#if defined(__SANITIZE_ADDRESS__)
+#define SESSION_ALLOC_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SESSION_ALLOC_TEST_ASAN 1
+#endif
+#endif
+
+#ifndef SESSION_ALLOC_TEST_ASAN
 void* operator new(std::size_t n) {
     ++allocations;
     if (void* p = std::malloc(n ? n : 1)) return p;
@@ -21,6 +33,7 @@ void* operator new(std::size_t n) {
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#endif
 
 using namespace appconfigdata;
 using namespace std::chrono_literals;
@@ -103,7 +116,11 @@ TEST_CASE("a steady-state poll allocates nothing once warm") {
         }
     }
     const long steady = allocations.load() - during;
+#ifndef SESSION_ALLOC_TEST_ASAN
     CHECK(during > 0); // the counter counts (warm-up allocated)
+#else
+    WARN("AddressSanitizer build: allocations are not counted here (the g++ build checks them)");
+#endif
     CHECK(steady == 0);
     CHECK(s.stats().polls_succeeded == 64);
     CHECK(s.latest().content == "{\"feature\":true}");
