@@ -17,10 +17,10 @@ std::atomic<long> allocations{0};
 // Under AddressSanitizer the sanitizer owns operator new/delete: replacing them there mismatches
 // its bookkeeping, so the counting replacement exists only in uninstrumented builds (the g++ suite
 // checks the zero; the ASan build still runs the same cycles for memory errors).
-#if defined(__SANITIZE_ADDRESS__)
-#define SESSION_ALLOC_TEST_ASAN 1
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SESSION_ALLOC_TEST_ASAN 1 // ASan / TSan own operator new: no replacement here
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define SESSION_ALLOC_TEST_ASAN 1
 #endif
 #endif

@@ -5,10 +5,10 @@
 
 #include <atomic>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SIGV4_TEST_ASAN 1
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SIGV4_TEST_ASAN 1 // ASan / TSan own operator new: no replacement here
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define SIGV4_TEST_ASAN 1
 #endif
 #endif
