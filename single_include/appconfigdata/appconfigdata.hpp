@@ -285,6 +285,7 @@ APPCONFIGDATA_NAMESPACE_END
 // Locale-independent ASCII helpers (std::tolower and friends depend on the C locale).
 
 
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -298,9 +299,33 @@ constexpr bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 constexpr bool is_ascii_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 constexpr bool is_ascii_alnum(char c) noexcept { return is_ascii_alpha(c) || is_ascii_digit(c); }
 
+// Eight bytes from `p` as a little-endian word (compilers make this one load).
+constexpr std::uint64_t load_le64(const char* p) noexcept {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    return v;
+}
+
+// ascii_lower on the eight bytes of a word at once; bytes >= 0x80 are left alone.
+constexpr std::uint64_t ascii_lower8(std::uint64_t x) noexcept {
+    constexpr std::uint64_t high = 0x8080808080808080ull;
+    const std::uint64_t low7 = x & ~high;                      // no carry between bytes below
+    const std::uint64_t at_least_a = low7 + 0x3f3f3f3f3f3f3f3full; // high bit set where byte >= 'A'
+    const std::uint64_t above_z = low7 + 0x2525252525252525ull;    // high bit set where byte > 'Z'
+    const std::uint64_t upper = at_least_a & ~above_z & ~x & high;
+    return x | (upper >> 2); // 0x80 >> 2 == 0x20: 'A' -> 'a'
+}
+
+// ASCII case-insensitive equality; eight bytes at a time (header names are compared on every signature).
 constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n >= 8) {
+        for (std::size_t i = 0; i + 8 <= n; i += 8)
+            if (ascii_lower8(load_le64(a.data() + i)) != ascii_lower8(load_le64(b.data() + i))) return false;
+        return ascii_lower8(load_le64(a.data() + n - 8)) == ascii_lower8(load_le64(b.data() + n - 8)); // the tail, overlapping
+    }
+    for (std::size_t i = 0; i < n; ++i)
         if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
     return true;
 }
@@ -676,6 +701,131 @@ APPCONFIGDATA_NAMESPACE_END
 // Percent-encoding as SigV4 defines it: every byte except the RFC 3986 unreserved set
 // (A-Z a-z 0-9 - _ . ~) becomes %XX with upper-case hex. '+' is data, never a space.
 
+// ---- begin appconfigdata/detail/byte_scan.hpp
+// Byte-class scans for the hot paths (percent-encoding a token, canonicalising a query, checking a
+// header value): 16 bytes per step with SSE2 where the target has it (every x86-64), one byte per step
+// through a compile-time table elsewhere. Both paths give the same answers (tests/unit/basics checks
+// every byte value at every position of a block). Never reads outside [data, data + size).
+
+
+#include <cstddef>
+#include <cstdint>
+
+#if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
+#include <emmintrin.h>
+#define APPCONFIGDATA_HAVE_SSE2 1
+#else
+#define APPCONFIGDATA_HAVE_SSE2 0
+#endif
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace detail {
+
+// One flag per byte value; built at compile time.
+struct byte_class_table {
+    bool flag[256];
+    constexpr bool operator[](char c) const noexcept { return flag[static_cast<unsigned char>(c)]; }
+};
+
+// The SigV4 unreserved set (RFC 3986: A-Z a-z 0-9 - _ . ~), optionally with '/'.
+enum unreserved_extra : unsigned { extra_none = 0, extra_slash = 1 };
+
+constexpr byte_class_table make_unreserved_table(unsigned extra) noexcept {
+    byte_class_table t{};
+    for (int c = 0; c < 256; ++c) {
+        const char ch = static_cast<char>(c);
+        t.flag[c] = is_ascii_alnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~' || ((extra & extra_slash) && ch == '/');
+    }
+    return t;
+}
+
+inline constexpr byte_class_table unreserved_bytes = make_unreserved_table(extra_none);
+inline constexpr byte_class_table unreserved_or_slash_bytes = make_unreserved_table(extra_slash);
+
+#if APPCONFIGDATA_HAVE_SSE2
+namespace simd {
+
+// Lanes where the unsigned byte lies in [lo, lo + count): signed compare after moving lo to -128.
+inline __m128i in_range(__m128i v, unsigned char lo, unsigned char count) noexcept {
+    const __m128i shifted = _mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(static_cast<unsigned char>(128u - lo))));
+    return _mm_cmplt_epi8(shifted, _mm_set1_epi8(static_cast<char>(static_cast<signed char>(-128 + count))));
+}
+
+inline __m128i equals(__m128i v, char c) noexcept { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); }
+
+// Bit i set when byte i of the 16 at `p` is unreserved (or '/', with extra_slash).
+inline unsigned unreserved_mask(const char* p, unsigned extra) noexcept {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i letters = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26);
+    __m128i m = _mm_or_si128(letters, in_range(v, '0', 10));
+    m = _mm_or_si128(m, _mm_or_si128(_mm_or_si128(equals(v, '-'), equals(v, '.')), _mm_or_si128(equals(v, '_'), equals(v, '~'))));
+    if (extra & extra_slash) m = _mm_or_si128(m, equals(v, '/'));
+    return static_cast<unsigned>(_mm_movemask_epi8(m));
+}
+
+// Bit i set when byte i equals `c`.
+inline unsigned byte_mask(const char* p, char c) noexcept {
+    return static_cast<unsigned>(_mm_movemask_epi8(equals(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), c)));
+}
+
+// Bit i set when byte i is a control byte (below 0x20, or DEL); with `space`, 0x20 counts too.
+inline unsigned control_mask(const char* p, bool space) noexcept {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i m = _mm_or_si128(in_range(v, 0, space ? 0x21 : 0x20), equals(v, 0x7f));
+    return static_cast<unsigned>(_mm_movemask_epi8(m));
+}
+
+inline unsigned lowest_bit(unsigned x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    return static_cast<unsigned>(__builtin_ctz(x));
+#else
+    unsigned i = 0;
+    while (!(x & 1u)) {
+        x >>= 1;
+        ++i;
+    }
+    return i;
+#endif
+}
+
+} // namespace simd
+#endif
+
+// Index of the first byte of data[0, size) outside the unreserved set (and not '/' with extra_slash);
+// `size` when none.
+inline std::size_t find_not_unreserved(const char* data, std::size_t size, unsigned extra = extra_none) noexcept {
+    std::size_t i = 0;
+#if APPCONFIGDATA_HAVE_SSE2
+    for (; i + 16 <= size; i += 16) {
+        const unsigned bad = ~simd::unreserved_mask(data + i, extra) & 0xffffu;
+        if (bad != 0) return i + simd::lowest_bit(bad);
+    }
+#endif
+    const byte_class_table& keep = (extra & extra_slash) ? unreserved_or_slash_bytes : unreserved_bytes;
+    for (; i < size; ++i)
+        if (!keep[data[i]]) return i;
+    return size;
+}
+
+// Index of the first control byte (below 0x20, or DEL; with `space` also 0x20); `size` when none.
+inline std::size_t find_control_byte(const char* data, std::size_t size, bool space = false) noexcept {
+    std::size_t i = 0;
+#if APPCONFIGDATA_HAVE_SSE2
+    for (; i + 16 <= size; i += 16) {
+        const unsigned bad = simd::control_mask(data + i, space);
+        if (bad != 0) return i + simd::lowest_bit(bad);
+    }
+#endif
+    for (; i < size; ++i) {
+        const auto c = static_cast<unsigned char>(data[i]);
+        if (c < 0x20 || c == 0x7f || (space && c == 0x20)) return i;
+    }
+    return size;
+}
+
+} // namespace detail
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/detail/byte_scan.hpp
 // ---- begin appconfigdata/detail/hex.hpp
 // Lower-case hexadecimal encoding, appended in place.
 
@@ -690,14 +840,42 @@ namespace detail {
 inline constexpr char hex_lower_digits[] = "0123456789abcdef";
 inline constexpr char hex_upper_digits[] = "0123456789ABCDEF";
 
-inline void append_hex(std::string& out, const std::uint8_t* data, std::size_t size) {
-    const std::size_t start = out.size();
-    out.resize(start + 2 * size);
-    char* p = &out[start];
-    for (std::size_t i = 0; i < size; ++i) {
+#if APPCONFIGDATA_HAVE_SSE2
+namespace simd {
+// Nibbles 0..15 -> '0'..'9', 'a'..'f'.
+inline __m128i hex_digits(__m128i nibbles) noexcept {
+    const __m128i letter = _mm_cmpgt_epi8(nibbles, _mm_set1_epi8(9));
+    return _mm_add_epi8(_mm_add_epi8(nibbles, _mm_set1_epi8('0')), _mm_and_si128(letter, _mm_set1_epi8(static_cast<char>('a' - '0' - 10))));
+}
+} // namespace simd
+#endif
+
+// Writes 2 * size lower-case hex digits at `p`; returns the end. 16 bytes at a time with SSE2 (every
+// signature writes two 32-byte digests).
+inline char* write_hex(char* p, const std::uint8_t* data, std::size_t size) noexcept {
+    std::size_t i = 0;
+#if APPCONFIGDATA_HAVE_SSE2
+    for (; i + 16 <= size; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+        const __m128i low_nibbles = _mm_set1_epi8(0x0f);
+        const __m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), low_nibbles);
+        const __m128i lo = _mm_and_si128(v, low_nibbles);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(p), simd::hex_digits(_mm_unpacklo_epi8(hi, lo)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(p + 16), simd::hex_digits(_mm_unpackhi_epi8(hi, lo)));
+        p += 32;
+    }
+#endif
+    for (; i < size; ++i) {
         *p++ = hex_lower_digits[data[i] >> 4];
         *p++ = hex_lower_digits[data[i] & 0x0f];
     }
+    return p;
+}
+
+inline void append_hex(std::string& out, const std::uint8_t* data, std::size_t size) {
+    const std::size_t start = out.size();
+    out.resize(start + 2 * size);
+    write_hex(&out[start], data, size);
 }
 
 template <class Bytes>
@@ -718,60 +896,74 @@ constexpr int hex_value(char c) noexcept {
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/detail/hex.hpp
 
+#include <cstring>
 #include <string>
 #include <string_view>
 
 APPCONFIGDATA_NAMESPACE_BEGIN
-namespace detail {
-
-// One flag per byte value; built at compile time, looked up on the hot paths (signing, encoding).
-struct byte_class_table {
-    bool flag[256];
-    constexpr bool operator[](char c) const noexcept { return flag[static_cast<unsigned char>(c)]; }
-};
-
-constexpr byte_class_table make_unreserved_table(bool with_slash) noexcept {
-    byte_class_table t{};
-    for (int c = 0; c < 256; ++c) {
-        const char ch = static_cast<char>(c);
-        t.flag[c] = is_ascii_alnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~' || (with_slash && ch == '/');
-    }
-    return t;
-}
-
-// The unreserved set, and the same plus '/' (what a path keeps as is).
-inline constexpr byte_class_table unreserved_bytes = make_unreserved_table(false);
-inline constexpr byte_class_table unreserved_or_slash_bytes = make_unreserved_table(true);
-
-} // namespace detail
-
 namespace http {
 
 constexpr bool is_unreserved(char c) noexcept { return detail::unreserved_bytes[c]; }
 
 enum class encode_slash : bool { no = false, yes = true };
 
+// Writes the encoding of `in` at `p` (room for 3 * in.size() bytes) and returns the end. With
+// slash == detail::extra_slash, '/' is copied as is. With SSE2, 16 input bytes are classified and
+// copied at a time, and only the bytes to escape are handled one by one; elsewhere runs of bytes that
+// stay as they are are copied in one piece.
+inline char* write_percent_encoded(char* p, std::string_view in, unsigned slash = detail::extra_none) noexcept {
+    const char* src = in.data();
+    std::size_t left = in.size();
+    const auto escape = [&p](unsigned char b) {
+        p[0] = '%';
+        p[1] = detail::hex_upper_digits[b >> 4];
+        p[2] = detail::hex_upper_digits[b & 0x0f];
+        p += 3;
+    };
+#if APPCONFIGDATA_HAVE_SSE2
+    // Every 16-byte load below starts inside the current block and ends at most 31 bytes past its
+    // start, so blocks are taken while 32 bytes remain; every store lands inside the output's room
+    // (3 bytes per input byte not yet written).
+    while (left >= 32) {
+        unsigned bad = ~detail::simd::unreserved_mask(src, slash) & 0xffffu;
+        std::size_t pos = 0; // bytes of the block written so far
+        for (;;) {
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + pos)));
+            if (bad == 0) {
+                p += 16 - pos;
+                break;
+            }
+            const std::size_t j = detail::simd::lowest_bit(bad);
+            bad &= bad - 1;
+            p += j - pos;
+            escape(static_cast<unsigned char>(src[j]));
+            pos = j + 1;
+        }
+        src += 16;
+        left -= 16;
+    }
+#endif
+    while (left != 0) {
+        const std::size_t run = detail::find_not_unreserved(src, left, slash);
+        std::memcpy(p, src, run);
+        p += run;
+        if (run == left) break;
+        escape(static_cast<unsigned char>(src[run]));
+        src += run + 1;
+        left -= run + 1;
+    }
+    return p;
+}
+
 // Appends the encoding of `in` to `out`. With encode_slash::no, '/' is copied as is (paths).
 // Writes into the string's own storage (sized for the worst case, then trimmed): once `out` has the
 // capacity, it does not allocate.
 inline void append_percent_encoded(std::string& out, std::string_view in, encode_slash slash = encode_slash::yes) {
-    const auto& keep = slash == encode_slash::no ? detail::unreserved_or_slash_bytes : detail::unreserved_bytes;
     const std::size_t start = out.size();
     out.resize(start + 3 * in.size());
     char* const first = &out[0];
-    char* p = first + start;
-    for (char c : in) {
-        if (keep[c]) {
-            *p++ = c;
-        } else {
-            const auto b = static_cast<unsigned char>(c);
-            p[0] = '%';
-            p[1] = detail::hex_upper_digits[b >> 4];
-            p[2] = detail::hex_upper_digits[b & 0x0f];
-            p += 3;
-        }
-    }
-    out.resize(static_cast<std::size_t>(p - first));
+    char* const end = write_percent_encoded(first + start, in, slash == encode_slash::no ? detail::extra_slash : detail::extra_none);
+    out.resize(static_cast<std::size_t>(end - first));
 }
 
 inline std::string percent_encode(std::string_view in, encode_slash slash = encode_slash::yes) {
@@ -919,9 +1111,8 @@ inline civil_time to_civil(time_point tp) noexcept {
     return c;
 }
 
-// 16 characters "YYYYMMDDTHHMMSSZ" into `out` (no terminating NUL).
-inline void format_amz_date(time_point tp, char* out) noexcept {
-    const civil_time c = to_civil(tp);
+// 16 characters "YYYYMMDDTHHMMSSZ" into `out` (no terminating NUL), from a broken-down time.
+inline void format_amz_date(const civil_time& c, char* out) noexcept {
     detail_time::put4(out, c.year);
     detail_time::put2(out + 4, c.month);
     detail_time::put2(out + 6, c.day);
@@ -931,6 +1122,9 @@ inline void format_amz_date(time_point tp, char* out) noexcept {
     detail_time::put2(out + 13, c.second);
     out[15] = 'Z';
 }
+
+// 16 characters "YYYYMMDDTHHMMSSZ" into `out` (no terminating NUL).
+inline void format_amz_date(time_point tp, char* out) noexcept { format_amz_date(to_civil(tp), out); }
 
 inline std::string format_amz_date(time_point tp) {
     std::string s(16, '\0');
@@ -1131,8 +1325,10 @@ APPCONFIGDATA_NAMESPACE_END
 
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -1168,20 +1364,15 @@ constexpr bool is_token(std::string_view s) noexcept {
     return true;
 }
 
-// True when `s` has no byte below 0x20 and no DEL. A branch-free scan, so that compilers vectorize
-// it: the signer checks every header value (a 400-byte session token among them) on every signature.
-constexpr bool has_no_control_bytes(std::string_view s) noexcept {
-    unsigned char bad = 0; // byte-wide, so that a vector register checks 16 or 32 bytes at a time
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        bad |= static_cast<unsigned char>((c < 0x20) | (c == 0x7f));
-    }
-    return bad == 0;
+// True when `s` has no byte below 0x20 and no DEL. The signer checks every header value (a 400-byte
+// session token among them) on every signature, so the scan goes 16 bytes at a time.
+inline bool has_no_control_bytes(std::string_view s) noexcept {
+    return appconfigdata::detail::find_control_byte(s.data(), s.size()) == s.size();
 }
 
 // A header value SigV4 can sign: visible ASCII, space, tab, bytes >= 0x80, and obs-fold line breaks
 // ("\n" or "\r\n" followed by a space or tab, as the suite's multiline case has). No other control bytes.
-constexpr bool is_valid_header_value(std::string_view v) noexcept {
+inline bool is_valid_header_value(std::string_view v) noexcept {
     if (has_no_control_bytes(v)) return true; // the usual case; tabs and folds take the loop below
     for (std::size_t i = 0; i < v.size(); ++i) {
         const auto c = static_cast<unsigned char>(v[i]);
@@ -1194,7 +1385,7 @@ constexpr bool is_valid_header_value(std::string_view v) noexcept {
 }
 
 // Path or query text: no control bytes (a raw space or raw UTF-8 is accepted, as the suite's inputs have).
-constexpr bool is_valid_target_text(std::string_view s) noexcept { return has_no_control_bytes(s); }
+inline bool is_valid_target_text(std::string_view s) noexcept { return has_no_control_bytes(s); }
 
 // A credential-scope element (region, service, date): non-empty, no '/', no whitespace or control bytes,
 // no ',' (it would end the Credential parameter of the Authorization header).
@@ -1207,14 +1398,20 @@ constexpr bool is_scope_element(std::string_view s) noexcept {
     return true;
 }
 
-// Appends `name` lower-cased: one append, then an in-place pass (no byte-by-byte push_back).
-inline void append_lowercase(std::string& out, std::string_view name) {
-    out.append(name.data(), name.size());
-    char* const last = &out[0] + out.size(); // taken once: stores through char* may alias the size
-    for (char* p = last - name.size(); p != last; ++p) {
+// Writes `name` lower-cased at `p` (room for name.size() bytes): one copy, then a branch-free pass.
+inline char* write_lowercase(char* p, std::string_view name) noexcept {
+    std::memcpy(p, name.data(), name.size());
+    char* const last = p + name.size();
+    for (; p != last; ++p) {
         const auto c = static_cast<unsigned char>(*p);
         *p = static_cast<char>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0)); // branch-free ASCII lower
     }
+    return last;
+}
+
+inline char* write_text(char* p, std::string_view s) noexcept {
+    std::memcpy(p, s.data(), s.size());
+    return p + s.size();
 }
 
 constexpr bool is_header_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -1248,46 +1445,101 @@ inline int compare_lower(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
 }
 
-inline void append_encoded_byte(std::string& out, unsigned char b) {
+inline char* write_encoded_byte(char* p, unsigned char b) noexcept {
     if (http::is_unreserved(static_cast<char>(b))) {
-        out.push_back(static_cast<char>(b));
-    } else {
-        out.push_back('%');
-        out.push_back(appconfigdata::detail::hex_upper_digits[b >> 4]);
-        out.push_back(appconfigdata::detail::hex_upper_digits[b & 0x0f]);
+        *p = static_cast<char>(b);
+        return p + 1;
     }
+    p[0] = '%';
+    p[1] = appconfigdata::detail::hex_upper_digits[b >> 4];
+    p[2] = appconfigdata::detail::hex_upper_digits[b & 0x0f];
+    return p + 3;
 }
+
+constexpr std::array<std::uint8_t, 256> make_upper_hex_table() noexcept {
+    std::array<std::uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c)
+        t[static_cast<std::size_t>(c)] = c >= '0' && c <= '9' ? static_cast<std::uint8_t>(c - '0')
+                                         : c >= 'A' && c <= 'F' ? static_cast<std::uint8_t>(c - 'A' + 10)
+                                                                : std::uint8_t{0x10};
+    return t;
+}
+
+// Value of an upper-case hex digit; 0x10 for every other byte.
+inline constexpr std::array<std::uint8_t, 256> upper_hex_value = make_upper_hex_table();
 
 // True when in[i] starts "%XX" with upper-case hex XX of a byte that the encoder escapes: text that
 // decoding and re-encoding gives back unchanged.
 inline bool is_canonical_escape(std::string_view in, std::size_t i, const appconfigdata::detail::byte_class_table& keep) noexcept {
     if (in[i] != '%' || i + 2 >= in.size()) return false;
-    const char h = in[i + 1], l = in[i + 2];
-    const bool upper_hex = ((h >= '0' && h <= '9') || (h >= 'A' && h <= 'F')) && ((l >= '0' && l <= '9') || (l >= 'A' && l <= 'F'));
-    return upper_hex && !keep[static_cast<char>((appconfigdata::detail::hex_value(h) << 4) | appconfigdata::detail::hex_value(l))];
+    const unsigned h = upper_hex_value[static_cast<unsigned char>(in[i + 1])];
+    const unsigned l = upper_hex_value[static_cast<unsigned char>(in[i + 2])];
+    return ((h | l) & 0x10u) == 0 && !keep[static_cast<char>((h << 4) | l)];
+}
+
+// True when `in` is already canonical: every byte unreserved (or '/', with keep_slash) and every '%'
+// the start of an upper-case escape of a byte that is escaped. With SSE2 one pass classifies 16 bytes
+// at a time and looks only at the '%' signs.
+inline bool is_canonical_encoded(std::string_view in, bool keep_slash) noexcept {
+    const unsigned extra = keep_slash ? appconfigdata::detail::extra_slash : appconfigdata::detail::extra_none;
+    const auto& keep = keep_slash ? appconfigdata::detail::unreserved_or_slash_bytes : appconfigdata::detail::unreserved_bytes;
+    std::size_t i = 0;
+    const std::size_t n = in.size();
+#if APPCONFIGDATA_HAVE_SSE2
+    for (; i + 16 <= n; i += 16) {
+        const char* block = in.data() + i;
+        unsigned percent = appconfigdata::detail::simd::byte_mask(block, '%');
+        if (((appconfigdata::detail::simd::unreserved_mask(block, extra) | percent) & 0xffffu) != 0xffffu) return false;
+        unsigned bad = 0; // collected without a branch per escape
+        for (; percent != 0; percent &= percent - 1) {
+            const std::size_t j = i + appconfigdata::detail::simd::lowest_bit(percent);
+            if (j + 2 >= n) return false;
+            const unsigned h = upper_hex_value[static_cast<unsigned char>(in[j + 1])];
+            const unsigned l = upper_hex_value[static_cast<unsigned char>(in[j + 2])];
+            bad |= ((h | l) & 0x10u) | static_cast<unsigned>(keep[static_cast<char>(((h << 4) | l) & 0xffu)]);
+        }
+        if (bad != 0) return false;
+    }
+#endif
+    while (i < n) {
+        i += appconfigdata::detail::find_not_unreserved(in.data() + i, n - i, extra);
+        if (i == n) break;
+        if (!is_canonical_escape(in, i, keep)) return false;
+        i += 3;
+    }
+    return true;
+}
+
+// True when `query` is one "name=value" parameter that is already canonical (as every AppConfig
+// request has): its canonical query string is the text itself, and it has no control bytes.
+inline bool is_canonical_query(std::string_view query) noexcept {
+    const auto eq = query.find('=');
+    if (eq == std::string_view::npos) return false;
+    const std::string_view name = query.substr(0, eq);
+    return !name.empty() && is_canonical_encoded(name, false) && is_canonical_encoded(query.substr(eq + 1), false);
 }
 
 // Decodes `in` ("%XX" -> byte; '+' stays '+'; a stray '%' is data) and encodes the result with the
-// SigV4 unreserved set, in one pass; '/' is kept when keep_slash. Text that is already canonical
-// (unreserved bytes and upper-case escapes of the other bytes, as a request built by this library
-// has) is copied in runs, unchanged.
-inline void append_reencoded(std::string& out, std::string_view in, bool keep_slash) {
+// SigV4 unreserved set, in one pass, writing at `p` (room for 3 * in.size() bytes); '/' is kept when
+// keep_slash. Text that is already canonical (unreserved bytes and upper-case escapes of the other
+// bytes, as a request built by this library has) is copied in runs, found 16 bytes at a time.
+inline char* write_reencoded(char* p, std::string_view in, bool keep_slash) noexcept {
+    if (is_canonical_encoded(in, keep_slash)) return write_text(p, in);
+    const unsigned extra = keep_slash ? appconfigdata::detail::extra_slash : appconfigdata::detail::extra_none;
     const auto& keep = keep_slash ? appconfigdata::detail::unreserved_or_slash_bytes : appconfigdata::detail::unreserved_bytes;
     std::size_t i = 0;
     std::size_t run = 0; // start of the canonical text not yet copied
     const std::size_t n = in.size();
     while (i < n) {
-        if (keep[in[i]]) {
-            ++i;
-            continue;
-        }
+        i += appconfigdata::detail::find_not_unreserved(in.data() + i, n - i, extra);
+        if (i == n) break;
         if (is_canonical_escape(in, i, keep)) {
             i += 3;
             continue;
         }
-        out.append(in.data() + run, i - run);
+        p = write_text(p, in.substr(run, i - run));
         auto b = static_cast<unsigned char>(in[i]);
-        if (b == '%' && i + 2 < in.size()) {
+        if (b == '%' && i + 2 < n) {
             const int hi = appconfigdata::detail::hex_value(in[i + 1]);
             const int lo = appconfigdata::detail::hex_value(in[i + 2]);
             if (hi >= 0 && lo >= 0) {
@@ -1295,11 +1547,16 @@ inline void append_reencoded(std::string& out, std::string_view in, bool keep_sl
                 i += 2;
             }
         }
-        if (b == '/' && keep_slash) out.push_back('/');
-        else append_encoded_byte(out, b);
+        if (b == '/' && keep_slash) *p++ = '/';
+        else p = write_encoded_byte(p, b);
         run = ++i;
     }
-    out.append(in.data() + run, n - run);
+    return write_text(p, in.substr(run));
+}
+
+// True when normalising `path` changes nothing: it starts with '/', has no '.' and no "//".
+inline bool is_normal_path(std::string_view path) noexcept {
+    return !path.empty() && path.front() == '/' && path.find('.') == std::string_view::npos && path.find("//") == std::string_view::npos;
 }
 
 // RFC 3986 remove_dot_segments plus merging of repeated '/', as AWS normalises paths:
@@ -1341,29 +1598,50 @@ struct query_param {
 
 // Reusable buffers for building canonical requests; one per signer/verifier (not thread-safe).
 // After warm-up, building the canonical request of a similar request allocates nothing.
+// Each piece comes in two forms: write_*(p, ...) writes at `p` (room for *_bound(...) bytes) and
+// returns the end, for the signer, which sizes one buffer once; append_*(out, ...) appends to a string.
 class canonicalizer {
 public:
-    // Appends the canonical URI of `path` (as sent, percent-encoded text) to `out`.
+    static std::size_t uri_bound(std::string_view path) noexcept { return 3 * (path.size() + 2); }
+
+    // Writes the canonical URI of `path` (as sent, percent-encoded text).
     // normalize: remove dot segments and merge '//'; double_encode: encode the text once more (every
     // service but S3); otherwise decode and encode once.
-    void append_uri(std::string& out, std::string_view path, bool normalize, bool double_encode) {
-        std::string_view p = path;
-        if (normalize) {
+    char* write_uri(char* p, std::string_view path, bool normalize, bool double_encode) {
+        std::string_view in = path;
+        if (normalize && !detail::is_normal_path(path)) {
             path_.clear();
             detail::append_normalized_path(path_, path);
-            p = path_;
+            in = path_;
         }
-        if (p.empty()) p = "/";
-        if (double_encode) http::append_percent_encoded(out, p, http::encode_slash::no);
-        else detail::append_reencoded(out, p, true);
+        if (in.empty()) in = "/";
+        if (double_encode) return http::write_percent_encoded(p, in, appconfigdata::detail::extra_slash);
+        return detail::write_reencoded(p, in, true);
     }
 
-    // Appends the canonical query string of `query` (percent-encoded text, no '?') to `out`:
+    void append_uri(std::string& out, std::string_view path, bool normalize, bool double_encode) {
+        append_with(out, uri_bound(path), [&](char* p) { return write_uri(p, path, normalize, double_encode); });
+    }
+
+    // Every piece gains at most one '=' and one '&'; each byte becomes at most three.
+    static std::size_t query_bound(std::string_view query) noexcept { return 5 * query.size() + 1; }
+
+    // Writes the canonical query string of `query` (percent-encoded text, no '?'):
     // split on '&' (empty pieces skipped), name and value decoded and re-encoded, a piece without
     // '=' has an empty value, pairs sorted by encoded name then encoded value, joined with '&'.
-    void append_query(std::string& out, std::string_view query) {
+    char* write_query(char* p, std::string_view query) {
+        if (query.find('&') == std::string_view::npos) { // one parameter (every AppConfig request): nothing to sort
+            if (query.empty()) return p;
+            const auto eq = query.find('=');
+            p = detail::write_reencoded(p, query.substr(0, eq), false);
+            *p++ = '=';
+            return eq == std::string_view::npos ? p : detail::write_reencoded(p, query.substr(eq + 1), false);
+        }
         params_.clear();
-        query_.clear();
+        query_.resize(3 * query.size());
+        char* const base = &query_[0];
+        char* q = base;
+        const auto offset = [base](const char* at) { return static_cast<std::uint32_t>(at - base); };
         std::size_t pos = 0;
         while (pos <= query.size()) {
             std::size_t end = query.find('&', pos);
@@ -1372,33 +1650,39 @@ public:
             pos = end + 1;
             if (piece.empty()) continue;
             const auto eq = piece.find('=');
-            detail::query_param p{};
-            p.name_offset = static_cast<std::uint32_t>(query_.size());
-            detail::append_reencoded(query_, piece.substr(0, eq), false);
-            p.name_size = static_cast<std::uint32_t>(query_.size() - p.name_offset);
-            p.value_offset = static_cast<std::uint32_t>(query_.size());
-            if (eq != std::string_view::npos) detail::append_reencoded(query_, piece.substr(eq + 1), false);
-            p.value_size = static_cast<std::uint32_t>(query_.size() - p.value_offset);
-            params_.push_back(p);
+            detail::query_param qp{};
+            qp.name_offset = offset(q);
+            q = detail::write_reencoded(q, piece.substr(0, eq), false);
+            qp.name_size = offset(q) - qp.name_offset;
+            qp.value_offset = offset(q);
+            if (eq != std::string_view::npos) q = detail::write_reencoded(q, piece.substr(eq + 1), false);
+            qp.value_size = offset(q) - qp.value_offset;
+            params_.push_back(qp);
         }
-        const std::string& buf = query_;
-        std::sort(params_.begin(), params_.end(), [&buf](const detail::query_param& a, const detail::query_param& b) {
-            const int c = buf.compare(a.name_offset, a.name_size, buf, b.name_offset, b.name_size);
+        const std::string_view buf(base, static_cast<std::size_t>(q - base));
+        std::sort(params_.begin(), params_.end(), [buf](const detail::query_param& a, const detail::query_param& b) {
+            const int c = buf.substr(a.name_offset, a.name_size).compare(buf.substr(b.name_offset, b.name_size));
             if (c != 0) return c < 0;
-            return buf.compare(a.value_offset, a.value_size, buf, b.value_offset, b.value_size) < 0;
+            return buf.substr(a.value_offset, a.value_size) < buf.substr(b.value_offset, b.value_size);
         });
         bool first = true;
-        for (const auto& p : params_) {
-            if (!first) out.push_back('&');
+        for (const auto& qp : params_) {
+            if (!first) *p++ = '&';
             first = false;
-            out.append(query_, p.name_offset, p.name_size);
-            out.push_back('=');
-            out.append(query_, p.value_offset, p.value_size);
+            p = detail::write_text(p, buf.substr(qp.name_offset, qp.name_size));
+            *p++ = '=';
+            p = detail::write_text(p, buf.substr(qp.value_offset, qp.value_size));
         }
+        return p;
+    }
+
+    void append_query(std::string& out, std::string_view query) {
+        append_with(out, query_bound(query), [&](char* p) { return write_query(p, query); });
     }
 
     // Selects every signable header of `h` (not in the unsigned set, not named `exclude`), ordered by
-    // lower-case name, duplicates in their original order.
+    // lower-case name, duplicates in their original order. The selection holds for every header list
+    // with the same names in the same order (values may differ).
     void select_signable(const http::headers& h, std::string_view exclude = {}) {
         selected_.clear();
         const auto& f = h.fields();
@@ -1414,6 +1698,7 @@ public:
             }
             selected_[j] = i;
         }
+        prepare(h);
     }
 
     // Selects the headers named in `signed_headers` ("a;b;c"), in that order, each name's fields in
@@ -1437,50 +1722,81 @@ public:
                 }
             if (!found) return false;
         }
+        prepare(h);
         return true;
     }
 
-    // Appends "name:value\n" for each selected header name (values trimmed, whitespace runs collapsed,
-    // duplicates joined with ',').
-    void append_headers(std::string& out, const http::headers& h) const {
-        const auto& f = h.fields();
-        for (std::size_t k = 0; k < selected_.size(); ++k) {
-            const auto& field = f[selected_[k]];
-            const bool continues = k > 0 && appconfigdata::detail::iequals(f[selected_[k - 1]].name, field.name);
-            if (continues) {
-                out.push_back(',');
-            } else {
-                if (k > 0) out.push_back('\n');
-                detail::append_lowercase(out, field.name);
-                out.push_back(':');
-            }
-            append_trimmed(out, field.value);
-        }
-        if (!selected_.empty()) out.push_back('\n');
+    // Room for the canonical headers of the selection.
+    std::size_t headers_bound(const http::headers& h) const noexcept {
+        std::size_t n = prefixes_.size() + 1;
+        for (std::size_t i : selected_) n += h.fields()[i].value.size();
+        return n;
     }
 
-    // Appends "name1;name2" (lower-case, each selected name once).
-    void append_signed_headers(std::string& out, const http::headers& h) const {
+    // Writes "name:value\n" for each selected header name (values trimmed, whitespace runs collapsed,
+    // duplicates joined with ','). `h` has the names it had when selected.
+    char* write_headers(char* p, const http::headers& h) const noexcept {
         const auto& f = h.fields();
+        std::size_t from = 0;
         for (std::size_t k = 0; k < selected_.size(); ++k) {
-            const auto& name = f[selected_[k]].name;
-            if (k > 0 && appconfigdata::detail::iequals(f[selected_[k - 1]].name, name)) continue;
-            if (k > 0) out.push_back(';');
-            detail::append_lowercase(out, name);
+            p = detail::write_text(p, std::string_view(prefixes_).substr(from, prefix_ends_[k] - from));
+            from = prefix_ends_[k];
+            p = write_trimmed(p, f[selected_[k]].value);
         }
+        if (!selected_.empty()) *p++ = '\n';
+        return p;
     }
+
+    void append_headers(std::string& out, const http::headers& h) const {
+        append_with(out, headers_bound(h), [&](char* p) { return write_headers(p, h); });
+    }
+
+    // "name1;name2": the selected names, lower-case, each once.
+    std::string_view signed_headers() const noexcept { return signed_; }
 
     std::size_t selected_count() const noexcept { return selected_.size(); }
 
 private:
-    static void append_trimmed(std::string& out, std::string_view v) {
-        // Most values (dates, tokens) have no whitespace: a branch-free scan (vectorized) finds them.
-        unsigned char space_or_control = 0;
-        for (char c : v) space_or_control |= static_cast<unsigned char>(static_cast<unsigned char>(c) <= 0x20);
-        if (space_or_control == 0) {
-            out.append(v.data(), v.size());
-            return;
+    // Lower-cases the selected names once: the signed-header list, and for each selected field the
+    // text that goes before its value ("\nname:", or ',' when it repeats the previous name; selected
+    // names are sorted, so equal neighbours are the only duplicates).
+    void prepare(const http::headers& h) {
+        const auto& f = h.fields();
+        signed_.clear();
+        prefixes_.clear();
+        prefix_ends_.clear();
+        for (std::size_t k = 0; k < selected_.size(); ++k) {
+            const std::string& name = f[selected_[k]].name;
+            if (k > 0 && appconfigdata::detail::iequals(f[selected_[k - 1]].name, name)) {
+                prefixes_.push_back(',');
+            } else {
+                if (k > 0) {
+                    prefixes_.push_back('\n');
+                    signed_.push_back(';');
+                }
+                const std::size_t at = prefixes_.size();
+                prefixes_.append(name);
+                detail::write_lowercase(&prefixes_[at], name);
+                prefixes_.push_back(':');
+                signed_.append(prefixes_, at, name.size());
+            }
+            prefix_ends_.push_back(prefixes_.size());
         }
+    }
+
+    // Appends to `out` through a writer given room for `bound` bytes.
+    template <class Write>
+    static void append_with(std::string& out, std::size_t bound, Write write) {
+        const std::size_t start = out.size();
+        out.resize(start + bound);
+        char* const first = &out[0];
+        char* const end = write(first + start);
+        out.resize(static_cast<std::size_t>(end - first));
+    }
+
+    static char* write_trimmed(char* p, std::string_view v) noexcept {
+        // Most values (dates, tokens) have no whitespace: a 16-bytes-at-a-time scan finds them.
+        if (appconfigdata::detail::find_control_byte(v.data(), v.size(), true) == v.size()) return detail::write_text(p, v);
         bool pending_space = false;
         bool any = false;
         for (char c : v) {
@@ -1488,28 +1804,60 @@ private:
                 pending_space = any;
                 continue;
             }
-            if (pending_space) out.push_back(' ');
+            if (pending_space) *p++ = ' ';
             pending_space = false;
             any = true;
-            out.push_back(c);
+            *p++ = c;
         }
+        return p;
     }
 
     std::string path_;
     std::string query_;
     std::vector<detail::query_param> params_;
     std::vector<std::size_t> selected_;
+    std::vector<std::size_t> prefix_ends_; // end of each selected field's prefix in prefixes_
+    std::string prefixes_, signed_;
 };
+
+inline std::size_t scope_size(std::string_view date, std::string_view region, std::string_view service) noexcept {
+    return date.size() + region.size() + service.size() + 3 + scope_terminator.size();
+}
+
+// Writes "date/region/service/aws4_request" at `p` (room for scope_size(...) bytes).
+inline char* write_scope(char* p, std::string_view date, std::string_view region, std::string_view service) noexcept {
+    p = detail::write_text(p, date);
+    *p++ = '/';
+    p = detail::write_text(p, region);
+    *p++ = '/';
+    p = detail::write_text(p, service);
+    *p++ = '/';
+    return detail::write_text(p, scope_terminator);
+}
 
 // Appends "date/region/service/aws4_request".
 inline void append_scope(std::string& out, std::string_view date, std::string_view region, std::string_view service) {
-    out.append(date.data(), date.size());
-    out.push_back('/');
-    out.append(region.data(), region.size());
-    out.push_back('/');
-    out.append(service.data(), service.size());
-    out.push_back('/');
-    out.append(scope_terminator.data(), scope_terminator.size());
+    const std::size_t start = out.size();
+    out.resize(start + scope_size(date, region, service));
+    write_scope(&out[start], date, region, service);
+}
+
+inline std::size_t string_to_sign_size(std::string_view amz_date, std::string_view date, std::string_view region,
+                                       std::string_view service) noexcept {
+    return algorithm.size() + 1 + amz_date.size() + 1 + scope_size(date, region, service) + 1 + 2 * crypto::digest_size;
+}
+
+// Writes the string to sign of a canonical request whose SHA-256 is `hash` at `p` (room for
+// string_to_sign_size(...) bytes).
+inline char* write_string_to_sign(char* p, std::string_view amz_date, std::string_view date, std::string_view region,
+                                  std::string_view service, const crypto::digest& hash) noexcept {
+    p = detail::write_text(p, algorithm);
+    *p++ = '\n';
+    p = detail::write_text(p, amz_date);
+    *p++ = '\n';
+    p = write_scope(p, date, region, service);
+    *p++ = '\n';
+    return appconfigdata::detail::write_hex(p, hash.data(), hash.size());
 }
 
 // Appends the string to sign for `canonical_request` to `out`, hashing it with `crypto`.
@@ -1518,13 +1866,9 @@ void append_string_to_sign(Crypto& crypto, std::string& out, std::string_view am
                            std::string_view service, std::string_view canonical_request) {
     crypto::digest d{};
     crypto.sha256(canonical_request, d);
-    out.append(algorithm.data(), algorithm.size());
-    out.push_back('\n');
-    out.append(amz_date.data(), amz_date.size());
-    out.push_back('\n');
-    append_scope(out, date, region, service);
-    out.push_back('\n');
-    appconfigdata::detail::append_hex(out, d.data(), d.size());
+    const std::size_t start = out.size();
+    out.resize(start + string_to_sign_size(amz_date, date, region, service));
+    write_string_to_sign(&out[start], amz_date, date, region, service, d);
 }
 
 // kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request").
@@ -1725,10 +2069,13 @@ APPCONFIGDATA_NAMESPACE_END
 
 #include <chrono>
 #include <cstdint>
+#include <cstring>
+#include <initializer_list>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 APPCONFIGDATA_NAMESPACE_BEGIN
 namespace sigv4 {
@@ -1812,33 +2159,49 @@ public:
     // (no host, control bytes in path or query), errc::invalid_header (a header name that is not a
     // token, a value with control bytes), errc::invalid_time (year outside 0..9999).
     std::error_code sign(http::request& req, const credentials& creds, const signing_params& p, signing_details* details = nullptr) {
-        if (auto ec = validate(req, creds, p)) return ec;
-        char amz_date[16];
-        http::format_amz_date(p.time, amz_date);
-        const std::string_view amz(amz_date, 16);
-        ensure_host(req);
-        req.headers.set("X-Amz-Date", amz);
         const std::string& token = creds.session_token.reveal();
-        if (!token.empty() && !p.omit_session_token) req.headers.set("X-Amz-Security-Token", token);
+        const bool sign_token = !token.empty() && !p.omit_session_token;
+        char amz_date[16];
+        const bool time_ok = format_time(p.time, amz_date);
+        const std::string_view amz(amz_date, 16);
+        // A request with the same header names as the last one signed (every poll of a session) keeps
+        // the last selection and slots; only the values are checked again.
+        const bool same_layout = layout_matches(req.headers, p, sign_token);
+        header_slots slots = same_layout ? layout_slots_ : header_slots{};
+        if (!same_layout) layout_valid_ = false;
+        // A query that is already canonical (the library's requests) is copied as it is.
+        const bool query_canonical = detail::is_canonical_query(req.query);
+        if (auto ec = validate(req, creds, p, time_ok, &slots, sign_token, same_layout, query_canonical)) return ec;
+        const header_slots before = slots;
+        if (!same_layout) save_names(req.headers);
+        if (slots.host == header_slots::none) insert_host(req, slots);
+        set_field(req, slots, slots.date, "X-Amz-Date", amz);
+        if (sign_token) set_field(req, slots, slots.token, "X-Amz-Security-Token", token);
         payload_hash(req.body);
-        if (p.add_content_sha256_header) req.headers.set("x-amz-content-sha256", payload_hash_);
-        canon_.select_signable(req.headers, p.omit_session_token ? std::string_view("x-amz-security-token") : std::string_view{});
-        signed_headers_.clear();
-        canon_.append_signed_headers(signed_headers_, req.headers);
-        build_canonical_request(req, p);
+        if (p.add_content_sha256_header) set_field(req, slots, slots.sha, "x-amz-content-sha256", payload_hash());
+        if (!same_layout) {
+            canon_.select_signable(req.headers, p.omit_session_token ? std::string_view("x-amz-security-token") : std::string_view{});
+            if (!slots.repeated) remember_layout(before, p, sign_token);
+        }
+        build_canonical_request(req, p, query_canonical);
         finish(creds, p, amz);
 
-        authorization_.assign(algorithm.data(), algorithm.size());
-        authorization_.append(" Credential=");
-        authorization_.append(creds.access_key_id);
-        authorization_.push_back('/');
-        append_scope(authorization_, amz.substr(0, 8), p.region, p.service);
-        authorization_.append(", SignedHeaders=");
-        authorization_.append(signed_headers_);
-        authorization_.append(", Signature=");
-        authorization_.append(signature_);
-        req.headers.set("Authorization", authorization_);
-        if (!token.empty() && p.omit_session_token) req.headers.set("X-Amz-Security-Token", token);
+        const std::string_view date = amz.substr(0, 8);
+        char* a = grow(authorization_, algorithm.size() + 12 + creds.access_key_id.size() + 1 + scope_size(date, p.region, p.service) +
+                                           16 + canon_.signed_headers().size() + 12 + signature_size);
+        char* const begin = a;
+        a = detail::write_text(a, algorithm);
+        a = detail::write_text(a, " Credential=");
+        a = detail::write_text(a, creds.access_key_id);
+        *a++ = '/';
+        a = write_scope(a, date, p.region, p.service);
+        a = detail::write_text(a, ", SignedHeaders=");
+        a = detail::write_text(a, canon_.signed_headers());
+        a = detail::write_text(a, ", Signature=");
+        a = detail::write_text(a, signature());
+        authorization_len_ = static_cast<std::size_t>(a - begin);
+        set_field(req, slots, slots.auth, "Authorization", authorization());
+        if (!token.empty() && p.omit_session_token) set_field(req, slots, slots.token, "X-Amz-Security-Token", token);
         fill(details, true);
         return {};
     }
@@ -1850,16 +2213,18 @@ public:
     // Errors: as sign(), plus errc::invalid_argument when `expires` is not 1..604800 seconds.
     std::error_code presign(http::request& req, const credentials& creds, const signing_params& p, std::chrono::seconds expires,
                             signing_details* details = nullptr) {
-        if (auto ec = validate(req, creds, p)) return ec;
-        if (expires.count() < 1 || expires.count() > max_presign_expires) return errc::invalid_argument;
         char amz_date[16];
-        http::format_amz_date(p.time, amz_date);
+        const bool time_ok = format_time(p.time, amz_date);
         const std::string_view amz(amz_date, 16);
-        ensure_host(req);
+        if (auto ec = validate(req, creds, p, time_ok, nullptr, false, false, false)) return ec;
+        if (expires.count() < 1 || expires.count() > max_presign_expires) return errc::invalid_argument;
+        layout_valid_ = false; // the selection below is not the one sign() remembered
+        if (!req.headers.contains("host")) {
+            header_slots slots;
+            insert_host(req, slots);
+        }
         payload_hash(req.body);
         canon_.select_signable(req.headers);
-        signed_headers_.clear();
-        canon_.append_signed_headers(signed_headers_, req.headers);
 
         std::string& q = req.query;
         if (!q.empty() && q.back() != '&') q.push_back('&');
@@ -1873,7 +2238,7 @@ public:
         q.append("&X-Amz-Date=");
         q.append(amz.data(), amz.size());
         q.append("&X-Amz-SignedHeaders=");
-        http::append_percent_encoded(q, signed_headers_);
+        http::append_percent_encoded(q, canon_.signed_headers());
         q.append("&X-Amz-Expires=");
         q.append(std::to_string(expires.count()));
         const std::string& token = creds.session_token.reveal();
@@ -1882,12 +2247,12 @@ public:
             http::append_percent_encoded(q, token);
         };
         if (!token.empty() && !p.omit_session_token) append_token();
-        build_canonical_request(req, p);
+        build_canonical_request(req, p, false);
         finish(creds, p, amz);
         if (!token.empty() && p.omit_session_token) append_token();
         q.append("&X-Amz-Signature=");
-        q.append(signature_);
-        authorization_.clear();
+        q.append(signature().data(), signature_size);
+        authorization_len_ = 0;
         fill(details, false);
         return {};
     }
@@ -1899,80 +2264,223 @@ public:
 
     // The last canonical request, string to sign and signature (views into reused buffers, valid
     // until the next call).
-    std::string_view canonical_request() const noexcept { return canonical_; }
-    std::string_view string_to_sign() const noexcept { return string_to_sign_; }
-    std::string_view signature() const noexcept { return signature_; }
+    std::string_view canonical_request() const noexcept { return {canonical_.data(), canonical_len_}; }
+    std::string_view string_to_sign() const noexcept { return {string_to_sign_.data(), string_to_sign_len_}; }
+    std::string_view signature() const noexcept { return {signature_, signature_len_}; }
 
 private:
-    static std::error_code validate(const http::request& req, const credentials& creds, const signing_params& p) {
+    static constexpr std::size_t signature_size = 2 * crypto::digest_size;
+
+    // Where the headers the signer writes are in the request's field list.
+    struct header_slots {
+        static constexpr std::size_t none = static_cast<std::size_t>(-1);
+        std::size_t host = none, date = none, token = none, auth = none, sha = none;
+        bool repeated = false; // one of the signer's headers appears twice: headers::set merges them
+    };
+
+    static std::size_t* slot_of(std::string_view name, header_slots& s) noexcept {
+        using appconfigdata::detail::iequals;
+        switch (name.size()) {
+        case 4: return iequals(name, "host") ? &s.host : nullptr;
+        case 10: return iequals(name, "x-amz-date") ? &s.date : nullptr;
+        case 13: return iequals(name, "authorization") ? &s.auth : nullptr;
+        case 20: return iequals(name, "x-amz-security-token") ? &s.token : iequals(name, "x-amz-content-sha256") ? &s.sha : nullptr;
+        default: return nullptr;
+        }
+    }
+
+    // Checks everything sign() and presign() read. With `slots` (sign), also finds the signer's own
+    // headers; the values sign() overwrites (X-Amz-Date, Authorization, and the session token and
+    // content hash when it sets them) are not checked, since they are never signed as they are.
+    // With `known_layout` the names were checked when the layout was remembered and `slots` holds it.
+    static std::error_code validate(const http::request& req, const credentials& creds, const signing_params& p, bool time_ok,
+                                    header_slots* slots, bool sign_token, bool known_layout, bool query_canonical) {
         if (creds.access_key_id.empty() || creds.secret_access_key.empty()) return errc::no_credentials;
         if (!detail::is_scope_element(creds.access_key_id)) return errc::invalid_credentials;
         if (!detail::has_no_control_bytes(creds.session_token.reveal())) return errc::invalid_credentials;
         if (!detail::is_scope_element(p.region)) return errc::invalid_region;
         if (!detail::is_scope_element(p.service)) return errc::invalid_argument;
         if (!detail::is_token(req.method)) return errc::invalid_argument;
-        if (req.path.empty() || !detail::is_valid_target_text(req.path) || !detail::is_valid_target_text(req.query)) return errc::invalid_url;
-        bool has_host = false;
-        for (const auto& f : req.headers) {
-            if (!detail::is_token(f.name) || !detail::is_valid_header_value(f.value)) return errc::invalid_header;
-            if (appconfigdata::detail::iequals(f.name, "host")) has_host = true;
+        if (req.path.empty() || !detail::is_valid_target_text(req.path)) return errc::invalid_url;
+        if (!query_canonical && !detail::is_valid_target_text(req.query)) return errc::invalid_url;
+        header_slots local;
+        header_slots& s = slots ? *slots : local;
+        const auto& f = req.headers.fields();
+        for (std::size_t i = 0; i < f.size(); ++i) {
+            if (!known_layout) {
+                if (!detail::is_token(f[i].name)) return errc::invalid_header;
+                if (std::size_t* slot = slot_of(f[i].name, s)) {
+                    if (*slot != header_slots::none) s.repeated = true;
+                    else *slot = i;
+                }
+            }
+            const bool overwritten = slots && (i == s.date || i == s.auth || (i == s.token && sign_token) ||
+                                               (i == s.sha && p.add_content_sha256_header)) && !s.repeated;
+            if (!overwritten && !detail::is_valid_header_value(f[i].value)) return errc::invalid_header;
         }
-        if (!has_host) {
+        if (s.host == header_slots::none) {
             if (req.host.empty()) return errc::invalid_url;
             for (char ch : req.host) {
                 const auto c = static_cast<unsigned char>(ch);
                 if (c <= 0x20 || c == 0x7f) return errc::invalid_url;
             }
         }
-        const int year = http::to_civil(p.time).year;
-        if (year < 0 || year > 9999) return errc::invalid_time;
+        if (!time_ok) return errc::invalid_time;
         return {};
     }
 
-    static void ensure_host(http::request& req) {
-        if (!req.headers.contains("host")) {
-            auto& f = req.headers.fields();
-            f.insert(f.begin(), http::header_field{"Host", req.host});
+    // "YYYYMMDDTHHMMSSZ" of `t` into `out`; false when the year is outside 0..9999 (out is then
+    // unspecified). The date part is kept for the rest of the day.
+    bool format_time(time_point t, char* out) noexcept {
+        const auto secs = std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
+        std::int64_t day = secs / 86400;
+        std::int64_t rem = secs % 86400;
+        if (rem < 0) {
+            rem += 86400;
+            --day;
         }
+        if (!day_valid_ || day != day_) {
+            const http::civil_time civil = http::to_civil(t);
+            if (civil.year < 0 || civil.year > 9999) return false;
+            http::format_amz_date(civil, day_text_);
+            day_ = day;
+            day_valid_ = true;
+        }
+        std::memcpy(out, day_text_, 8);
+        out[8] = 'T';
+        http::detail_time::put2(out + 9, static_cast<unsigned>(rem / 3600));
+        http::detail_time::put2(out + 11, static_cast<unsigned>(rem / 60 % 60));
+        http::detail_time::put2(out + 13, static_cast<unsigned>(rem % 60));
+        out[15] = 'Z';
+        return true;
+    }
+
+    // True when `h` has exactly the header names (same bytes, same order) of the last request sign()
+    // remembered, signed with the same options.
+    bool layout_matches(const http::headers& h, const signing_params& p, bool sign_token) const noexcept {
+        if (!layout_valid_ || layout_sign_token_ != sign_token || layout_omit_token_ != p.omit_session_token ||
+            layout_content_sha256_ != p.add_content_sha256_header || h.size() != layout_names_count_)
+            return false;
+        const auto& f = h.fields();
+        for (std::size_t i = 0; i < layout_names_count_; ++i)
+            if (f[i].name != layout_names_[i]) return false;
+        return true;
+    }
+
+    // Keeps the names of `h` (before sign() adds its headers) for layout_matches.
+    void save_names(const http::headers& h) {
+        const auto& f = h.fields();
+        if (layout_names_.size() < f.size()) layout_names_.resize(f.size());
+        for (std::size_t i = 0; i < f.size(); ++i) layout_names_[i].assign(f[i].name);
+        layout_names_count_ = f.size();
+    }
+
+    // Completes the layout save_names began (`before`: the slots the names had).
+    void remember_layout(const header_slots& before, const signing_params& p, bool sign_token) {
+        layout_slots_ = before;
+        layout_sign_token_ = sign_token;
+        layout_omit_token_ = p.omit_session_token;
+        layout_content_sha256_ = p.add_content_sha256_header;
+        layout_valid_ = true;
+    }
+
+    // Adds Host (from req.host) in front; the slots found so far move one place.
+    static void insert_host(http::request& req, header_slots& slots) {
+        auto& f = req.headers.fields();
+        f.insert(f.begin(), http::header_field{"Host", req.host});
+        for (std::size_t* s : {&slots.date, &slots.token, &slots.auth, &slots.sha})
+            if (*s != header_slots::none) ++*s;
+        slots.host = 0;
+    }
+
+    // Sets the value of the signer's header at `slot` (appending it when absent). A repeated header
+    // goes through headers::set, which keeps one field; the slots are not used again after that.
+    static void set_field(http::request& req, header_slots& slots, std::size_t& slot, std::string_view name, std::string_view value) {
+        if (slots.repeated) {
+            req.headers.set(name, value);
+            return;
+        }
+        auto& f = req.headers.fields();
+        if (slot == header_slots::none) {
+            req.headers.add(name, value);
+            slot = f.size() - 1;
+            return;
+        }
+        f[slot].value.assign(value.data(), value.size());
+    }
+
+    // Sizes `buf` to at least `n` bytes and returns its storage; the *_len_ members say how much of it
+    // is in use. It only grows, with room to spare, so that a warm signer does not allocate when a
+    // request gains a header (the Authorization of the first signature, say).
+    static char* grow(std::string& buf, std::size_t n) {
+        if (buf.size() < n) buf.resize(n + n / 2 + 64);
+        return &buf[0];
     }
 
     void payload_hash(const std::string& body) {
-        payload_hash_.clear();
         if (body.empty()) {
-            payload_hash_.append(empty_payload_hash.data(), empty_payload_hash.size());
+            std::memcpy(payload_hash_, empty_payload_hash.data(), signature_size);
             return;
         }
         crypto::digest d{};
         crypto_.sha256(body, d);
-        appconfigdata::detail::append_hex(payload_hash_, d.data(), d.size());
+        appconfigdata::detail::write_hex(payload_hash_, d.data(), d.size());
     }
 
-    void build_canonical_request(const http::request& req, const signing_params& p) {
-        std::string& c = canonical_;
-        c.clear();
-        for (char ch : req.method) c.push_back(ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch);
-        c.push_back('\n');
-        canon_.append_uri(c, req.path, p.normalize_path, p.double_encode_path);
-        c.push_back('\n');
-        canon_.append_query(c, req.query);
-        c.push_back('\n');
-        canon_.append_headers(c, req.headers);
-        c.push_back('\n');
-        c.append(signed_headers_);
-        c.push_back('\n');
-        c.append(payload_hash_);
+    std::string_view payload_hash() const noexcept { return {payload_hash_, signature_size}; }
+
+    std::string_view authorization() const noexcept { return {authorization_.data(), authorization_len_}; }
+
+    // "METHOD\ncanonical URI\n", kept while method, path and path options stay the same.
+    std::string_view uri_lines(const http::request& req, const signing_params& p) {
+        if (!uri_valid_ || req.method != uri_method_ || req.path != uri_path_ || p.normalize_path != uri_normalize_ ||
+            p.double_encode_path != uri_double_encode_) {
+            uri_valid_ = false;
+            char* const begin = grow(uri_lines_, req.method.size() + canonicalizer::uri_bound(req.path) + 2);
+            char* c = begin;
+            for (char ch : req.method) *c++ = ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch;
+            *c++ = '\n';
+            c = canon_.write_uri(c, req.path, p.normalize_path, p.double_encode_path);
+            *c++ = '\n';
+            uri_lines_len_ = static_cast<std::size_t>(c - begin);
+            uri_method_.assign(req.method);
+            uri_path_.assign(req.path);
+            uri_normalize_ = p.normalize_path;
+            uri_double_encode_ = p.double_encode_path;
+            uri_valid_ = true;
+        }
+        return {uri_lines_.data(), uri_lines_len_};
+    }
+
+    void build_canonical_request(const http::request& req, const signing_params& p, bool query_canonical) {
+        const std::string_view head = uri_lines(req, p);
+        const std::string_view signed_headers = canon_.signed_headers();
+        const std::size_t bound = head.size() + canonicalizer::query_bound(req.query) + canon_.headers_bound(req.headers) +
+                                  signed_headers.size() + signature_size + 3;
+        char* const begin = grow(canonical_, bound);
+        char* c = detail::write_text(begin, head);
+        c = query_canonical ? detail::write_text(c, req.query) : canon_.write_query(c, req.query);
+        *c++ = '\n';
+        c = canon_.write_headers(c, req.headers);
+        *c++ = '\n';
+        c = detail::write_text(c, signed_headers);
+        *c++ = '\n';
+        c = detail::write_text(c, payload_hash());
+        canonical_len_ = static_cast<std::size_t>(c - begin);
     }
 
     // String to sign, signing key (cached) and signature.
     void finish(const credentials& creds, const signing_params& p, std::string_view amz) {
         const std::string_view date = amz.substr(0, 8);
-        string_to_sign_.clear();
-        append_string_to_sign(crypto_, string_to_sign_, amz, date, p.region, p.service, canonical_);
+        crypto::digest hash{};
+        crypto_.sha256(canonical_request(), hash);
+        char* const begin = grow(string_to_sign_, string_to_sign_size(amz, date, p.region, p.service));
+        string_to_sign_len_ = static_cast<std::size_t>(write_string_to_sign(begin, amz, date, p.region, p.service, hash) - begin);
         const crypto::digest& key = signing_key(creds.secret_access_key.reveal(), date, p.region, p.service);
         crypto::digest sig{};
-        crypto_.hmac_sha256(key, string_to_sign_, sig);
-        signature_.clear();
-        appconfigdata::detail::append_hex(signature_, sig.data(), sig.size());
+        crypto_.hmac_sha256(key, string_to_sign(), sig);
+        appconfigdata::detail::write_hex(signature_, sig.data(), sig.size());
+        signature_len_ = signature_size;
     }
 
     const crypto::digest& signing_key(std::string_view secret, std::string_view date, std::string_view region, std::string_view service) {
@@ -2003,16 +2511,30 @@ private:
 
     void fill(signing_details* d, bool header) const {
         if (!d) return;
-        d->canonical_request.assign(canonical_);
-        d->string_to_sign.assign(string_to_sign_);
-        d->signature.assign(signature_);
-        if (header) d->authorization.assign(authorization_);
+        d->canonical_request.assign(canonical_request());
+        d->string_to_sign.assign(string_to_sign());
+        d->signature.assign(signature());
+        if (header) d->authorization.assign(authorization());
         else d->authorization.clear();
     }
 
     Crypto crypto_;
     canonicalizer canon_;
-    std::string canonical_, string_to_sign_, signature_, authorization_, signed_headers_, payload_hash_, scratch_;
+    std::string canonical_, string_to_sign_, authorization_, scratch_;
+    std::size_t canonical_len_ = 0, string_to_sign_len_ = 0, authorization_len_ = 0, signature_len_ = 0;
+    // What stays the same from one poll to the next (see layout_matches, uri_lines, format_time).
+    std::vector<std::string> layout_names_;
+    std::size_t layout_names_count_ = 0;
+    header_slots layout_slots_;
+    bool layout_valid_ = false, layout_sign_token_ = false, layout_omit_token_ = false, layout_content_sha256_ = false;
+    std::string uri_lines_, uri_method_, uri_path_;
+    std::size_t uri_lines_len_ = 0;
+    bool uri_valid_ = false, uri_normalize_ = false, uri_double_encode_ = false;
+    std::int64_t day_ = 0;
+    char day_text_[16] = {};
+    bool day_valid_ = false;
+    char signature_[signature_size] = {};
+    char payload_hash_[signature_size] = {};
     crypto::digest key_{};
     std::string key_date_, key_region_, key_service_, key_secret_;
     bool key_valid_ = false;
@@ -2544,16 +3066,28 @@ namespace detail {
 // with credentials without a session token erases x-amz-security-token first.
 inline bool is_signing_header(std::string_view name) noexcept {
     using appconfigdata::detail::iequals;
-    return iequals(name, "authorization") || iequals(name, "x-amz-date") || iequals(name, "x-amz-security-token") ||
-           iequals(name, "x-amz-content-sha256") || iequals(name, "host");
+    // The spellings the signer writes are compared first (a fixed-size compare, no call).
+    switch (name.size()) {
+    case 4: return name == "Host" || iequals(name, "host");
+    case 10: return name == "X-Amz-Date" || iequals(name, "x-amz-date");
+    case 13: return name == "Authorization" || iequals(name, "authorization");
+    case 20:
+        return name == "X-Amz-Security-Token" || iequals(name, "x-amz-security-token") || name == "x-amz-content-sha256" ||
+               iequals(name, "x-amz-content-sha256");
+    default: return false;
+    }
 }
 
 // Sets method, scheme, host and path (endpoint base path + `operation_path`) and clears the query
 // and the body; removes every header but the signing headers (a kept Host gets the new host).
 // Reuses the request's capacity.
 inline void set_target(http::request& req, std::string_view method, const http::url& endpoint, std::string_view operation_path) {
-    req.method.assign(method.data(), method.size());
-    req.scheme.assign(endpoint.scheme);
+    // Assigning an equal value costs a library call each; the next poll's target is the same.
+    const auto set = [](std::string& s, std::string_view v) {
+        if (s != v) s.assign(v.data(), v.size());
+    };
+    set(req.method, method);
+    set(req.scheme, endpoint.scheme);
     req.host.assign(endpoint.host);
     if (!endpoint.default_port()) {
         req.host.push_back(':');
@@ -2575,7 +3109,7 @@ inline void set_target(http::request& req, std::string_view method, const http::
     auto& f = req.headers.fields();
     f.erase(std::remove_if(f.begin(), f.end(), [](const http::header_field& h) { return !is_signing_header(h.name); }), f.end());
     for (auto& h : f)
-        if (appconfigdata::detail::iequals(h.name, "host")) h.value.assign(req.host);
+        if (h.name.size() == 4 && (h.name == "Host" || appconfigdata::detail::iequals(h.name, "host"))) h.value.assign(req.host);
 }
 
 } // namespace detail
@@ -2867,16 +3401,11 @@ namespace protocol {
 
 namespace detail {
 
-// A token validate_token accepts, checked with a branch-free scan that compilers vectorize (every
-// poll sends one): 1..max_token_length bytes, none of them whitespace, a control byte or DEL.
+// A token validate_token accepts, checked 16 bytes at a time (every poll sends one):
+// 1..max_token_length bytes, none of them a space, a control byte or DEL.
 inline bool is_plain_token(std::string_view token) noexcept {
     if (token.empty() || token.size() > max_token_length) return false;
-    unsigned char bad = 0; // byte-wide, so that a vector register checks 16 or 32 bytes at a time
-    for (char ch : token) {
-        const auto c = static_cast<unsigned char>(ch);
-        bad |= static_cast<unsigned char>((c <= 0x20) | (c == 0x7f));
-    }
-    return bad == 0;
+    return appconfigdata::detail::find_control_byte(token.data(), token.size(), true) == token.size();
 }
 
 } // namespace detail

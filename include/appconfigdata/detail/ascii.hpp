@@ -3,6 +3,7 @@
 
 #include <appconfigdata/version.hpp>
 
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -16,9 +17,33 @@ constexpr bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 constexpr bool is_ascii_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 constexpr bool is_ascii_alnum(char c) noexcept { return is_ascii_alpha(c) || is_ascii_digit(c); }
 
+// Eight bytes from `p` as a little-endian word (compilers make this one load).
+constexpr std::uint64_t load_le64(const char* p) noexcept {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    return v;
+}
+
+// ascii_lower on the eight bytes of a word at once; bytes >= 0x80 are left alone.
+constexpr std::uint64_t ascii_lower8(std::uint64_t x) noexcept {
+    constexpr std::uint64_t high = 0x8080808080808080ull;
+    const std::uint64_t low7 = x & ~high;                      // no carry between bytes below
+    const std::uint64_t at_least_a = low7 + 0x3f3f3f3f3f3f3f3full; // high bit set where byte >= 'A'
+    const std::uint64_t above_z = low7 + 0x2525252525252525ull;    // high bit set where byte > 'Z'
+    const std::uint64_t upper = at_least_a & ~above_z & ~x & high;
+    return x | (upper >> 2); // 0x80 >> 2 == 0x20: 'A' -> 'a'
+}
+
+// ASCII case-insensitive equality; eight bytes at a time (header names are compared on every signature).
 constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n >= 8) {
+        for (std::size_t i = 0; i + 8 <= n; i += 8)
+            if (ascii_lower8(load_le64(a.data() + i)) != ascii_lower8(load_le64(b.data() + i))) return false;
+        return ascii_lower8(load_le64(a.data() + n - 8)) == ascii_lower8(load_le64(b.data() + n - 8)); // the tail, overlapping
+    }
+    for (std::size_t i = 0; i < n; ++i)
         if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
     return true;
 }

@@ -3,64 +3,79 @@
 #pragma once
 
 #include <appconfigdata/detail/ascii.hpp>
+#include <appconfigdata/detail/byte_scan.hpp>
 #include <appconfigdata/detail/hex.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/version.hpp>
 
+#include <cstring>
 #include <string>
 #include <string_view>
 
 APPCONFIGDATA_NAMESPACE_BEGIN
-namespace detail {
-
-// One flag per byte value; built at compile time, looked up on the hot paths (signing, encoding).
-struct byte_class_table {
-    bool flag[256];
-    constexpr bool operator[](char c) const noexcept { return flag[static_cast<unsigned char>(c)]; }
-};
-
-constexpr byte_class_table make_unreserved_table(bool with_slash) noexcept {
-    byte_class_table t{};
-    for (int c = 0; c < 256; ++c) {
-        const char ch = static_cast<char>(c);
-        t.flag[c] = is_ascii_alnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~' || (with_slash && ch == '/');
-    }
-    return t;
-}
-
-// The unreserved set, and the same plus '/' (what a path keeps as is).
-inline constexpr byte_class_table unreserved_bytes = make_unreserved_table(false);
-inline constexpr byte_class_table unreserved_or_slash_bytes = make_unreserved_table(true);
-
-} // namespace detail
-
 namespace http {
 
 constexpr bool is_unreserved(char c) noexcept { return detail::unreserved_bytes[c]; }
 
 enum class encode_slash : bool { no = false, yes = true };
 
+// Writes the encoding of `in` at `p` (room for 3 * in.size() bytes) and returns the end. With
+// slash == detail::extra_slash, '/' is copied as is. With SSE2, 16 input bytes are classified and
+// copied at a time, and only the bytes to escape are handled one by one; elsewhere runs of bytes that
+// stay as they are are copied in one piece.
+inline char* write_percent_encoded(char* p, std::string_view in, unsigned slash = detail::extra_none) noexcept {
+    const char* src = in.data();
+    std::size_t left = in.size();
+    const auto escape = [&p](unsigned char b) {
+        p[0] = '%';
+        p[1] = detail::hex_upper_digits[b >> 4];
+        p[2] = detail::hex_upper_digits[b & 0x0f];
+        p += 3;
+    };
+#if APPCONFIGDATA_HAVE_SSE2
+    // Every 16-byte load below starts inside the current block and ends at most 31 bytes past its
+    // start, so blocks are taken while 32 bytes remain; every store lands inside the output's room
+    // (3 bytes per input byte not yet written).
+    while (left >= 32) {
+        unsigned bad = ~detail::simd::unreserved_mask(src, slash) & 0xffffu;
+        std::size_t pos = 0; // bytes of the block written so far
+        for (;;) {
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + pos)));
+            if (bad == 0) {
+                p += 16 - pos;
+                break;
+            }
+            const std::size_t j = detail::simd::lowest_bit(bad);
+            bad &= bad - 1;
+            p += j - pos;
+            escape(static_cast<unsigned char>(src[j]));
+            pos = j + 1;
+        }
+        src += 16;
+        left -= 16;
+    }
+#endif
+    while (left != 0) {
+        const std::size_t run = detail::find_not_unreserved(src, left, slash);
+        std::memcpy(p, src, run);
+        p += run;
+        if (run == left) break;
+        escape(static_cast<unsigned char>(src[run]));
+        src += run + 1;
+        left -= run + 1;
+    }
+    return p;
+}
+
 // Appends the encoding of `in` to `out`. With encode_slash::no, '/' is copied as is (paths).
 // Writes into the string's own storage (sized for the worst case, then trimmed): once `out` has the
 // capacity, it does not allocate.
 inline void append_percent_encoded(std::string& out, std::string_view in, encode_slash slash = encode_slash::yes) {
-    const auto& keep = slash == encode_slash::no ? detail::unreserved_or_slash_bytes : detail::unreserved_bytes;
     const std::size_t start = out.size();
     out.resize(start + 3 * in.size());
     char* const first = &out[0];
-    char* p = first + start;
-    for (char c : in) {
-        if (keep[c]) {
-            *p++ = c;
-        } else {
-            const auto b = static_cast<unsigned char>(c);
-            p[0] = '%';
-            p[1] = detail::hex_upper_digits[b >> 4];
-            p[2] = detail::hex_upper_digits[b & 0x0f];
-            p += 3;
-        }
-    }
-    out.resize(static_cast<std::size_t>(p - first));
+    char* const end = write_percent_encoded(first + start, in, slash == encode_slash::no ? detail::extra_slash : detail::extra_none);
+    out.resize(static_cast<std::size_t>(end - first));
 }
 
 inline std::string percent_encode(std::string_view in, encode_slash slash = encode_slash::yes) {

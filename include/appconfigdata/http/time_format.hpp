@@ -113,9 +113,8 @@ inline civil_time to_civil(time_point tp) noexcept {
     return c;
 }
 
-// 16 characters "YYYYMMDDTHHMMSSZ" into `out` (no terminating NUL).
-inline void format_amz_date(time_point tp, char* out) noexcept {
-    const civil_time c = to_civil(tp);
+// 16 characters "YYYYMMDDTHHMMSSZ" into `out` (no terminating NUL), from a broken-down time.
+inline void format_amz_date(const civil_time& c, char* out) noexcept {
     detail_time::put4(out, c.year);
     detail_time::put2(out + 4, c.month);
     detail_time::put2(out + 6, c.day);
@@ -125,6 +124,9 @@ inline void format_amz_date(time_point tp, char* out) noexcept {
     detail_time::put2(out + 13, c.second);
     out[15] = 'Z';
 }
+
+// 16 characters "YYYYMMDDTHHMMSSZ" into `out` (no terminating NUL).
+inline void format_amz_date(time_point tp, char* out) noexcept { format_amz_date(to_civil(tp), out); }
 
 inline std::string format_amz_date(time_point tp) {
     std::string s(16, '\0');

@@ -30,16 +30,28 @@ namespace detail {
 // with credentials without a session token erases x-amz-security-token first.
 inline bool is_signing_header(std::string_view name) noexcept {
     using appconfigdata::detail::iequals;
-    return iequals(name, "authorization") || iequals(name, "x-amz-date") || iequals(name, "x-amz-security-token") ||
-           iequals(name, "x-amz-content-sha256") || iequals(name, "host");
+    // The spellings the signer writes are compared first (a fixed-size compare, no call).
+    switch (name.size()) {
+    case 4: return name == "Host" || iequals(name, "host");
+    case 10: return name == "X-Amz-Date" || iequals(name, "x-amz-date");
+    case 13: return name == "Authorization" || iequals(name, "authorization");
+    case 20:
+        return name == "X-Amz-Security-Token" || iequals(name, "x-amz-security-token") || name == "x-amz-content-sha256" ||
+               iequals(name, "x-amz-content-sha256");
+    default: return false;
+    }
 }
 
 // Sets method, scheme, host and path (endpoint base path + `operation_path`) and clears the query
 // and the body; removes every header but the signing headers (a kept Host gets the new host).
 // Reuses the request's capacity.
 inline void set_target(http::request& req, std::string_view method, const http::url& endpoint, std::string_view operation_path) {
-    req.method.assign(method.data(), method.size());
-    req.scheme.assign(endpoint.scheme);
+    // Assigning an equal value costs a library call each; the next poll's target is the same.
+    const auto set = [](std::string& s, std::string_view v) {
+        if (s != v) s.assign(v.data(), v.size());
+    };
+    set(req.method, method);
+    set(req.scheme, endpoint.scheme);
     req.host.assign(endpoint.host);
     if (!endpoint.default_port()) {
         req.host.push_back(':');
@@ -61,7 +73,7 @@ inline void set_target(http::request& req, std::string_view method, const http::
     auto& f = req.headers.fields();
     f.erase(std::remove_if(f.begin(), f.end(), [](const http::header_field& h) { return !is_signing_header(h.name); }), f.end());
     for (auto& h : f)
-        if (appconfigdata::detail::iequals(h.name, "host")) h.value.assign(req.host);
+        if (h.name.size() == 4 && (h.name == "Host" || appconfigdata::detail::iequals(h.name, "host"))) h.value.assign(req.host);
 }
 
 } // namespace detail

@@ -8,6 +8,7 @@
 
 #include <appconfigdata/crypto/crypto.hpp>
 #include <appconfigdata/detail/ascii.hpp>
+#include <appconfigdata/detail/byte_scan.hpp>
 #include <appconfigdata/detail/hex.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/headers.hpp>
@@ -15,8 +16,10 @@
 #include <appconfigdata/version.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,20 +55,15 @@ constexpr bool is_token(std::string_view s) noexcept {
     return true;
 }
 
-// True when `s` has no byte below 0x20 and no DEL. A branch-free scan, so that compilers vectorize
-// it: the signer checks every header value (a 400-byte session token among them) on every signature.
-constexpr bool has_no_control_bytes(std::string_view s) noexcept {
-    unsigned char bad = 0; // byte-wide, so that a vector register checks 16 or 32 bytes at a time
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        bad |= static_cast<unsigned char>((c < 0x20) | (c == 0x7f));
-    }
-    return bad == 0;
+// True when `s` has no byte below 0x20 and no DEL. The signer checks every header value (a 400-byte
+// session token among them) on every signature, so the scan goes 16 bytes at a time.
+inline bool has_no_control_bytes(std::string_view s) noexcept {
+    return appconfigdata::detail::find_control_byte(s.data(), s.size()) == s.size();
 }
 
 // A header value SigV4 can sign: visible ASCII, space, tab, bytes >= 0x80, and obs-fold line breaks
 // ("\n" or "\r\n" followed by a space or tab, as the suite's multiline case has). No other control bytes.
-constexpr bool is_valid_header_value(std::string_view v) noexcept {
+inline bool is_valid_header_value(std::string_view v) noexcept {
     if (has_no_control_bytes(v)) return true; // the usual case; tabs and folds take the loop below
     for (std::size_t i = 0; i < v.size(); ++i) {
         const auto c = static_cast<unsigned char>(v[i]);
@@ -78,7 +76,7 @@ constexpr bool is_valid_header_value(std::string_view v) noexcept {
 }
 
 // Path or query text: no control bytes (a raw space or raw UTF-8 is accepted, as the suite's inputs have).
-constexpr bool is_valid_target_text(std::string_view s) noexcept { return has_no_control_bytes(s); }
+inline bool is_valid_target_text(std::string_view s) noexcept { return has_no_control_bytes(s); }
 
 // A credential-scope element (region, service, date): non-empty, no '/', no whitespace or control bytes,
 // no ',' (it would end the Credential parameter of the Authorization header).
@@ -91,14 +89,20 @@ constexpr bool is_scope_element(std::string_view s) noexcept {
     return true;
 }
 
-// Appends `name` lower-cased: one append, then an in-place pass (no byte-by-byte push_back).
-inline void append_lowercase(std::string& out, std::string_view name) {
-    out.append(name.data(), name.size());
-    char* const last = &out[0] + out.size(); // taken once: stores through char* may alias the size
-    for (char* p = last - name.size(); p != last; ++p) {
+// Writes `name` lower-cased at `p` (room for name.size() bytes): one copy, then a branch-free pass.
+inline char* write_lowercase(char* p, std::string_view name) noexcept {
+    std::memcpy(p, name.data(), name.size());
+    char* const last = p + name.size();
+    for (; p != last; ++p) {
         const auto c = static_cast<unsigned char>(*p);
         *p = static_cast<char>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0)); // branch-free ASCII lower
     }
+    return last;
+}
+
+inline char* write_text(char* p, std::string_view s) noexcept {
+    std::memcpy(p, s.data(), s.size());
+    return p + s.size();
 }
 
 constexpr bool is_header_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -132,46 +136,101 @@ inline int compare_lower(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
 }
 
-inline void append_encoded_byte(std::string& out, unsigned char b) {
+inline char* write_encoded_byte(char* p, unsigned char b) noexcept {
     if (http::is_unreserved(static_cast<char>(b))) {
-        out.push_back(static_cast<char>(b));
-    } else {
-        out.push_back('%');
-        out.push_back(appconfigdata::detail::hex_upper_digits[b >> 4]);
-        out.push_back(appconfigdata::detail::hex_upper_digits[b & 0x0f]);
+        *p = static_cast<char>(b);
+        return p + 1;
     }
+    p[0] = '%';
+    p[1] = appconfigdata::detail::hex_upper_digits[b >> 4];
+    p[2] = appconfigdata::detail::hex_upper_digits[b & 0x0f];
+    return p + 3;
 }
+
+constexpr std::array<std::uint8_t, 256> make_upper_hex_table() noexcept {
+    std::array<std::uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c)
+        t[static_cast<std::size_t>(c)] = c >= '0' && c <= '9' ? static_cast<std::uint8_t>(c - '0')
+                                         : c >= 'A' && c <= 'F' ? static_cast<std::uint8_t>(c - 'A' + 10)
+                                                                : std::uint8_t{0x10};
+    return t;
+}
+
+// Value of an upper-case hex digit; 0x10 for every other byte.
+inline constexpr std::array<std::uint8_t, 256> upper_hex_value = make_upper_hex_table();
 
 // True when in[i] starts "%XX" with upper-case hex XX of a byte that the encoder escapes: text that
 // decoding and re-encoding gives back unchanged.
 inline bool is_canonical_escape(std::string_view in, std::size_t i, const appconfigdata::detail::byte_class_table& keep) noexcept {
     if (in[i] != '%' || i + 2 >= in.size()) return false;
-    const char h = in[i + 1], l = in[i + 2];
-    const bool upper_hex = ((h >= '0' && h <= '9') || (h >= 'A' && h <= 'F')) && ((l >= '0' && l <= '9') || (l >= 'A' && l <= 'F'));
-    return upper_hex && !keep[static_cast<char>((appconfigdata::detail::hex_value(h) << 4) | appconfigdata::detail::hex_value(l))];
+    const unsigned h = upper_hex_value[static_cast<unsigned char>(in[i + 1])];
+    const unsigned l = upper_hex_value[static_cast<unsigned char>(in[i + 2])];
+    return ((h | l) & 0x10u) == 0 && !keep[static_cast<char>((h << 4) | l)];
+}
+
+// True when `in` is already canonical: every byte unreserved (or '/', with keep_slash) and every '%'
+// the start of an upper-case escape of a byte that is escaped. With SSE2 one pass classifies 16 bytes
+// at a time and looks only at the '%' signs.
+inline bool is_canonical_encoded(std::string_view in, bool keep_slash) noexcept {
+    const unsigned extra = keep_slash ? appconfigdata::detail::extra_slash : appconfigdata::detail::extra_none;
+    const auto& keep = keep_slash ? appconfigdata::detail::unreserved_or_slash_bytes : appconfigdata::detail::unreserved_bytes;
+    std::size_t i = 0;
+    const std::size_t n = in.size();
+#if APPCONFIGDATA_HAVE_SSE2
+    for (; i + 16 <= n; i += 16) {
+        const char* block = in.data() + i;
+        unsigned percent = appconfigdata::detail::simd::byte_mask(block, '%');
+        if (((appconfigdata::detail::simd::unreserved_mask(block, extra) | percent) & 0xffffu) != 0xffffu) return false;
+        unsigned bad = 0; // collected without a branch per escape
+        for (; percent != 0; percent &= percent - 1) {
+            const std::size_t j = i + appconfigdata::detail::simd::lowest_bit(percent);
+            if (j + 2 >= n) return false;
+            const unsigned h = upper_hex_value[static_cast<unsigned char>(in[j + 1])];
+            const unsigned l = upper_hex_value[static_cast<unsigned char>(in[j + 2])];
+            bad |= ((h | l) & 0x10u) | static_cast<unsigned>(keep[static_cast<char>(((h << 4) | l) & 0xffu)]);
+        }
+        if (bad != 0) return false;
+    }
+#endif
+    while (i < n) {
+        i += appconfigdata::detail::find_not_unreserved(in.data() + i, n - i, extra);
+        if (i == n) break;
+        if (!is_canonical_escape(in, i, keep)) return false;
+        i += 3;
+    }
+    return true;
+}
+
+// True when `query` is one "name=value" parameter that is already canonical (as every AppConfig
+// request has): its canonical query string is the text itself, and it has no control bytes.
+inline bool is_canonical_query(std::string_view query) noexcept {
+    const auto eq = query.find('=');
+    if (eq == std::string_view::npos) return false;
+    const std::string_view name = query.substr(0, eq);
+    return !name.empty() && is_canonical_encoded(name, false) && is_canonical_encoded(query.substr(eq + 1), false);
 }
 
 // Decodes `in` ("%XX" -> byte; '+' stays '+'; a stray '%' is data) and encodes the result with the
-// SigV4 unreserved set, in one pass; '/' is kept when keep_slash. Text that is already canonical
-// (unreserved bytes and upper-case escapes of the other bytes, as a request built by this library
-// has) is copied in runs, unchanged.
-inline void append_reencoded(std::string& out, std::string_view in, bool keep_slash) {
+// SigV4 unreserved set, in one pass, writing at `p` (room for 3 * in.size() bytes); '/' is kept when
+// keep_slash. Text that is already canonical (unreserved bytes and upper-case escapes of the other
+// bytes, as a request built by this library has) is copied in runs, found 16 bytes at a time.
+inline char* write_reencoded(char* p, std::string_view in, bool keep_slash) noexcept {
+    if (is_canonical_encoded(in, keep_slash)) return write_text(p, in);
+    const unsigned extra = keep_slash ? appconfigdata::detail::extra_slash : appconfigdata::detail::extra_none;
     const auto& keep = keep_slash ? appconfigdata::detail::unreserved_or_slash_bytes : appconfigdata::detail::unreserved_bytes;
     std::size_t i = 0;
     std::size_t run = 0; // start of the canonical text not yet copied
     const std::size_t n = in.size();
     while (i < n) {
-        if (keep[in[i]]) {
-            ++i;
-            continue;
-        }
+        i += appconfigdata::detail::find_not_unreserved(in.data() + i, n - i, extra);
+        if (i == n) break;
         if (is_canonical_escape(in, i, keep)) {
             i += 3;
             continue;
         }
-        out.append(in.data() + run, i - run);
+        p = write_text(p, in.substr(run, i - run));
         auto b = static_cast<unsigned char>(in[i]);
-        if (b == '%' && i + 2 < in.size()) {
+        if (b == '%' && i + 2 < n) {
             const int hi = appconfigdata::detail::hex_value(in[i + 1]);
             const int lo = appconfigdata::detail::hex_value(in[i + 2]);
             if (hi >= 0 && lo >= 0) {
@@ -179,11 +238,16 @@ inline void append_reencoded(std::string& out, std::string_view in, bool keep_sl
                 i += 2;
             }
         }
-        if (b == '/' && keep_slash) out.push_back('/');
-        else append_encoded_byte(out, b);
+        if (b == '/' && keep_slash) *p++ = '/';
+        else p = write_encoded_byte(p, b);
         run = ++i;
     }
-    out.append(in.data() + run, n - run);
+    return write_text(p, in.substr(run));
+}
+
+// True when normalising `path` changes nothing: it starts with '/', has no '.' and no "//".
+inline bool is_normal_path(std::string_view path) noexcept {
+    return !path.empty() && path.front() == '/' && path.find('.') == std::string_view::npos && path.find("//") == std::string_view::npos;
 }
 
 // RFC 3986 remove_dot_segments plus merging of repeated '/', as AWS normalises paths:
@@ -225,29 +289,50 @@ struct query_param {
 
 // Reusable buffers for building canonical requests; one per signer/verifier (not thread-safe).
 // After warm-up, building the canonical request of a similar request allocates nothing.
+// Each piece comes in two forms: write_*(p, ...) writes at `p` (room for *_bound(...) bytes) and
+// returns the end, for the signer, which sizes one buffer once; append_*(out, ...) appends to a string.
 class canonicalizer {
 public:
-    // Appends the canonical URI of `path` (as sent, percent-encoded text) to `out`.
+    static std::size_t uri_bound(std::string_view path) noexcept { return 3 * (path.size() + 2); }
+
+    // Writes the canonical URI of `path` (as sent, percent-encoded text).
     // normalize: remove dot segments and merge '//'; double_encode: encode the text once more (every
     // service but S3); otherwise decode and encode once.
-    void append_uri(std::string& out, std::string_view path, bool normalize, bool double_encode) {
-        std::string_view p = path;
-        if (normalize) {
+    char* write_uri(char* p, std::string_view path, bool normalize, bool double_encode) {
+        std::string_view in = path;
+        if (normalize && !detail::is_normal_path(path)) {
             path_.clear();
             detail::append_normalized_path(path_, path);
-            p = path_;
+            in = path_;
         }
-        if (p.empty()) p = "/";
-        if (double_encode) http::append_percent_encoded(out, p, http::encode_slash::no);
-        else detail::append_reencoded(out, p, true);
+        if (in.empty()) in = "/";
+        if (double_encode) return http::write_percent_encoded(p, in, appconfigdata::detail::extra_slash);
+        return detail::write_reencoded(p, in, true);
     }
 
-    // Appends the canonical query string of `query` (percent-encoded text, no '?') to `out`:
+    void append_uri(std::string& out, std::string_view path, bool normalize, bool double_encode) {
+        append_with(out, uri_bound(path), [&](char* p) { return write_uri(p, path, normalize, double_encode); });
+    }
+
+    // Every piece gains at most one '=' and one '&'; each byte becomes at most three.
+    static std::size_t query_bound(std::string_view query) noexcept { return 5 * query.size() + 1; }
+
+    // Writes the canonical query string of `query` (percent-encoded text, no '?'):
     // split on '&' (empty pieces skipped), name and value decoded and re-encoded, a piece without
     // '=' has an empty value, pairs sorted by encoded name then encoded value, joined with '&'.
-    void append_query(std::string& out, std::string_view query) {
+    char* write_query(char* p, std::string_view query) {
+        if (query.find('&') == std::string_view::npos) { // one parameter (every AppConfig request): nothing to sort
+            if (query.empty()) return p;
+            const auto eq = query.find('=');
+            p = detail::write_reencoded(p, query.substr(0, eq), false);
+            *p++ = '=';
+            return eq == std::string_view::npos ? p : detail::write_reencoded(p, query.substr(eq + 1), false);
+        }
         params_.clear();
-        query_.clear();
+        query_.resize(3 * query.size());
+        char* const base = &query_[0];
+        char* q = base;
+        const auto offset = [base](const char* at) { return static_cast<std::uint32_t>(at - base); };
         std::size_t pos = 0;
         while (pos <= query.size()) {
             std::size_t end = query.find('&', pos);
@@ -256,33 +341,39 @@ public:
             pos = end + 1;
             if (piece.empty()) continue;
             const auto eq = piece.find('=');
-            detail::query_param p{};
-            p.name_offset = static_cast<std::uint32_t>(query_.size());
-            detail::append_reencoded(query_, piece.substr(0, eq), false);
-            p.name_size = static_cast<std::uint32_t>(query_.size() - p.name_offset);
-            p.value_offset = static_cast<std::uint32_t>(query_.size());
-            if (eq != std::string_view::npos) detail::append_reencoded(query_, piece.substr(eq + 1), false);
-            p.value_size = static_cast<std::uint32_t>(query_.size() - p.value_offset);
-            params_.push_back(p);
+            detail::query_param qp{};
+            qp.name_offset = offset(q);
+            q = detail::write_reencoded(q, piece.substr(0, eq), false);
+            qp.name_size = offset(q) - qp.name_offset;
+            qp.value_offset = offset(q);
+            if (eq != std::string_view::npos) q = detail::write_reencoded(q, piece.substr(eq + 1), false);
+            qp.value_size = offset(q) - qp.value_offset;
+            params_.push_back(qp);
         }
-        const std::string& buf = query_;
-        std::sort(params_.begin(), params_.end(), [&buf](const detail::query_param& a, const detail::query_param& b) {
-            const int c = buf.compare(a.name_offset, a.name_size, buf, b.name_offset, b.name_size);
+        const std::string_view buf(base, static_cast<std::size_t>(q - base));
+        std::sort(params_.begin(), params_.end(), [buf](const detail::query_param& a, const detail::query_param& b) {
+            const int c = buf.substr(a.name_offset, a.name_size).compare(buf.substr(b.name_offset, b.name_size));
             if (c != 0) return c < 0;
-            return buf.compare(a.value_offset, a.value_size, buf, b.value_offset, b.value_size) < 0;
+            return buf.substr(a.value_offset, a.value_size) < buf.substr(b.value_offset, b.value_size);
         });
         bool first = true;
-        for (const auto& p : params_) {
-            if (!first) out.push_back('&');
+        for (const auto& qp : params_) {
+            if (!first) *p++ = '&';
             first = false;
-            out.append(query_, p.name_offset, p.name_size);
-            out.push_back('=');
-            out.append(query_, p.value_offset, p.value_size);
+            p = detail::write_text(p, buf.substr(qp.name_offset, qp.name_size));
+            *p++ = '=';
+            p = detail::write_text(p, buf.substr(qp.value_offset, qp.value_size));
         }
+        return p;
+    }
+
+    void append_query(std::string& out, std::string_view query) {
+        append_with(out, query_bound(query), [&](char* p) { return write_query(p, query); });
     }
 
     // Selects every signable header of `h` (not in the unsigned set, not named `exclude`), ordered by
-    // lower-case name, duplicates in their original order.
+    // lower-case name, duplicates in their original order. The selection holds for every header list
+    // with the same names in the same order (values may differ).
     void select_signable(const http::headers& h, std::string_view exclude = {}) {
         selected_.clear();
         const auto& f = h.fields();
@@ -298,6 +389,7 @@ public:
             }
             selected_[j] = i;
         }
+        prepare(h);
     }
 
     // Selects the headers named in `signed_headers` ("a;b;c"), in that order, each name's fields in
@@ -321,50 +413,81 @@ public:
                 }
             if (!found) return false;
         }
+        prepare(h);
         return true;
     }
 
-    // Appends "name:value\n" for each selected header name (values trimmed, whitespace runs collapsed,
-    // duplicates joined with ',').
-    void append_headers(std::string& out, const http::headers& h) const {
-        const auto& f = h.fields();
-        for (std::size_t k = 0; k < selected_.size(); ++k) {
-            const auto& field = f[selected_[k]];
-            const bool continues = k > 0 && appconfigdata::detail::iequals(f[selected_[k - 1]].name, field.name);
-            if (continues) {
-                out.push_back(',');
-            } else {
-                if (k > 0) out.push_back('\n');
-                detail::append_lowercase(out, field.name);
-                out.push_back(':');
-            }
-            append_trimmed(out, field.value);
-        }
-        if (!selected_.empty()) out.push_back('\n');
+    // Room for the canonical headers of the selection.
+    std::size_t headers_bound(const http::headers& h) const noexcept {
+        std::size_t n = prefixes_.size() + 1;
+        for (std::size_t i : selected_) n += h.fields()[i].value.size();
+        return n;
     }
 
-    // Appends "name1;name2" (lower-case, each selected name once).
-    void append_signed_headers(std::string& out, const http::headers& h) const {
+    // Writes "name:value\n" for each selected header name (values trimmed, whitespace runs collapsed,
+    // duplicates joined with ','). `h` has the names it had when selected.
+    char* write_headers(char* p, const http::headers& h) const noexcept {
         const auto& f = h.fields();
+        std::size_t from = 0;
         for (std::size_t k = 0; k < selected_.size(); ++k) {
-            const auto& name = f[selected_[k]].name;
-            if (k > 0 && appconfigdata::detail::iequals(f[selected_[k - 1]].name, name)) continue;
-            if (k > 0) out.push_back(';');
-            detail::append_lowercase(out, name);
+            p = detail::write_text(p, std::string_view(prefixes_).substr(from, prefix_ends_[k] - from));
+            from = prefix_ends_[k];
+            p = write_trimmed(p, f[selected_[k]].value);
         }
+        if (!selected_.empty()) *p++ = '\n';
+        return p;
     }
+
+    void append_headers(std::string& out, const http::headers& h) const {
+        append_with(out, headers_bound(h), [&](char* p) { return write_headers(p, h); });
+    }
+
+    // "name1;name2": the selected names, lower-case, each once.
+    std::string_view signed_headers() const noexcept { return signed_; }
 
     std::size_t selected_count() const noexcept { return selected_.size(); }
 
 private:
-    static void append_trimmed(std::string& out, std::string_view v) {
-        // Most values (dates, tokens) have no whitespace: a branch-free scan (vectorized) finds them.
-        unsigned char space_or_control = 0;
-        for (char c : v) space_or_control |= static_cast<unsigned char>(static_cast<unsigned char>(c) <= 0x20);
-        if (space_or_control == 0) {
-            out.append(v.data(), v.size());
-            return;
+    // Lower-cases the selected names once: the signed-header list, and for each selected field the
+    // text that goes before its value ("\nname:", or ',' when it repeats the previous name; selected
+    // names are sorted, so equal neighbours are the only duplicates).
+    void prepare(const http::headers& h) {
+        const auto& f = h.fields();
+        signed_.clear();
+        prefixes_.clear();
+        prefix_ends_.clear();
+        for (std::size_t k = 0; k < selected_.size(); ++k) {
+            const std::string& name = f[selected_[k]].name;
+            if (k > 0 && appconfigdata::detail::iequals(f[selected_[k - 1]].name, name)) {
+                prefixes_.push_back(',');
+            } else {
+                if (k > 0) {
+                    prefixes_.push_back('\n');
+                    signed_.push_back(';');
+                }
+                const std::size_t at = prefixes_.size();
+                prefixes_.append(name);
+                detail::write_lowercase(&prefixes_[at], name);
+                prefixes_.push_back(':');
+                signed_.append(prefixes_, at, name.size());
+            }
+            prefix_ends_.push_back(prefixes_.size());
         }
+    }
+
+    // Appends to `out` through a writer given room for `bound` bytes.
+    template <class Write>
+    static void append_with(std::string& out, std::size_t bound, Write write) {
+        const std::size_t start = out.size();
+        out.resize(start + bound);
+        char* const first = &out[0];
+        char* const end = write(first + start);
+        out.resize(static_cast<std::size_t>(end - first));
+    }
+
+    static char* write_trimmed(char* p, std::string_view v) noexcept {
+        // Most values (dates, tokens) have no whitespace: a 16-bytes-at-a-time scan finds them.
+        if (appconfigdata::detail::find_control_byte(v.data(), v.size(), true) == v.size()) return detail::write_text(p, v);
         bool pending_space = false;
         bool any = false;
         for (char c : v) {
@@ -372,28 +495,60 @@ private:
                 pending_space = any;
                 continue;
             }
-            if (pending_space) out.push_back(' ');
+            if (pending_space) *p++ = ' ';
             pending_space = false;
             any = true;
-            out.push_back(c);
+            *p++ = c;
         }
+        return p;
     }
 
     std::string path_;
     std::string query_;
     std::vector<detail::query_param> params_;
     std::vector<std::size_t> selected_;
+    std::vector<std::size_t> prefix_ends_; // end of each selected field's prefix in prefixes_
+    std::string prefixes_, signed_;
 };
+
+inline std::size_t scope_size(std::string_view date, std::string_view region, std::string_view service) noexcept {
+    return date.size() + region.size() + service.size() + 3 + scope_terminator.size();
+}
+
+// Writes "date/region/service/aws4_request" at `p` (room for scope_size(...) bytes).
+inline char* write_scope(char* p, std::string_view date, std::string_view region, std::string_view service) noexcept {
+    p = detail::write_text(p, date);
+    *p++ = '/';
+    p = detail::write_text(p, region);
+    *p++ = '/';
+    p = detail::write_text(p, service);
+    *p++ = '/';
+    return detail::write_text(p, scope_terminator);
+}
 
 // Appends "date/region/service/aws4_request".
 inline void append_scope(std::string& out, std::string_view date, std::string_view region, std::string_view service) {
-    out.append(date.data(), date.size());
-    out.push_back('/');
-    out.append(region.data(), region.size());
-    out.push_back('/');
-    out.append(service.data(), service.size());
-    out.push_back('/');
-    out.append(scope_terminator.data(), scope_terminator.size());
+    const std::size_t start = out.size();
+    out.resize(start + scope_size(date, region, service));
+    write_scope(&out[start], date, region, service);
+}
+
+inline std::size_t string_to_sign_size(std::string_view amz_date, std::string_view date, std::string_view region,
+                                       std::string_view service) noexcept {
+    return algorithm.size() + 1 + amz_date.size() + 1 + scope_size(date, region, service) + 1 + 2 * crypto::digest_size;
+}
+
+// Writes the string to sign of a canonical request whose SHA-256 is `hash` at `p` (room for
+// string_to_sign_size(...) bytes).
+inline char* write_string_to_sign(char* p, std::string_view amz_date, std::string_view date, std::string_view region,
+                                  std::string_view service, const crypto::digest& hash) noexcept {
+    p = detail::write_text(p, algorithm);
+    *p++ = '\n';
+    p = detail::write_text(p, amz_date);
+    *p++ = '\n';
+    p = write_scope(p, date, region, service);
+    *p++ = '\n';
+    return appconfigdata::detail::write_hex(p, hash.data(), hash.size());
 }
 
 // Appends the string to sign for `canonical_request` to `out`, hashing it with `crypto`.
@@ -402,13 +557,9 @@ void append_string_to_sign(Crypto& crypto, std::string& out, std::string_view am
                            std::string_view service, std::string_view canonical_request) {
     crypto::digest d{};
     crypto.sha256(canonical_request, d);
-    out.append(algorithm.data(), algorithm.size());
-    out.push_back('\n');
-    out.append(amz_date.data(), amz_date.size());
-    out.push_back('\n');
-    append_scope(out, date, region, service);
-    out.push_back('\n');
-    appconfigdata::detail::append_hex(out, d.data(), d.size());
+    const std::size_t start = out.size();
+    out.resize(start + string_to_sign_size(amz_date, date, region, service));
+    write_string_to_sign(&out[start], amz_date, date, region, service, d);
 }
 
 // kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request").

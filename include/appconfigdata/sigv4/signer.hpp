@@ -18,10 +18,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstring>
+#include <initializer_list>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 APPCONFIGDATA_NAMESPACE_BEGIN
 namespace sigv4 {
@@ -105,33 +108,49 @@ public:
     // (no host, control bytes in path or query), errc::invalid_header (a header name that is not a
     // token, a value with control bytes), errc::invalid_time (year outside 0..9999).
     std::error_code sign(http::request& req, const credentials& creds, const signing_params& p, signing_details* details = nullptr) {
-        if (auto ec = validate(req, creds, p)) return ec;
-        char amz_date[16];
-        http::format_amz_date(p.time, amz_date);
-        const std::string_view amz(amz_date, 16);
-        ensure_host(req);
-        req.headers.set("X-Amz-Date", amz);
         const std::string& token = creds.session_token.reveal();
-        if (!token.empty() && !p.omit_session_token) req.headers.set("X-Amz-Security-Token", token);
+        const bool sign_token = !token.empty() && !p.omit_session_token;
+        char amz_date[16];
+        const bool time_ok = format_time(p.time, amz_date);
+        const std::string_view amz(amz_date, 16);
+        // A request with the same header names as the last one signed (every poll of a session) keeps
+        // the last selection and slots; only the values are checked again.
+        const bool same_layout = layout_matches(req.headers, p, sign_token);
+        header_slots slots = same_layout ? layout_slots_ : header_slots{};
+        if (!same_layout) layout_valid_ = false;
+        // A query that is already canonical (the library's requests) is copied as it is.
+        const bool query_canonical = detail::is_canonical_query(req.query);
+        if (auto ec = validate(req, creds, p, time_ok, &slots, sign_token, same_layout, query_canonical)) return ec;
+        const header_slots before = slots;
+        if (!same_layout) save_names(req.headers);
+        if (slots.host == header_slots::none) insert_host(req, slots);
+        set_field(req, slots, slots.date, "X-Amz-Date", amz);
+        if (sign_token) set_field(req, slots, slots.token, "X-Amz-Security-Token", token);
         payload_hash(req.body);
-        if (p.add_content_sha256_header) req.headers.set("x-amz-content-sha256", payload_hash_);
-        canon_.select_signable(req.headers, p.omit_session_token ? std::string_view("x-amz-security-token") : std::string_view{});
-        signed_headers_.clear();
-        canon_.append_signed_headers(signed_headers_, req.headers);
-        build_canonical_request(req, p);
+        if (p.add_content_sha256_header) set_field(req, slots, slots.sha, "x-amz-content-sha256", payload_hash());
+        if (!same_layout) {
+            canon_.select_signable(req.headers, p.omit_session_token ? std::string_view("x-amz-security-token") : std::string_view{});
+            if (!slots.repeated) remember_layout(before, p, sign_token);
+        }
+        build_canonical_request(req, p, query_canonical);
         finish(creds, p, amz);
 
-        authorization_.assign(algorithm.data(), algorithm.size());
-        authorization_.append(" Credential=");
-        authorization_.append(creds.access_key_id);
-        authorization_.push_back('/');
-        append_scope(authorization_, amz.substr(0, 8), p.region, p.service);
-        authorization_.append(", SignedHeaders=");
-        authorization_.append(signed_headers_);
-        authorization_.append(", Signature=");
-        authorization_.append(signature_);
-        req.headers.set("Authorization", authorization_);
-        if (!token.empty() && p.omit_session_token) req.headers.set("X-Amz-Security-Token", token);
+        const std::string_view date = amz.substr(0, 8);
+        char* a = grow(authorization_, algorithm.size() + 12 + creds.access_key_id.size() + 1 + scope_size(date, p.region, p.service) +
+                                           16 + canon_.signed_headers().size() + 12 + signature_size);
+        char* const begin = a;
+        a = detail::write_text(a, algorithm);
+        a = detail::write_text(a, " Credential=");
+        a = detail::write_text(a, creds.access_key_id);
+        *a++ = '/';
+        a = write_scope(a, date, p.region, p.service);
+        a = detail::write_text(a, ", SignedHeaders=");
+        a = detail::write_text(a, canon_.signed_headers());
+        a = detail::write_text(a, ", Signature=");
+        a = detail::write_text(a, signature());
+        authorization_len_ = static_cast<std::size_t>(a - begin);
+        set_field(req, slots, slots.auth, "Authorization", authorization());
+        if (!token.empty() && p.omit_session_token) set_field(req, slots, slots.token, "X-Amz-Security-Token", token);
         fill(details, true);
         return {};
     }
@@ -143,16 +162,18 @@ public:
     // Errors: as sign(), plus errc::invalid_argument when `expires` is not 1..604800 seconds.
     std::error_code presign(http::request& req, const credentials& creds, const signing_params& p, std::chrono::seconds expires,
                             signing_details* details = nullptr) {
-        if (auto ec = validate(req, creds, p)) return ec;
-        if (expires.count() < 1 || expires.count() > max_presign_expires) return errc::invalid_argument;
         char amz_date[16];
-        http::format_amz_date(p.time, amz_date);
+        const bool time_ok = format_time(p.time, amz_date);
         const std::string_view amz(amz_date, 16);
-        ensure_host(req);
+        if (auto ec = validate(req, creds, p, time_ok, nullptr, false, false, false)) return ec;
+        if (expires.count() < 1 || expires.count() > max_presign_expires) return errc::invalid_argument;
+        layout_valid_ = false; // the selection below is not the one sign() remembered
+        if (!req.headers.contains("host")) {
+            header_slots slots;
+            insert_host(req, slots);
+        }
         payload_hash(req.body);
         canon_.select_signable(req.headers);
-        signed_headers_.clear();
-        canon_.append_signed_headers(signed_headers_, req.headers);
 
         std::string& q = req.query;
         if (!q.empty() && q.back() != '&') q.push_back('&');
@@ -166,7 +187,7 @@ public:
         q.append("&X-Amz-Date=");
         q.append(amz.data(), amz.size());
         q.append("&X-Amz-SignedHeaders=");
-        http::append_percent_encoded(q, signed_headers_);
+        http::append_percent_encoded(q, canon_.signed_headers());
         q.append("&X-Amz-Expires=");
         q.append(std::to_string(expires.count()));
         const std::string& token = creds.session_token.reveal();
@@ -175,12 +196,12 @@ public:
             http::append_percent_encoded(q, token);
         };
         if (!token.empty() && !p.omit_session_token) append_token();
-        build_canonical_request(req, p);
+        build_canonical_request(req, p, false);
         finish(creds, p, amz);
         if (!token.empty() && p.omit_session_token) append_token();
         q.append("&X-Amz-Signature=");
-        q.append(signature_);
-        authorization_.clear();
+        q.append(signature().data(), signature_size);
+        authorization_len_ = 0;
         fill(details, false);
         return {};
     }
@@ -192,80 +213,223 @@ public:
 
     // The last canonical request, string to sign and signature (views into reused buffers, valid
     // until the next call).
-    std::string_view canonical_request() const noexcept { return canonical_; }
-    std::string_view string_to_sign() const noexcept { return string_to_sign_; }
-    std::string_view signature() const noexcept { return signature_; }
+    std::string_view canonical_request() const noexcept { return {canonical_.data(), canonical_len_}; }
+    std::string_view string_to_sign() const noexcept { return {string_to_sign_.data(), string_to_sign_len_}; }
+    std::string_view signature() const noexcept { return {signature_, signature_len_}; }
 
 private:
-    static std::error_code validate(const http::request& req, const credentials& creds, const signing_params& p) {
+    static constexpr std::size_t signature_size = 2 * crypto::digest_size;
+
+    // Where the headers the signer writes are in the request's field list.
+    struct header_slots {
+        static constexpr std::size_t none = static_cast<std::size_t>(-1);
+        std::size_t host = none, date = none, token = none, auth = none, sha = none;
+        bool repeated = false; // one of the signer's headers appears twice: headers::set merges them
+    };
+
+    static std::size_t* slot_of(std::string_view name, header_slots& s) noexcept {
+        using appconfigdata::detail::iequals;
+        switch (name.size()) {
+        case 4: return iequals(name, "host") ? &s.host : nullptr;
+        case 10: return iequals(name, "x-amz-date") ? &s.date : nullptr;
+        case 13: return iequals(name, "authorization") ? &s.auth : nullptr;
+        case 20: return iequals(name, "x-amz-security-token") ? &s.token : iequals(name, "x-amz-content-sha256") ? &s.sha : nullptr;
+        default: return nullptr;
+        }
+    }
+
+    // Checks everything sign() and presign() read. With `slots` (sign), also finds the signer's own
+    // headers; the values sign() overwrites (X-Amz-Date, Authorization, and the session token and
+    // content hash when it sets them) are not checked, since they are never signed as they are.
+    // With `known_layout` the names were checked when the layout was remembered and `slots` holds it.
+    static std::error_code validate(const http::request& req, const credentials& creds, const signing_params& p, bool time_ok,
+                                    header_slots* slots, bool sign_token, bool known_layout, bool query_canonical) {
         if (creds.access_key_id.empty() || creds.secret_access_key.empty()) return errc::no_credentials;
         if (!detail::is_scope_element(creds.access_key_id)) return errc::invalid_credentials;
         if (!detail::has_no_control_bytes(creds.session_token.reveal())) return errc::invalid_credentials;
         if (!detail::is_scope_element(p.region)) return errc::invalid_region;
         if (!detail::is_scope_element(p.service)) return errc::invalid_argument;
         if (!detail::is_token(req.method)) return errc::invalid_argument;
-        if (req.path.empty() || !detail::is_valid_target_text(req.path) || !detail::is_valid_target_text(req.query)) return errc::invalid_url;
-        bool has_host = false;
-        for (const auto& f : req.headers) {
-            if (!detail::is_token(f.name) || !detail::is_valid_header_value(f.value)) return errc::invalid_header;
-            if (appconfigdata::detail::iequals(f.name, "host")) has_host = true;
+        if (req.path.empty() || !detail::is_valid_target_text(req.path)) return errc::invalid_url;
+        if (!query_canonical && !detail::is_valid_target_text(req.query)) return errc::invalid_url;
+        header_slots local;
+        header_slots& s = slots ? *slots : local;
+        const auto& f = req.headers.fields();
+        for (std::size_t i = 0; i < f.size(); ++i) {
+            if (!known_layout) {
+                if (!detail::is_token(f[i].name)) return errc::invalid_header;
+                if (std::size_t* slot = slot_of(f[i].name, s)) {
+                    if (*slot != header_slots::none) s.repeated = true;
+                    else *slot = i;
+                }
+            }
+            const bool overwritten = slots && (i == s.date || i == s.auth || (i == s.token && sign_token) ||
+                                               (i == s.sha && p.add_content_sha256_header)) && !s.repeated;
+            if (!overwritten && !detail::is_valid_header_value(f[i].value)) return errc::invalid_header;
         }
-        if (!has_host) {
+        if (s.host == header_slots::none) {
             if (req.host.empty()) return errc::invalid_url;
             for (char ch : req.host) {
                 const auto c = static_cast<unsigned char>(ch);
                 if (c <= 0x20 || c == 0x7f) return errc::invalid_url;
             }
         }
-        const int year = http::to_civil(p.time).year;
-        if (year < 0 || year > 9999) return errc::invalid_time;
+        if (!time_ok) return errc::invalid_time;
         return {};
     }
 
-    static void ensure_host(http::request& req) {
-        if (!req.headers.contains("host")) {
-            auto& f = req.headers.fields();
-            f.insert(f.begin(), http::header_field{"Host", req.host});
+    // "YYYYMMDDTHHMMSSZ" of `t` into `out`; false when the year is outside 0..9999 (out is then
+    // unspecified). The date part is kept for the rest of the day.
+    bool format_time(time_point t, char* out) noexcept {
+        const auto secs = std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
+        std::int64_t day = secs / 86400;
+        std::int64_t rem = secs % 86400;
+        if (rem < 0) {
+            rem += 86400;
+            --day;
         }
+        if (!day_valid_ || day != day_) {
+            const http::civil_time civil = http::to_civil(t);
+            if (civil.year < 0 || civil.year > 9999) return false;
+            http::format_amz_date(civil, day_text_);
+            day_ = day;
+            day_valid_ = true;
+        }
+        std::memcpy(out, day_text_, 8);
+        out[8] = 'T';
+        http::detail_time::put2(out + 9, static_cast<unsigned>(rem / 3600));
+        http::detail_time::put2(out + 11, static_cast<unsigned>(rem / 60 % 60));
+        http::detail_time::put2(out + 13, static_cast<unsigned>(rem % 60));
+        out[15] = 'Z';
+        return true;
+    }
+
+    // True when `h` has exactly the header names (same bytes, same order) of the last request sign()
+    // remembered, signed with the same options.
+    bool layout_matches(const http::headers& h, const signing_params& p, bool sign_token) const noexcept {
+        if (!layout_valid_ || layout_sign_token_ != sign_token || layout_omit_token_ != p.omit_session_token ||
+            layout_content_sha256_ != p.add_content_sha256_header || h.size() != layout_names_count_)
+            return false;
+        const auto& f = h.fields();
+        for (std::size_t i = 0; i < layout_names_count_; ++i)
+            if (f[i].name != layout_names_[i]) return false;
+        return true;
+    }
+
+    // Keeps the names of `h` (before sign() adds its headers) for layout_matches.
+    void save_names(const http::headers& h) {
+        const auto& f = h.fields();
+        if (layout_names_.size() < f.size()) layout_names_.resize(f.size());
+        for (std::size_t i = 0; i < f.size(); ++i) layout_names_[i].assign(f[i].name);
+        layout_names_count_ = f.size();
+    }
+
+    // Completes the layout save_names began (`before`: the slots the names had).
+    void remember_layout(const header_slots& before, const signing_params& p, bool sign_token) {
+        layout_slots_ = before;
+        layout_sign_token_ = sign_token;
+        layout_omit_token_ = p.omit_session_token;
+        layout_content_sha256_ = p.add_content_sha256_header;
+        layout_valid_ = true;
+    }
+
+    // Adds Host (from req.host) in front; the slots found so far move one place.
+    static void insert_host(http::request& req, header_slots& slots) {
+        auto& f = req.headers.fields();
+        f.insert(f.begin(), http::header_field{"Host", req.host});
+        for (std::size_t* s : {&slots.date, &slots.token, &slots.auth, &slots.sha})
+            if (*s != header_slots::none) ++*s;
+        slots.host = 0;
+    }
+
+    // Sets the value of the signer's header at `slot` (appending it when absent). A repeated header
+    // goes through headers::set, which keeps one field; the slots are not used again after that.
+    static void set_field(http::request& req, header_slots& slots, std::size_t& slot, std::string_view name, std::string_view value) {
+        if (slots.repeated) {
+            req.headers.set(name, value);
+            return;
+        }
+        auto& f = req.headers.fields();
+        if (slot == header_slots::none) {
+            req.headers.add(name, value);
+            slot = f.size() - 1;
+            return;
+        }
+        f[slot].value.assign(value.data(), value.size());
+    }
+
+    // Sizes `buf` to at least `n` bytes and returns its storage; the *_len_ members say how much of it
+    // is in use. It only grows, with room to spare, so that a warm signer does not allocate when a
+    // request gains a header (the Authorization of the first signature, say).
+    static char* grow(std::string& buf, std::size_t n) {
+        if (buf.size() < n) buf.resize(n + n / 2 + 64);
+        return &buf[0];
     }
 
     void payload_hash(const std::string& body) {
-        payload_hash_.clear();
         if (body.empty()) {
-            payload_hash_.append(empty_payload_hash.data(), empty_payload_hash.size());
+            std::memcpy(payload_hash_, empty_payload_hash.data(), signature_size);
             return;
         }
         crypto::digest d{};
         crypto_.sha256(body, d);
-        appconfigdata::detail::append_hex(payload_hash_, d.data(), d.size());
+        appconfigdata::detail::write_hex(payload_hash_, d.data(), d.size());
     }
 
-    void build_canonical_request(const http::request& req, const signing_params& p) {
-        std::string& c = canonical_;
-        c.clear();
-        for (char ch : req.method) c.push_back(ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch);
-        c.push_back('\n');
-        canon_.append_uri(c, req.path, p.normalize_path, p.double_encode_path);
-        c.push_back('\n');
-        canon_.append_query(c, req.query);
-        c.push_back('\n');
-        canon_.append_headers(c, req.headers);
-        c.push_back('\n');
-        c.append(signed_headers_);
-        c.push_back('\n');
-        c.append(payload_hash_);
+    std::string_view payload_hash() const noexcept { return {payload_hash_, signature_size}; }
+
+    std::string_view authorization() const noexcept { return {authorization_.data(), authorization_len_}; }
+
+    // "METHOD\ncanonical URI\n", kept while method, path and path options stay the same.
+    std::string_view uri_lines(const http::request& req, const signing_params& p) {
+        if (!uri_valid_ || req.method != uri_method_ || req.path != uri_path_ || p.normalize_path != uri_normalize_ ||
+            p.double_encode_path != uri_double_encode_) {
+            uri_valid_ = false;
+            char* const begin = grow(uri_lines_, req.method.size() + canonicalizer::uri_bound(req.path) + 2);
+            char* c = begin;
+            for (char ch : req.method) *c++ = ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch;
+            *c++ = '\n';
+            c = canon_.write_uri(c, req.path, p.normalize_path, p.double_encode_path);
+            *c++ = '\n';
+            uri_lines_len_ = static_cast<std::size_t>(c - begin);
+            uri_method_.assign(req.method);
+            uri_path_.assign(req.path);
+            uri_normalize_ = p.normalize_path;
+            uri_double_encode_ = p.double_encode_path;
+            uri_valid_ = true;
+        }
+        return {uri_lines_.data(), uri_lines_len_};
+    }
+
+    void build_canonical_request(const http::request& req, const signing_params& p, bool query_canonical) {
+        const std::string_view head = uri_lines(req, p);
+        const std::string_view signed_headers = canon_.signed_headers();
+        const std::size_t bound = head.size() + canonicalizer::query_bound(req.query) + canon_.headers_bound(req.headers) +
+                                  signed_headers.size() + signature_size + 3;
+        char* const begin = grow(canonical_, bound);
+        char* c = detail::write_text(begin, head);
+        c = query_canonical ? detail::write_text(c, req.query) : canon_.write_query(c, req.query);
+        *c++ = '\n';
+        c = canon_.write_headers(c, req.headers);
+        *c++ = '\n';
+        c = detail::write_text(c, signed_headers);
+        *c++ = '\n';
+        c = detail::write_text(c, payload_hash());
+        canonical_len_ = static_cast<std::size_t>(c - begin);
     }
 
     // String to sign, signing key (cached) and signature.
     void finish(const credentials& creds, const signing_params& p, std::string_view amz) {
         const std::string_view date = amz.substr(0, 8);
-        string_to_sign_.clear();
-        append_string_to_sign(crypto_, string_to_sign_, amz, date, p.region, p.service, canonical_);
+        crypto::digest hash{};
+        crypto_.sha256(canonical_request(), hash);
+        char* const begin = grow(string_to_sign_, string_to_sign_size(amz, date, p.region, p.service));
+        string_to_sign_len_ = static_cast<std::size_t>(write_string_to_sign(begin, amz, date, p.region, p.service, hash) - begin);
         const crypto::digest& key = signing_key(creds.secret_access_key.reveal(), date, p.region, p.service);
         crypto::digest sig{};
-        crypto_.hmac_sha256(key, string_to_sign_, sig);
-        signature_.clear();
-        appconfigdata::detail::append_hex(signature_, sig.data(), sig.size());
+        crypto_.hmac_sha256(key, string_to_sign(), sig);
+        appconfigdata::detail::write_hex(signature_, sig.data(), sig.size());
+        signature_len_ = signature_size;
     }
 
     const crypto::digest& signing_key(std::string_view secret, std::string_view date, std::string_view region, std::string_view service) {
@@ -296,16 +460,30 @@ private:
 
     void fill(signing_details* d, bool header) const {
         if (!d) return;
-        d->canonical_request.assign(canonical_);
-        d->string_to_sign.assign(string_to_sign_);
-        d->signature.assign(signature_);
-        if (header) d->authorization.assign(authorization_);
+        d->canonical_request.assign(canonical_request());
+        d->string_to_sign.assign(string_to_sign());
+        d->signature.assign(signature());
+        if (header) d->authorization.assign(authorization());
         else d->authorization.clear();
     }
 
     Crypto crypto_;
     canonicalizer canon_;
-    std::string canonical_, string_to_sign_, signature_, authorization_, signed_headers_, payload_hash_, scratch_;
+    std::string canonical_, string_to_sign_, authorization_, scratch_;
+    std::size_t canonical_len_ = 0, string_to_sign_len_ = 0, authorization_len_ = 0, signature_len_ = 0;
+    // What stays the same from one poll to the next (see layout_matches, uri_lines, format_time).
+    std::vector<std::string> layout_names_;
+    std::size_t layout_names_count_ = 0;
+    header_slots layout_slots_;
+    bool layout_valid_ = false, layout_sign_token_ = false, layout_omit_token_ = false, layout_content_sha256_ = false;
+    std::string uri_lines_, uri_method_, uri_path_;
+    std::size_t uri_lines_len_ = 0;
+    bool uri_valid_ = false, uri_normalize_ = false, uri_double_encode_ = false;
+    std::int64_t day_ = 0;
+    char day_text_[16] = {};
+    bool day_valid_ = false;
+    char signature_[signature_size] = {};
+    char payload_hash_[signature_size] = {};
     crypto::digest key_{};
     std::string key_date_, key_region_, key_service_, key_secret_;
     bool key_valid_ = false;
