@@ -34,6 +34,20 @@ constexpr std::uint64_t ascii_lower8(std::uint64_t x) noexcept {
     return x | (upper >> 2); // 0x80 >> 2 == 0x20: 'A' -> 'a'
 }
 
+// Byte equality for short strings (names, dates, regions) without a library call: eight bytes at a time.
+constexpr bool equals_short(std::string_view a, std::string_view b) noexcept {
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n >= 8) {
+        for (std::size_t i = 0; i + 8 <= n; i += 8)
+            if (load_le64(a.data() + i) != load_le64(b.data() + i)) return false;
+        return load_le64(a.data() + n - 8) == load_le64(b.data() + n - 8);
+    }
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
 // ASCII case-insensitive equality; eight bytes at a time (header names are compared on every signature).
 constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
     const std::size_t n = a.size();

@@ -33,6 +33,19 @@ inline char* write_percent_encoded(char* p, std::string_view in, unsigned slash 
         p += 3;
     };
 #if APPCONFIGDATA_HAVE_SSE2
+    // "%XY" for every byte, four bytes apart, so that an escape is one 4-byte copy (inside the
+    // blocks, where there is always room for the extra byte).
+    struct escape_table {
+        char text[256][4];
+        constexpr escape_table() : text{} {
+            for (int b = 0; b < 256; ++b) {
+                text[b][0] = '%';
+                text[b][1] = detail::hex_upper_digits[b >> 4];
+                text[b][2] = detail::hex_upper_digits[b & 0x0f];
+            }
+        }
+    };
+    static constexpr escape_table escapes{};
     // Every 16-byte load below starts inside the current block and ends at most 31 bytes past its
     // start, so blocks are taken while 32 bytes remain; every store lands inside the output's room
     // (3 bytes per input byte not yet written).
@@ -48,7 +61,8 @@ inline char* write_percent_encoded(char* p, std::string_view in, unsigned slash 
             const std::size_t j = detail::simd::lowest_bit(bad);
             bad &= bad - 1;
             p += j - pos;
-            escape(static_cast<unsigned char>(src[j]));
+            std::memcpy(p, escapes.text[static_cast<unsigned char>(src[j])], 4);
+            p += 3;
             pos = j + 1;
         }
         src += 16;

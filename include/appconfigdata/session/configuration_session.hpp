@@ -201,6 +201,7 @@ public:
             p.region = config_.region;
             p.service = config_.signing_name;
             p.time = skew_.corrected(now);
+            p.query_is_canonical = true; // the protocol builders write the query in canonical form
             ec = signer_.sign(request_, creds_, p);
             if (ec && ec != errc::no_credentials && ec != errc::invalid_credentials)
                 return fail_permanently(ec, now, "could not sign the request: " + ec.message());

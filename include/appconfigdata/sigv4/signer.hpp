@@ -37,6 +37,11 @@ struct signing_params {
     bool double_encode_path = true;          // percent-encode the (already encoded) path again (all but S3)
     bool add_content_sha256_header = false;  // add and sign x-amz-content-sha256 (S3 style); off for AppConfig
     bool omit_session_token = false;         // add the session token after signing, unsigned (rare services)
+    // The caller vouches that req.query is already its own canonical form (parameters sorted, each name
+    // and value percent-encoded with the unreserved set and upper-case hex), as the protocol builders
+    // write it: sign() then copies it instead of re-checking every escape (it still refuses control
+    // bytes). A wrong promise gives a signature the service rejects, nothing worse. presign() ignores it.
+    bool query_is_canonical = false;
 };
 
 // What a signature was computed from; for people debugging a mismatch. Holds no secret.
@@ -118,9 +123,20 @@ public:
         const bool same_layout = layout_matches(req.headers, p, sign_token);
         header_slots slots = same_layout ? layout_slots_ : header_slots{};
         if (!same_layout) layout_valid_ = false;
-        // A query that is already canonical (the library's requests) is copied as it is.
-        const bool query_canonical = detail::is_canonical_query(req.query);
-        if (auto ec = validate(req, creds, p, time_ok, &slots, sign_token, same_layout, query_canonical)) return ec;
+        // A query that is already canonical (the library's requests) is copied as it is; one found so
+        // here is also known to have no control bytes.
+        const bool query_checked = !p.query_is_canonical && detail::is_canonical_query(req.query);
+        const bool query_canonical = p.query_is_canonical || query_checked;
+        // Key id, region and service equal to the last ones checked need no second look.
+        using appconfigdata::detail::equals_short;
+        const bool scope_known =
+            equals_short(creds.access_key_id, checked_key_id_) && equals_short(p.region, checked_region_) && equals_short(p.service, checked_service_);
+        if (auto ec = validate(req, creds, p, time_ok, &slots, sign_token, same_layout, query_checked, scope_known)) return ec;
+        if (!scope_known) {
+            checked_key_id_.assign(creds.access_key_id);
+            checked_region_.assign(p.region.data(), p.region.size());
+            checked_service_.assign(p.service.data(), p.service.size());
+        }
         const header_slots before = slots;
         if (!same_layout) save_names(req.headers);
         if (slots.host == header_slots::none) insert_host(req, slots);
@@ -165,7 +181,7 @@ public:
         char amz_date[16];
         const bool time_ok = format_time(p.time, amz_date);
         const std::string_view amz(amz_date, 16);
-        if (auto ec = validate(req, creds, p, time_ok, nullptr, false, false, false)) return ec;
+        if (auto ec = validate(req, creds, p, time_ok, nullptr, false, false, false, false)) return ec;
         if (expires.count() < 1 || expires.count() > max_presign_expires) return errc::invalid_argument;
         layout_valid_ = false; // the selection below is not the one sign() remembered
         if (!req.headers.contains("host")) {
@@ -241,17 +257,19 @@ private:
     // Checks everything sign() and presign() read. With `slots` (sign), also finds the signer's own
     // headers; the values sign() overwrites (X-Amz-Date, Authorization, and the session token and
     // content hash when it sets them) are not checked, since they are never signed as they are.
-    // With `known_layout` the names were checked when the layout was remembered and `slots` holds it.
+    // With `known_layout` the names were checked when the layout was remembered and `slots` holds it;
+    // with `query_checked` the query is known to be canonical (so free of control bytes); with
+    // `scope_known` key id, region and service are the ones the last successful call checked.
     static std::error_code validate(const http::request& req, const credentials& creds, const signing_params& p, bool time_ok,
-                                    header_slots* slots, bool sign_token, bool known_layout, bool query_canonical) {
+                                    header_slots* slots, bool sign_token, bool known_layout, bool query_checked, bool scope_known) {
         if (creds.access_key_id.empty() || creds.secret_access_key.empty()) return errc::no_credentials;
-        if (!detail::is_scope_element(creds.access_key_id)) return errc::invalid_credentials;
+        if (!scope_known && !detail::is_scope_element(creds.access_key_id)) return errc::invalid_credentials;
         if (!detail::has_no_control_bytes(creds.session_token.reveal())) return errc::invalid_credentials;
-        if (!detail::is_scope_element(p.region)) return errc::invalid_region;
-        if (!detail::is_scope_element(p.service)) return errc::invalid_argument;
+        if (!scope_known && !detail::is_scope_element(p.region)) return errc::invalid_region;
+        if (!scope_known && !detail::is_scope_element(p.service)) return errc::invalid_argument;
         if (!detail::is_token(req.method)) return errc::invalid_argument;
         if (req.path.empty() || !detail::is_valid_target_text(req.path)) return errc::invalid_url;
-        if (!query_canonical && !detail::is_valid_target_text(req.query)) return errc::invalid_url;
+        if (!query_checked && !detail::is_valid_target_text(req.query)) return errc::invalid_url;
         header_slots local;
         header_slots& s = slots ? *slots : local;
         const auto& f = req.headers.fields();
@@ -312,7 +330,7 @@ private:
             return false;
         const auto& f = h.fields();
         for (std::size_t i = 0; i < layout_names_count_; ++i)
-            if (f[i].name != layout_names_[i]) return false;
+            if (!appconfigdata::detail::equals_short(f[i].name, layout_names_[i])) return false;
         return true;
     }
 
@@ -382,7 +400,8 @@ private:
 
     // "METHOD\ncanonical URI\n", kept while method, path and path options stay the same.
     std::string_view uri_lines(const http::request& req, const signing_params& p) {
-        if (!uri_valid_ || req.method != uri_method_ || req.path != uri_path_ || p.normalize_path != uri_normalize_ ||
+        using appconfigdata::detail::equals_short;
+        if (!uri_valid_ || !equals_short(req.method, uri_method_) || !equals_short(req.path, uri_path_) || p.normalize_path != uri_normalize_ ||
             p.double_encode_path != uri_double_encode_) {
             uri_valid_ = false;
             char* const begin = grow(uri_lines_, req.method.size() + canonicalizer::uri_bound(req.path) + 2);
@@ -433,7 +452,8 @@ private:
     }
 
     const crypto::digest& signing_key(std::string_view secret, std::string_view date, std::string_view region, std::string_view service) {
-        if (key_valid_ && key_date_ == date && key_region_ == region && key_service_ == service &&
+        using appconfigdata::detail::equals_short;
+        if (key_valid_ && equals_short(key_date_, date) && equals_short(key_region_, region) && equals_short(key_service_, service) &&
             constant_time_equal(key_secret_, secret))
             return key_;
         forget_key();
@@ -479,6 +499,7 @@ private:
     std::string uri_lines_, uri_method_, uri_path_;
     std::size_t uri_lines_len_ = 0;
     bool uri_valid_ = false, uri_normalize_ = false, uri_double_encode_ = false;
+    std::string checked_key_id_, checked_region_, checked_service_; // last values validate() accepted (never empty then)
     std::int64_t day_ = 0;
     char day_text_[16] = {};
     bool day_valid_ = false;

@@ -6,6 +6,7 @@
 //   and times, and every result must equal what a brand-new signer gives for the same input.
 #include <appconfigdata/adapters/botan_crypto.hpp>
 #include <appconfigdata/http/time_format.hpp>
+#include <appconfigdata/protocol/get_latest_configuration.hpp>
 #include <appconfigdata/sigv4/signer.hpp>
 
 #include <catch2/catch.hpp>
@@ -222,4 +223,42 @@ TEST_CASE("what a signer remembers never changes a signature", "[sigv4][fastpath
     CHECK(signed_ok > 1000);
     INFO("signatures refused alike: " << failed_alike);
     CHECK(long_lived.signing_keys_derived() > 1);
+}
+
+TEST_CASE("the session's promise holds: a built GetLatestConfiguration query is its own canonical form", "[sigv4][fastpath]") {
+    // The session signs with query_is_canonical; that is only right if the builder always writes
+    // canonical text, whatever the token holds. Tokens here use every visible byte and bytes >= 0x80.
+    std::mt19937 rng(99);
+    acd::http::url endpoint;
+    REQUIRE_FALSE(acd::http::parse_url("https://appconfigdata.us-east-1.amazonaws.com", endpoint));
+    acd::credentials creds;
+    creds.access_key_id = "AKIDEXAMPLE";
+    creds.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    creds.session_token = "FQoGZXIvYXdzEJr//////////wEaDM+token";
+    acd::time_point t;
+    REQUIRE_FALSE(acd::http::parse_amz_date("20261126T101010Z", t));
+    signer_type hinted_signer;
+    std::size_t built = 0;
+    for (int k = 0; k < 2000; ++k) {
+        std::string token(1 + rng() % 400, 'A');
+        for (auto& c : token) c = static_cast<char>(rng() % 4 ? 0x21 + rng() % 94 : 0x80 + rng() % 128);
+        acd::http::request req;
+        if (acd::protocol::build_get_latest_configuration(endpoint, token, req)) continue; // tokens the builder refuses
+        ++built;
+        INFO("token: " << token);
+        REQUIRE(acd::sigv4::detail::is_canonical_query(req.query));
+        acd::http::request plain = req;
+        acd::sigv4::signing_params p;
+        p.region = "us-east-1";
+        p.service = "appconfig";
+        p.time = t;
+        acd::sigv4::signing_details hinted, checked;
+        p.query_is_canonical = true;
+        REQUIRE_FALSE(hinted_signer.sign(req, creds, p, &hinted));
+        p.query_is_canonical = false;
+        signer_type fresh;
+        REQUIRE_FALSE(fresh.sign(plain, creds, p, &checked));
+        REQUIRE(hinted == checked);
+    }
+    CHECK(built > 1900);
 }
