@@ -286,6 +286,7 @@ APPCONFIGDATA_NAMESPACE_END
 
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -299,10 +300,18 @@ constexpr bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 constexpr bool is_ascii_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 constexpr bool is_ascii_alnum(char c) noexcept { return is_ascii_alpha(c) || is_ascii_digit(c); }
 
-// Eight bytes from `p` as a little-endian word (compilers make this one load).
-constexpr std::uint64_t load_le64(const char* p) noexcept {
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+// Eight bytes from `p` as one word (one unaligned load; the byte order does not matter to the
+// comparisons below, which treat every byte alike).
+inline std::uint64_t load_word(const char* p) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+// Four bytes, zero-extended (the zero bytes are no letters, so ascii_lower8 leaves them alone).
+inline std::uint64_t load_half(const char* p) noexcept {
+    std::uint32_t v;
+    std::memcpy(&v, p, sizeof v);
     return v;
 }
 
@@ -317,28 +326,32 @@ constexpr std::uint64_t ascii_lower8(std::uint64_t x) noexcept {
 }
 
 // Byte equality for short strings (names, dates, regions) without a library call: eight bytes at a time.
-constexpr bool equals_short(std::string_view a, std::string_view b) noexcept {
+inline bool equals_short(std::string_view a, std::string_view b) noexcept {
     const std::size_t n = a.size();
     if (n != b.size()) return false;
     if (n >= 8) {
         for (std::size_t i = 0; i + 8 <= n; i += 8)
-            if (load_le64(a.data() + i) != load_le64(b.data() + i)) return false;
-        return load_le64(a.data() + n - 8) == load_le64(b.data() + n - 8);
+            if (load_word(a.data() + i) != load_word(b.data() + i)) return false;
+        return load_word(a.data() + n - 8) == load_word(b.data() + n - 8);
     }
+    if (n >= 4) return load_half(a.data()) == load_half(b.data()) && load_half(a.data() + n - 4) == load_half(b.data() + n - 4);
     for (std::size_t i = 0; i < n; ++i)
         if (a[i] != b[i]) return false;
     return true;
 }
 
 // ASCII case-insensitive equality; eight bytes at a time (header names are compared on every signature).
-constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
     const std::size_t n = a.size();
     if (n != b.size()) return false;
     if (n >= 8) {
         for (std::size_t i = 0; i + 8 <= n; i += 8)
-            if (ascii_lower8(load_le64(a.data() + i)) != ascii_lower8(load_le64(b.data() + i))) return false;
-        return ascii_lower8(load_le64(a.data() + n - 8)) == ascii_lower8(load_le64(b.data() + n - 8)); // the tail, overlapping
+            if (ascii_lower8(load_word(a.data() + i)) != ascii_lower8(load_word(b.data() + i))) return false;
+        return ascii_lower8(load_word(a.data() + n - 8)) == ascii_lower8(load_word(b.data() + n - 8)); // the tail, overlapping
     }
+    if (n >= 4)
+        return ascii_lower8(load_half(a.data())) == ascii_lower8(load_half(b.data())) &&
+               ascii_lower8(load_half(a.data() + n - 4)) == ascii_lower8(load_half(b.data() + n - 4));
     for (std::size_t i = 0; i < n; ++i)
         if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
     return true;
@@ -782,11 +795,15 @@ inline unsigned byte_mask(const char* p, char c) noexcept {
     return static_cast<unsigned>(_mm_movemask_epi8(equals(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), c)));
 }
 
+// Lanes holding a control byte (below 0x20, or DEL); with `space`, 0x20 counts too.
+inline __m128i control_lanes(const char* p, bool space) noexcept {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    return _mm_or_si128(in_range(v, 0, space ? 0x21 : 0x20), equals(v, 0x7f));
+}
+
 // Bit i set when byte i is a control byte (below 0x20, or DEL); with `space`, 0x20 counts too.
 inline unsigned control_mask(const char* p, bool space) noexcept {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i m = _mm_or_si128(in_range(v, 0, space ? 0x21 : 0x20), equals(v, 0x7f));
-    return static_cast<unsigned>(_mm_movemask_epi8(m));
+    return static_cast<unsigned>(_mm_movemask_epi8(control_lanes(p, space)));
 }
 
 inline unsigned lowest_bit(unsigned x) noexcept {
@@ -825,6 +842,12 @@ inline std::size_t find_not_unreserved(const char* data, std::size_t size, unsig
 inline std::size_t find_control_byte(const char* data, std::size_t size, bool space = false) noexcept {
     std::size_t i = 0;
 #if APPCONFIGDATA_HAVE_SSE2
+    // Text is almost always clean (tokens, header values): 64 bytes per test, then 16 to find the byte.
+    for (; i + 64 <= size; i += 64) {
+        const __m128i any = _mm_or_si128(_mm_or_si128(simd::control_lanes(data + i, space), simd::control_lanes(data + i + 16, space)),
+                                         _mm_or_si128(simd::control_lanes(data + i + 32, space), simd::control_lanes(data + i + 48, space)));
+        if (_mm_movemask_epi8(any) != 0) break;
+    }
     for (; i + 16 <= size; i += 16) {
         const unsigned bad = simd::control_mask(data + i, space);
         if (bad != 0) return i + simd::lowest_bit(bad);
@@ -1437,9 +1460,36 @@ inline char* write_lowercase(char* p, std::string_view name) noexcept {
     return last;
 }
 
+// Copies `s` to `p` and returns the end. A signature is assembled from some thirty pieces, most of
+// them a few bytes long: those are copied with fixed-size moves (two overlapping ones), without a
+// call into the C library; only long pieces go to memcpy.
 inline char* write_text(char* p, std::string_view s) noexcept {
-    std::memcpy(p, s.data(), s.size());
-    return p + s.size();
+    const std::size_t n = s.size();
+    const char* src = s.data();
+    if (n > 32) {
+        std::memcpy(p, src, n);
+    } else if (n >= 16) {
+        char head[16], tail[16];
+        std::memcpy(head, src, 16);
+        std::memcpy(tail, src + n - 16, 16);
+        std::memcpy(p, head, 16);
+        std::memcpy(p + n - 16, tail, 16);
+    } else if (n >= 8) {
+        std::uint64_t head, tail;
+        std::memcpy(&head, src, 8);
+        std::memcpy(&tail, src + n - 8, 8);
+        std::memcpy(p, &head, 8);
+        std::memcpy(p + n - 8, &tail, 8);
+    } else if (n >= 4) {
+        std::uint32_t head, tail;
+        std::memcpy(&head, src, 4);
+        std::memcpy(&tail, src + n - 4, 4);
+        std::memcpy(p, &head, 4);
+        std::memcpy(p + n - 4, &tail, 4);
+    } else {
+        for (std::size_t i = 0; i < n; ++i) p[i] = src[i];
+    }
+    return p + n;
 }
 
 constexpr bool is_header_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -1761,15 +1811,19 @@ public:
         return n;
     }
 
+    static constexpr std::size_t no_field = static_cast<std::size_t>(-1);
+
     // Writes "name:value\n" for each selected header name (values trimmed, whitespace runs collapsed,
-    // duplicates joined with ','). `h` has the names it had when selected.
-    char* write_headers(char* p, const http::headers& h) const noexcept {
+    // duplicates joined with ','). `h` has the names it had when selected. The values of fields
+    // `plain_a` and `plain_b` are known to hold no whitespace or control byte and are copied unscanned.
+    char* write_headers(char* p, const http::headers& h, std::size_t plain_a = no_field, std::size_t plain_b = no_field) const noexcept {
         const auto& f = h.fields();
         std::size_t from = 0;
         for (std::size_t k = 0; k < selected_.size(); ++k) {
             p = detail::write_text(p, std::string_view(prefixes_).substr(from, prefix_ends_[k] - from));
             from = prefix_ends_[k];
-            p = write_trimmed(p, f[selected_[k]].value);
+            const std::size_t i = selected_[k];
+            p = i == plain_a || i == plain_b ? detail::write_text(p, f[i].value) : write_trimmed(p, f[i].value);
         }
         if (!selected_.empty()) *p++ = '\n';
         return p;
@@ -2029,15 +2083,16 @@ APPCONFIGDATA_NAMESPACE_BEGIN
 class secret_string {
 public:
     secret_string() = default;
-    secret_string(std::string value) : value_(std::move(value)) {}   // NOLINT: implicit on purpose
-    secret_string(std::string_view value) : value_(value) {}          // NOLINT
-    secret_string(const char* value) : value_(value ? value : "") {}  // NOLINT
+    secret_string(std::string value) : value_(std::move(value)), plain_(classify(value_)) {} // NOLINT: implicit on purpose
+    secret_string(std::string_view value) : value_(value), plain_(classify(value_)) {}       // NOLINT
+    secret_string(const char* value) : value_(value ? value : ""), plain_(classify(value_)) {} // NOLINT
     secret_string(const secret_string&) = default;
     secret_string(secret_string&&) noexcept = default;
     secret_string& operator=(const secret_string&) = default;
     secret_string& operator=(secret_string&& other) noexcept {
         wipe();
         value_ = std::move(other.value_);
+        plain_ = other.plain_;
         return *this;
     }
     ~secret_string() { wipe(); }
@@ -2045,17 +2100,22 @@ public:
     const std::string& reveal() const noexcept { return value_; }
     bool empty() const noexcept { return value_.empty(); }
     std::size_t size() const noexcept { return value_.size(); }
+    // True when the value has no space, control byte or DEL (worked out once, when it was stored): the
+    // signer then neither re-checks a session token nor trims it, on every signature.
+    bool is_plain() const noexcept { return plain_; }
 
     friend bool operator==(const secret_string& a, const secret_string& b) { return a.value_ == b.value_; }
     friend bool operator!=(const secret_string& a, const secret_string& b) { return !(a == b); }
     friend std::ostream& operator<<(std::ostream& os, const secret_string& s) { return os << (s.empty() ? "<empty>" : "<redacted>"); }
 
 private:
+    static bool classify(const std::string& v) noexcept { return detail::find_control_byte(v.data(), v.size(), true) == v.size(); }
     void wipe() noexcept {
         volatile char* p = value_.data();
         for (std::size_t i = 0; i < value_.size(); ++i) p[i] = 0;
     }
     std::string value_;
+    bool plain_ = true; // the empty value is plain
 };
 
 struct credentials {
@@ -2210,7 +2270,10 @@ public:
         using appconfigdata::detail::equals_short;
         const bool scope_known =
             equals_short(creds.access_key_id, checked_key_id_) && equals_short(p.region, checked_region_) && equals_short(p.service, checked_service_);
-        if (auto ec = validate(req, creds, p, time_ok, &slots, sign_token, same_layout, query_checked, scope_known)) return ec;
+        // A session token without spaces or control bytes (the usual) needs neither check nor trimming;
+        // secret_string worked that out when the token was stored.
+        const bool token_plain = creds.session_token.is_plain();
+        if (auto ec = validate(req, creds, p, time_ok, &slots, sign_token, same_layout, query_checked, scope_known, token_plain)) return ec;
         if (!scope_known) {
             checked_key_id_.assign(creds.access_key_id);
             checked_region_.assign(p.region.data(), p.region.size());
@@ -2227,7 +2290,10 @@ public:
             canon_.select_signable(req.headers, p.omit_session_token ? std::string_view("x-amz-security-token") : std::string_view{});
             if (!slots.repeated) remember_layout(before, p, sign_token);
         }
-        build_canonical_request(req, p, query_canonical);
+        // The values sign() just wrote need no trimming: the date, and a plain session token.
+        const std::size_t plain_date = slots.repeated ? canonicalizer::no_field : slots.date;
+        const std::size_t plain_token = slots.repeated || !sign_token || !token_plain ? canonicalizer::no_field : slots.token;
+        build_canonical_request(req, p, query_canonical, plain_date, plain_token);
         finish(creds, p, amz);
 
         const std::string_view date = amz.substr(0, 8);
@@ -2260,7 +2326,7 @@ public:
         char amz_date[16];
         const bool time_ok = format_time(p.time, amz_date);
         const std::string_view amz(amz_date, 16);
-        if (auto ec = validate(req, creds, p, time_ok, nullptr, false, false, false, false)) return ec;
+        if (auto ec = validate(req, creds, p, time_ok, nullptr, false, false, false, false, false)) return ec;
         if (expires.count() < 1 || expires.count() > max_presign_expires) return errc::invalid_argument;
         layout_valid_ = false; // the selection below is not the one sign() remembered
         if (!req.headers.contains("host")) {
@@ -2291,7 +2357,7 @@ public:
             http::append_percent_encoded(q, token);
         };
         if (!token.empty() && !p.omit_session_token) append_token();
-        build_canonical_request(req, p, false);
+        build_canonical_request(req, p, false, canonicalizer::no_field, canonicalizer::no_field);
         finish(creds, p, amz);
         if (!token.empty() && p.omit_session_token) append_token();
         q.append("&X-Amz-Signature=");
@@ -2338,12 +2404,14 @@ private:
     // content hash when it sets them) are not checked, since they are never signed as they are.
     // With `known_layout` the names were checked when the layout was remembered and `slots` holds it;
     // with `query_checked` the query is known to be canonical (so free of control bytes); with
-    // `scope_known` key id, region and service are the ones the last successful call checked.
+    // `scope_known` key id, region and service are the ones the last successful call checked; with
+    // `token_plain` the session token is known to hold no space or control byte.
     static std::error_code validate(const http::request& req, const credentials& creds, const signing_params& p, bool time_ok,
-                                    header_slots* slots, bool sign_token, bool known_layout, bool query_checked, bool scope_known) {
+                                    header_slots* slots, bool sign_token, bool known_layout, bool query_checked, bool scope_known,
+                                    bool token_plain) {
         if (creds.access_key_id.empty() || creds.secret_access_key.empty()) return errc::no_credentials;
         if (!scope_known && !detail::is_scope_element(creds.access_key_id)) return errc::invalid_credentials;
-        if (!detail::has_no_control_bytes(creds.session_token.reveal())) return errc::invalid_credentials;
+        if (!token_plain && !detail::has_no_control_bytes(creds.session_token.reveal())) return errc::invalid_credentials;
         if (!scope_known && !detail::is_scope_element(p.region)) return errc::invalid_region;
         if (!scope_known && !detail::is_scope_element(p.service)) return errc::invalid_argument;
         if (!detail::is_token(req.method)) return errc::invalid_argument;
@@ -2499,7 +2567,8 @@ private:
         return {uri_lines_.data(), uri_lines_len_};
     }
 
-    void build_canonical_request(const http::request& req, const signing_params& p, bool query_canonical) {
+    void build_canonical_request(const http::request& req, const signing_params& p, bool query_canonical, std::size_t plain_a,
+                                 std::size_t plain_b) {
         const std::string_view head = uri_lines(req, p);
         const std::string_view signed_headers = canon_.signed_headers();
         const std::size_t bound = head.size() + canonicalizer::query_bound(req.query) + canon_.headers_bound(req.headers) +
@@ -2508,7 +2577,7 @@ private:
         char* c = detail::write_text(begin, head);
         c = query_canonical ? detail::write_text(c, req.query) : canon_.write_query(c, req.query);
         *c++ = '\n';
-        c = canon_.write_headers(c, req.headers);
+        c = canon_.write_headers(c, req.headers, plain_a, plain_b);
         *c++ = '\n';
         c = detail::write_text(c, signed_headers);
         *c++ = '\n';
@@ -3114,14 +3183,15 @@ namespace detail {
 // place between polls so that the signer overwrites them without allocating. A caller that signs
 // with credentials without a session token erases x-amz-security-token first.
 inline bool is_signing_header(std::string_view name) noexcept {
+    using appconfigdata::detail::equals_short;
     using appconfigdata::detail::iequals;
     // The spellings the signer writes are compared first (a fixed-size compare, no call).
     switch (name.size()) {
-    case 4: return name == "Host" || iequals(name, "host");
-    case 10: return name == "X-Amz-Date" || iequals(name, "x-amz-date");
-    case 13: return name == "Authorization" || iequals(name, "authorization");
+    case 4: return equals_short(name, "Host") || iequals(name, "host");
+    case 10: return equals_short(name, "X-Amz-Date") || iequals(name, "x-amz-date");
+    case 13: return equals_short(name, "Authorization") || iequals(name, "authorization");
     case 20:
-        return name == "X-Amz-Security-Token" || iequals(name, "x-amz-security-token") || name == "x-amz-content-sha256" ||
+        return equals_short(name, "X-Amz-Security-Token") || iequals(name, "x-amz-security-token") || equals_short(name, "x-amz-content-sha256") ||
                iequals(name, "x-amz-content-sha256");
     default: return false;
     }
@@ -3133,7 +3203,7 @@ inline bool is_signing_header(std::string_view name) noexcept {
 inline void set_target(http::request& req, std::string_view method, const http::url& endpoint, std::string_view operation_path) {
     // Assigning an equal value costs a library call each; the next poll's target is the same.
     const auto set = [](std::string& s, std::string_view v) {
-        if (s != v) s.assign(v.data(), v.size());
+        if (!appconfigdata::detail::equals_short(s, v)) s.assign(v.data(), v.size());
     };
     set(req.method, method);
     set(req.scheme, endpoint.scheme);
@@ -3158,7 +3228,7 @@ inline void set_target(http::request& req, std::string_view method, const http::
     auto& f = req.headers.fields();
     f.erase(std::remove_if(f.begin(), f.end(), [](const http::header_field& h) { return !is_signing_header(h.name); }), f.end());
     for (auto& h : f)
-        if (h.name.size() == 4 && (h.name == "Host" || appconfigdata::detail::iequals(h.name, "host"))) h.value.assign(req.host);
+        if (h.name.size() == 4 && (appconfigdata::detail::equals_short(h.name, "Host") || appconfigdata::detail::iequals(h.name, "host"))) h.value.assign(req.host);
 }
 
 } // namespace detail

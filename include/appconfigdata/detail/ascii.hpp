@@ -4,6 +4,7 @@
 #include <appconfigdata/version.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -17,10 +18,18 @@ constexpr bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 constexpr bool is_ascii_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 constexpr bool is_ascii_alnum(char c) noexcept { return is_ascii_alpha(c) || is_ascii_digit(c); }
 
-// Eight bytes from `p` as a little-endian word (compilers make this one load).
-constexpr std::uint64_t load_le64(const char* p) noexcept {
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+// Eight bytes from `p` as one word (one unaligned load; the byte order does not matter to the
+// comparisons below, which treat every byte alike).
+inline std::uint64_t load_word(const char* p) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+// Four bytes, zero-extended (the zero bytes are no letters, so ascii_lower8 leaves them alone).
+inline std::uint64_t load_half(const char* p) noexcept {
+    std::uint32_t v;
+    std::memcpy(&v, p, sizeof v);
     return v;
 }
 
@@ -35,28 +44,32 @@ constexpr std::uint64_t ascii_lower8(std::uint64_t x) noexcept {
 }
 
 // Byte equality for short strings (names, dates, regions) without a library call: eight bytes at a time.
-constexpr bool equals_short(std::string_view a, std::string_view b) noexcept {
+inline bool equals_short(std::string_view a, std::string_view b) noexcept {
     const std::size_t n = a.size();
     if (n != b.size()) return false;
     if (n >= 8) {
         for (std::size_t i = 0; i + 8 <= n; i += 8)
-            if (load_le64(a.data() + i) != load_le64(b.data() + i)) return false;
-        return load_le64(a.data() + n - 8) == load_le64(b.data() + n - 8);
+            if (load_word(a.data() + i) != load_word(b.data() + i)) return false;
+        return load_word(a.data() + n - 8) == load_word(b.data() + n - 8);
     }
+    if (n >= 4) return load_half(a.data()) == load_half(b.data()) && load_half(a.data() + n - 4) == load_half(b.data() + n - 4);
     for (std::size_t i = 0; i < n; ++i)
         if (a[i] != b[i]) return false;
     return true;
 }
 
 // ASCII case-insensitive equality; eight bytes at a time (header names are compared on every signature).
-constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
     const std::size_t n = a.size();
     if (n != b.size()) return false;
     if (n >= 8) {
         for (std::size_t i = 0; i + 8 <= n; i += 8)
-            if (ascii_lower8(load_le64(a.data() + i)) != ascii_lower8(load_le64(b.data() + i))) return false;
-        return ascii_lower8(load_le64(a.data() + n - 8)) == ascii_lower8(load_le64(b.data() + n - 8)); // the tail, overlapping
+            if (ascii_lower8(load_word(a.data() + i)) != ascii_lower8(load_word(b.data() + i))) return false;
+        return ascii_lower8(load_word(a.data() + n - 8)) == ascii_lower8(load_word(b.data() + n - 8)); // the tail, overlapping
     }
+    if (n >= 4)
+        return ascii_lower8(load_half(a.data())) == ascii_lower8(load_half(b.data())) &&
+               ascii_lower8(load_half(a.data() + n - 4)) == ascii_lower8(load_half(b.data() + n - 4));
     for (std::size_t i = 0; i < n; ++i)
         if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
     return true;

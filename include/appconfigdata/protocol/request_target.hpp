@@ -29,14 +29,15 @@ namespace detail {
 // place between polls so that the signer overwrites them without allocating. A caller that signs
 // with credentials without a session token erases x-amz-security-token first.
 inline bool is_signing_header(std::string_view name) noexcept {
+    using appconfigdata::detail::equals_short;
     using appconfigdata::detail::iequals;
     // The spellings the signer writes are compared first (a fixed-size compare, no call).
     switch (name.size()) {
-    case 4: return name == "Host" || iequals(name, "host");
-    case 10: return name == "X-Amz-Date" || iequals(name, "x-amz-date");
-    case 13: return name == "Authorization" || iequals(name, "authorization");
+    case 4: return equals_short(name, "Host") || iequals(name, "host");
+    case 10: return equals_short(name, "X-Amz-Date") || iequals(name, "x-amz-date");
+    case 13: return equals_short(name, "Authorization") || iequals(name, "authorization");
     case 20:
-        return name == "X-Amz-Security-Token" || iequals(name, "x-amz-security-token") || name == "x-amz-content-sha256" ||
+        return equals_short(name, "X-Amz-Security-Token") || iequals(name, "x-amz-security-token") || equals_short(name, "x-amz-content-sha256") ||
                iequals(name, "x-amz-content-sha256");
     default: return false;
     }
@@ -48,7 +49,7 @@ inline bool is_signing_header(std::string_view name) noexcept {
 inline void set_target(http::request& req, std::string_view method, const http::url& endpoint, std::string_view operation_path) {
     // Assigning an equal value costs a library call each; the next poll's target is the same.
     const auto set = [](std::string& s, std::string_view v) {
-        if (s != v) s.assign(v.data(), v.size());
+        if (!appconfigdata::detail::equals_short(s, v)) s.assign(v.data(), v.size());
     };
     set(req.method, method);
     set(req.scheme, endpoint.scheme);
@@ -73,7 +74,7 @@ inline void set_target(http::request& req, std::string_view method, const http::
     auto& f = req.headers.fields();
     f.erase(std::remove_if(f.begin(), f.end(), [](const http::header_field& h) { return !is_signing_header(h.name); }), f.end());
     for (auto& h : f)
-        if (h.name.size() == 4 && (h.name == "Host" || appconfigdata::detail::iequals(h.name, "host"))) h.value.assign(req.host);
+        if (h.name.size() == 4 && (appconfigdata::detail::equals_short(h.name, "Host") || appconfigdata::detail::iequals(h.name, "host"))) h.value.assign(req.host);
 }
 
 } // namespace detail

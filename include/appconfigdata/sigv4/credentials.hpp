@@ -3,6 +3,7 @@
 #pragma once
 
 #include <appconfigdata/clock.hpp>
+#include <appconfigdata/detail/byte_scan.hpp>
 #include <appconfigdata/http/time_format.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -18,15 +19,16 @@ APPCONFIGDATA_NAMESPACE_BEGIN
 class secret_string {
 public:
     secret_string() = default;
-    secret_string(std::string value) : value_(std::move(value)) {}   // NOLINT: implicit on purpose
-    secret_string(std::string_view value) : value_(value) {}          // NOLINT
-    secret_string(const char* value) : value_(value ? value : "") {}  // NOLINT
+    secret_string(std::string value) : value_(std::move(value)), plain_(classify(value_)) {} // NOLINT: implicit on purpose
+    secret_string(std::string_view value) : value_(value), plain_(classify(value_)) {}       // NOLINT
+    secret_string(const char* value) : value_(value ? value : ""), plain_(classify(value_)) {} // NOLINT
     secret_string(const secret_string&) = default;
     secret_string(secret_string&&) noexcept = default;
     secret_string& operator=(const secret_string&) = default;
     secret_string& operator=(secret_string&& other) noexcept {
         wipe();
         value_ = std::move(other.value_);
+        plain_ = other.plain_;
         return *this;
     }
     ~secret_string() { wipe(); }
@@ -34,17 +36,22 @@ public:
     const std::string& reveal() const noexcept { return value_; }
     bool empty() const noexcept { return value_.empty(); }
     std::size_t size() const noexcept { return value_.size(); }
+    // True when the value has no space, control byte or DEL (worked out once, when it was stored): the
+    // signer then neither re-checks a session token nor trims it, on every signature.
+    bool is_plain() const noexcept { return plain_; }
 
     friend bool operator==(const secret_string& a, const secret_string& b) { return a.value_ == b.value_; }
     friend bool operator!=(const secret_string& a, const secret_string& b) { return !(a == b); }
     friend std::ostream& operator<<(std::ostream& os, const secret_string& s) { return os << (s.empty() ? "<empty>" : "<redacted>"); }
 
 private:
+    static bool classify(const std::string& v) noexcept { return detail::find_control_byte(v.data(), v.size(), true) == v.size(); }
     void wipe() noexcept {
         volatile char* p = value_.data();
         for (std::size_t i = 0; i < value_.size(); ++i) p[i] = 0;
     }
     std::string value_;
+    bool plain_ = true; // the empty value is plain
 };
 
 struct credentials {

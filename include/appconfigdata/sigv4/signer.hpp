@@ -131,7 +131,10 @@ public:
         using appconfigdata::detail::equals_short;
         const bool scope_known =
             equals_short(creds.access_key_id, checked_key_id_) && equals_short(p.region, checked_region_) && equals_short(p.service, checked_service_);
-        if (auto ec = validate(req, creds, p, time_ok, &slots, sign_token, same_layout, query_checked, scope_known)) return ec;
+        // A session token without spaces or control bytes (the usual) needs neither check nor trimming;
+        // secret_string worked that out when the token was stored.
+        const bool token_plain = creds.session_token.is_plain();
+        if (auto ec = validate(req, creds, p, time_ok, &slots, sign_token, same_layout, query_checked, scope_known, token_plain)) return ec;
         if (!scope_known) {
             checked_key_id_.assign(creds.access_key_id);
             checked_region_.assign(p.region.data(), p.region.size());
@@ -148,7 +151,10 @@ public:
             canon_.select_signable(req.headers, p.omit_session_token ? std::string_view("x-amz-security-token") : std::string_view{});
             if (!slots.repeated) remember_layout(before, p, sign_token);
         }
-        build_canonical_request(req, p, query_canonical);
+        // The values sign() just wrote need no trimming: the date, and a plain session token.
+        const std::size_t plain_date = slots.repeated ? canonicalizer::no_field : slots.date;
+        const std::size_t plain_token = slots.repeated || !sign_token || !token_plain ? canonicalizer::no_field : slots.token;
+        build_canonical_request(req, p, query_canonical, plain_date, plain_token);
         finish(creds, p, amz);
 
         const std::string_view date = amz.substr(0, 8);
@@ -181,7 +187,7 @@ public:
         char amz_date[16];
         const bool time_ok = format_time(p.time, amz_date);
         const std::string_view amz(amz_date, 16);
-        if (auto ec = validate(req, creds, p, time_ok, nullptr, false, false, false, false)) return ec;
+        if (auto ec = validate(req, creds, p, time_ok, nullptr, false, false, false, false, false)) return ec;
         if (expires.count() < 1 || expires.count() > max_presign_expires) return errc::invalid_argument;
         layout_valid_ = false; // the selection below is not the one sign() remembered
         if (!req.headers.contains("host")) {
@@ -212,7 +218,7 @@ public:
             http::append_percent_encoded(q, token);
         };
         if (!token.empty() && !p.omit_session_token) append_token();
-        build_canonical_request(req, p, false);
+        build_canonical_request(req, p, false, canonicalizer::no_field, canonicalizer::no_field);
         finish(creds, p, amz);
         if (!token.empty() && p.omit_session_token) append_token();
         q.append("&X-Amz-Signature=");
@@ -259,12 +265,14 @@ private:
     // content hash when it sets them) are not checked, since they are never signed as they are.
     // With `known_layout` the names were checked when the layout was remembered and `slots` holds it;
     // with `query_checked` the query is known to be canonical (so free of control bytes); with
-    // `scope_known` key id, region and service are the ones the last successful call checked.
+    // `scope_known` key id, region and service are the ones the last successful call checked; with
+    // `token_plain` the session token is known to hold no space or control byte.
     static std::error_code validate(const http::request& req, const credentials& creds, const signing_params& p, bool time_ok,
-                                    header_slots* slots, bool sign_token, bool known_layout, bool query_checked, bool scope_known) {
+                                    header_slots* slots, bool sign_token, bool known_layout, bool query_checked, bool scope_known,
+                                    bool token_plain) {
         if (creds.access_key_id.empty() || creds.secret_access_key.empty()) return errc::no_credentials;
         if (!scope_known && !detail::is_scope_element(creds.access_key_id)) return errc::invalid_credentials;
-        if (!detail::has_no_control_bytes(creds.session_token.reveal())) return errc::invalid_credentials;
+        if (!token_plain && !detail::has_no_control_bytes(creds.session_token.reveal())) return errc::invalid_credentials;
         if (!scope_known && !detail::is_scope_element(p.region)) return errc::invalid_region;
         if (!scope_known && !detail::is_scope_element(p.service)) return errc::invalid_argument;
         if (!detail::is_token(req.method)) return errc::invalid_argument;
@@ -420,7 +428,8 @@ private:
         return {uri_lines_.data(), uri_lines_len_};
     }
 
-    void build_canonical_request(const http::request& req, const signing_params& p, bool query_canonical) {
+    void build_canonical_request(const http::request& req, const signing_params& p, bool query_canonical, std::size_t plain_a,
+                                 std::size_t plain_b) {
         const std::string_view head = uri_lines(req, p);
         const std::string_view signed_headers = canon_.signed_headers();
         const std::size_t bound = head.size() + canonicalizer::query_bound(req.query) + canon_.headers_bound(req.headers) +
@@ -429,7 +438,7 @@ private:
         char* c = detail::write_text(begin, head);
         c = query_canonical ? detail::write_text(c, req.query) : canon_.write_query(c, req.query);
         *c++ = '\n';
-        c = canon_.write_headers(c, req.headers);
+        c = canon_.write_headers(c, req.headers, plain_a, plain_b);
         *c++ = '\n';
         c = detail::write_text(c, signed_headers);
         *c++ = '\n';

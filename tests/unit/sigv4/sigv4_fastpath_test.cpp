@@ -262,3 +262,34 @@ TEST_CASE("the session's promise holds: a built GetLatestConfiguration query is 
     }
     CHECK(built > 1900);
 }
+
+TEST_CASE("secret_string knows when it is plain, through copies and moves", "[sigv4][fastpath]") {
+    CHECK(acd::secret_string().is_plain());
+    CHECK(acd::secret_string("FQoGZXIvYXdzEJr//////////wEaDM+token").is_plain());
+    CHECK_FALSE(acd::secret_string("two words").is_plain());
+    CHECK_FALSE(acd::secret_string(std::string("tab\there")).is_plain());
+    CHECK_FALSE(acd::secret_string(std::string_view("del\x7f")).is_plain());
+    CHECK_FALSE(acd::secret_string(std::string(40, 'a') + "\n").is_plain()); // past the first 16-byte block
+    acd::secret_string spaced("a b");
+    acd::secret_string copy = spaced;
+    CHECK_FALSE(copy.is_plain());
+    acd::secret_string moved;
+    moved = std::move(copy);
+    CHECK_FALSE(moved.is_plain());
+    moved = acd::secret_string("plain");
+    CHECK(moved.is_plain());
+    // A token with a space is signed trimmed, as before (the signer takes the slow path).
+    acd::credentials creds;
+    creds.access_key_id = "AKIDEXAMPLE";
+    creds.secret_access_key = "secret";
+    creds.session_token = "tok  en ";
+    acd::http::request a;
+    REQUIRE_FALSE(a.set_url("https://appconfigdata.us-east-1.amazonaws.com/configuration?configuration_token=x"));
+    acd::sigv4::signing_params p;
+    p.region = "us-east-1";
+    p.service = "appconfig";
+    signer_type s;
+    acd::sigv4::signing_details d;
+    REQUIRE_FALSE(s.sign(a, creds, p, &d));
+    CHECK(d.canonical_request.find("x-amz-security-token:tok en\n") != std::string::npos);
+}
