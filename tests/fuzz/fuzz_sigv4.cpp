@@ -3,7 +3,8 @@
 //   Name: value \n ... \n \n body
 // Invariants: sign() returns {} or one of its documented errc values (and leaves the request
 // untouched); on success the signature is 64 lower-case hex digits, signing the same request again
-// (same signer, fresh signer) gives the same request, and sigv4::verify accepts what sign() made.
+// (same signer, fresh signer, a signer that signed the previous input, with query_is_canonical when the
+// query is canonical) gives the same request, and sigv4::verify accepts what sign() made.
 #include "fuzz_check.hpp"
 #include "fuzz_input.hpp"
 
@@ -83,6 +84,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     http::request fresh = req;
     fuzz::check(!(presign ? b.presign(fresh, creds, p, std::chrono::seconds(900)) : b.sign(fresh, creds, p)), "sign: fresh signer failed");
     fuzz::check(fresh == first && b.signature() == signature, "sign: fresh signer gave a different result");
+
+    // What a signer remembers between signatures (header layout, URI lines, date text, checked key id /
+    // region / service) must never change a result: this signer lives across inputs, so it signs each
+    // request right after some other one.
+    static sigv4::signer<adapters::botan_crypto> shared;
+    http::request remembered = req;
+    fuzz::check(!(presign ? shared.presign(remembered, creds, p, std::chrono::seconds(900)) : shared.sign(remembered, creds, p)),
+                "sign: long-lived signer failed");
+    fuzz::check(remembered == first && shared.signature() == signature, "sign: long-lived signer gave a different result");
+    // A query that is its own canonical form may be promised as such: same result.
+    if (!presign && sigv4::detail::is_canonical_query(req.query)) {
+        sigv4::signing_params promised = p;
+        promised.query_is_canonical = true;
+        http::request hinted = req;
+        fuzz::check(!shared.sign(hinted, creds, promised), "sign: query_is_canonical refused a canonical query");
+        fuzz::check(hinted == first && shared.signature() == signature, "sign: query_is_canonical changed the result");
+    }
 
     // verify() recomputes the payload hash itself; a caller-made x-amz-content-sha256 is not sign()'s.
     if (!presign && !p.omit_session_token && !req.headers.find("x-amz-content-sha256")) {
