@@ -325,37 +325,30 @@ constexpr std::uint64_t ascii_lower8(std::uint64_t x) noexcept {
     return x | (upper >> 2); // 0x80 >> 2 == 0x20: 'A' -> 'a'
 }
 
-// Byte equality for short strings (names, dates, regions) without a library call: eight bytes at a time.
-inline bool equals_short(std::string_view a, std::string_view b) noexcept {
+// Equality of `a` and `b` after `fold` (applied alike to every byte of a word, so that it serves for
+// 8-byte words, zero-extended 4-byte words and single bytes): overlapping word loads, no library call.
+template <class Fold>
+inline bool words_equal(std::string_view a, std::string_view b, Fold fold) noexcept {
     const std::size_t n = a.size();
     if (n != b.size()) return false;
     if (n >= 8) {
         for (std::size_t i = 0; i + 8 <= n; i += 8)
-            if (load_word(a.data() + i) != load_word(b.data() + i)) return false;
-        return load_word(a.data() + n - 8) == load_word(b.data() + n - 8);
+            if (fold(load_word(a.data() + i)) != fold(load_word(b.data() + i))) return false;
+        return fold(load_word(a.data() + n - 8)) == fold(load_word(b.data() + n - 8)); // the tail, overlapping
     }
-    if (n >= 4) return load_half(a.data()) == load_half(b.data()) && load_half(a.data() + n - 4) == load_half(b.data() + n - 4);
+    if (n >= 4) return fold(load_half(a.data())) == fold(load_half(b.data())) && fold(load_half(a.data() + n - 4)) == fold(load_half(b.data() + n - 4));
     for (std::size_t i = 0; i < n; ++i)
-        if (a[i] != b[i]) return false;
+        if (fold(static_cast<unsigned char>(a[i])) != fold(static_cast<unsigned char>(b[i]))) return false;
     return true;
 }
 
-// ASCII case-insensitive equality; eight bytes at a time (header names are compared on every signature).
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
-    const std::size_t n = a.size();
-    if (n != b.size()) return false;
-    if (n >= 8) {
-        for (std::size_t i = 0; i + 8 <= n; i += 8)
-            if (ascii_lower8(load_word(a.data() + i)) != ascii_lower8(load_word(b.data() + i))) return false;
-        return ascii_lower8(load_word(a.data() + n - 8)) == ascii_lower8(load_word(b.data() + n - 8)); // the tail, overlapping
-    }
-    if (n >= 4)
-        return ascii_lower8(load_half(a.data())) == ascii_lower8(load_half(b.data())) &&
-               ascii_lower8(load_half(a.data() + n - 4)) == ascii_lower8(load_half(b.data() + n - 4));
-    for (std::size_t i = 0; i < n; ++i)
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-    return true;
+// Byte equality for short strings (names, dates, regions) without a library call.
+inline bool equals_short(std::string_view a, std::string_view b) noexcept {
+    return words_equal(a, b, [](std::uint64_t w) { return w; });
 }
+
+// ASCII case-insensitive equality (header names are compared on every signature).
+inline bool iequals(std::string_view a, std::string_view b) noexcept { return words_equal(a, b, ascii_lower8); }
 
 inline void append_lower(std::string& out, std::string_view s) {
     for (char c : s) out.push_back(ascii_lower(c));
@@ -944,6 +937,14 @@ constexpr bool is_unreserved(char c) noexcept { return detail::unreserved_bytes[
 
 enum class encode_slash : bool { no = false, yes = true };
 
+// Writes "%XY" (upper-case hex) for byte `b` at `p`; returns the end. The one place an escape is spelled.
+constexpr char* write_escape(char* p, unsigned char b) noexcept {
+    p[0] = '%';
+    p[1] = detail::hex_upper_digits[b >> 4];
+    p[2] = detail::hex_upper_digits[b & 0x0f];
+    return p + 3;
+}
+
 // Writes the encoding of `in` at `p` (room for 3 * in.size() bytes) and returns the end. With
 // slash == detail::extra_slash, '/' is copied as is. With SSE2, 16 input bytes are classified and
 // copied at a time, and only the bytes to escape are handled one by one; elsewhere runs of bytes that
@@ -951,23 +952,13 @@ enum class encode_slash : bool { no = false, yes = true };
 inline char* write_percent_encoded(char* p, std::string_view in, unsigned slash = detail::extra_none) noexcept {
     const char* src = in.data();
     std::size_t left = in.size();
-    const auto escape = [&p](unsigned char b) {
-        p[0] = '%';
-        p[1] = detail::hex_upper_digits[b >> 4];
-        p[2] = detail::hex_upper_digits[b & 0x0f];
-        p += 3;
-    };
 #if APPCONFIGDATA_HAVE_SSE2
     // "%XY" for every byte, four bytes apart, so that an escape is one 4-byte copy (inside the
     // blocks, where there is always room for the extra byte).
     struct escape_table {
         char text[256][4];
         constexpr escape_table() : text{} {
-            for (int b = 0; b < 256; ++b) {
-                text[b][0] = '%';
-                text[b][1] = detail::hex_upper_digits[b >> 4];
-                text[b][2] = detail::hex_upper_digits[b & 0x0f];
-            }
+            for (int b = 0; b < 256; ++b) write_escape(text[b], static_cast<unsigned char>(b));
         }
     };
     static constexpr escape_table escapes{};
@@ -999,7 +990,7 @@ inline char* write_percent_encoded(char* p, std::string_view in, unsigned slash 
         std::memcpy(p, src, run);
         p += run;
         if (run == left) break;
-        escape(static_cast<unsigned char>(src[run]));
+        p = write_escape(p, static_cast<unsigned char>(src[run]));
         src += run + 1;
         left -= run + 1;
     }
@@ -1524,14 +1515,9 @@ inline int compare_lower(std::string_view a, std::string_view b) noexcept {
 }
 
 inline char* write_encoded_byte(char* p, unsigned char b) noexcept {
-    if (http::is_unreserved(static_cast<char>(b))) {
-        *p = static_cast<char>(b);
-        return p + 1;
-    }
-    p[0] = '%';
-    p[1] = appconfigdata::detail::hex_upper_digits[b >> 4];
-    p[2] = appconfigdata::detail::hex_upper_digits[b & 0x0f];
-    return p + 3;
+    if (!http::is_unreserved(static_cast<char>(b))) return http::write_escape(p, b);
+    *p = static_cast<char>(b);
+    return p + 1;
 }
 
 constexpr std::array<std::uint8_t, 256> make_upper_hex_table() noexcept {
@@ -1546,13 +1532,19 @@ constexpr std::array<std::uint8_t, 256> make_upper_hex_table() noexcept {
 // Value of an upper-case hex digit; 0x10 for every other byte.
 inline constexpr std::array<std::uint8_t, 256> upper_hex_value = make_upper_hex_table();
 
+// Non-zero unless the '%' at in[i] starts "%XX" with upper-case hex XX of a byte that the encoder
+// escapes. Computed without a branch on the digits, so that a run of escapes costs no mispredictions.
+inline unsigned escape_fault(std::string_view in, std::size_t i, const appconfigdata::detail::byte_class_table& keep) noexcept {
+    if (i + 2 >= in.size()) return 1;
+    const unsigned h = upper_hex_value[static_cast<unsigned char>(in[i + 1])];
+    const unsigned l = upper_hex_value[static_cast<unsigned char>(in[i + 2])];
+    return ((h | l) & 0x10u) | static_cast<unsigned>(keep[static_cast<char>(((h << 4) | l) & 0xffu)]);
+}
+
 // True when in[i] starts "%XX" with upper-case hex XX of a byte that the encoder escapes: text that
 // decoding and re-encoding gives back unchanged.
 inline bool is_canonical_escape(std::string_view in, std::size_t i, const appconfigdata::detail::byte_class_table& keep) noexcept {
-    if (in[i] != '%' || i + 2 >= in.size()) return false;
-    const unsigned h = upper_hex_value[static_cast<unsigned char>(in[i + 1])];
-    const unsigned l = upper_hex_value[static_cast<unsigned char>(in[i + 2])];
-    return ((h | l) & 0x10u) == 0 && !keep[static_cast<char>((h << 4) | l)];
+    return in[i] == '%' && escape_fault(in, i, keep) == 0;
 }
 
 // True when `in` is already canonical: every byte unreserved (or '/', with keep_slash) and every '%'
@@ -1569,13 +1561,7 @@ inline bool is_canonical_encoded(std::string_view in, bool keep_slash) noexcept 
         unsigned percent = appconfigdata::detail::simd::byte_mask(block, '%');
         if (((appconfigdata::detail::simd::unreserved_mask(block, extra) | percent) & 0xffffu) != 0xffffu) return false;
         unsigned bad = 0; // collected without a branch per escape
-        for (; percent != 0; percent &= percent - 1) {
-            const std::size_t j = i + appconfigdata::detail::simd::lowest_bit(percent);
-            if (j + 2 >= n) return false;
-            const unsigned h = upper_hex_value[static_cast<unsigned char>(in[j + 1])];
-            const unsigned l = upper_hex_value[static_cast<unsigned char>(in[j + 2])];
-            bad |= ((h | l) & 0x10u) | static_cast<unsigned>(keep[static_cast<char>(((h << 4) | l) & 0xffu)]);
-        }
+        for (; percent != 0; percent &= percent - 1) bad |= escape_fault(in, i + appconfigdata::detail::simd::lowest_bit(percent), keep);
         if (bad != 0) return false;
     }
 #endif

@@ -43,37 +43,30 @@ constexpr std::uint64_t ascii_lower8(std::uint64_t x) noexcept {
     return x | (upper >> 2); // 0x80 >> 2 == 0x20: 'A' -> 'a'
 }
 
-// Byte equality for short strings (names, dates, regions) without a library call: eight bytes at a time.
-inline bool equals_short(std::string_view a, std::string_view b) noexcept {
+// Equality of `a` and `b` after `fold` (applied alike to every byte of a word, so that it serves for
+// 8-byte words, zero-extended 4-byte words and single bytes): overlapping word loads, no library call.
+template <class Fold>
+inline bool words_equal(std::string_view a, std::string_view b, Fold fold) noexcept {
     const std::size_t n = a.size();
     if (n != b.size()) return false;
     if (n >= 8) {
         for (std::size_t i = 0; i + 8 <= n; i += 8)
-            if (load_word(a.data() + i) != load_word(b.data() + i)) return false;
-        return load_word(a.data() + n - 8) == load_word(b.data() + n - 8);
+            if (fold(load_word(a.data() + i)) != fold(load_word(b.data() + i))) return false;
+        return fold(load_word(a.data() + n - 8)) == fold(load_word(b.data() + n - 8)); // the tail, overlapping
     }
-    if (n >= 4) return load_half(a.data()) == load_half(b.data()) && load_half(a.data() + n - 4) == load_half(b.data() + n - 4);
+    if (n >= 4) return fold(load_half(a.data())) == fold(load_half(b.data())) && fold(load_half(a.data() + n - 4)) == fold(load_half(b.data() + n - 4));
     for (std::size_t i = 0; i < n; ++i)
-        if (a[i] != b[i]) return false;
+        if (fold(static_cast<unsigned char>(a[i])) != fold(static_cast<unsigned char>(b[i]))) return false;
     return true;
 }
 
-// ASCII case-insensitive equality; eight bytes at a time (header names are compared on every signature).
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
-    const std::size_t n = a.size();
-    if (n != b.size()) return false;
-    if (n >= 8) {
-        for (std::size_t i = 0; i + 8 <= n; i += 8)
-            if (ascii_lower8(load_word(a.data() + i)) != ascii_lower8(load_word(b.data() + i))) return false;
-        return ascii_lower8(load_word(a.data() + n - 8)) == ascii_lower8(load_word(b.data() + n - 8)); // the tail, overlapping
-    }
-    if (n >= 4)
-        return ascii_lower8(load_half(a.data())) == ascii_lower8(load_half(b.data())) &&
-               ascii_lower8(load_half(a.data() + n - 4)) == ascii_lower8(load_half(b.data() + n - 4));
-    for (std::size_t i = 0; i < n; ++i)
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-    return true;
+// Byte equality for short strings (names, dates, regions) without a library call.
+inline bool equals_short(std::string_view a, std::string_view b) noexcept {
+    return words_equal(a, b, [](std::uint64_t w) { return w; });
 }
+
+// ASCII case-insensitive equality (header names are compared on every signature).
+inline bool iequals(std::string_view a, std::string_view b) noexcept { return words_equal(a, b, ascii_lower8); }
 
 inline void append_lower(std::string& out, std::string_view s) {
     for (char c : s) out.push_back(ascii_lower(c));

@@ -19,6 +19,14 @@ constexpr bool is_unreserved(char c) noexcept { return detail::unreserved_bytes[
 
 enum class encode_slash : bool { no = false, yes = true };
 
+// Writes "%XY" (upper-case hex) for byte `b` at `p`; returns the end. The one place an escape is spelled.
+constexpr char* write_escape(char* p, unsigned char b) noexcept {
+    p[0] = '%';
+    p[1] = detail::hex_upper_digits[b >> 4];
+    p[2] = detail::hex_upper_digits[b & 0x0f];
+    return p + 3;
+}
+
 // Writes the encoding of `in` at `p` (room for 3 * in.size() bytes) and returns the end. With
 // slash == detail::extra_slash, '/' is copied as is. With SSE2, 16 input bytes are classified and
 // copied at a time, and only the bytes to escape are handled one by one; elsewhere runs of bytes that
@@ -26,23 +34,13 @@ enum class encode_slash : bool { no = false, yes = true };
 inline char* write_percent_encoded(char* p, std::string_view in, unsigned slash = detail::extra_none) noexcept {
     const char* src = in.data();
     std::size_t left = in.size();
-    const auto escape = [&p](unsigned char b) {
-        p[0] = '%';
-        p[1] = detail::hex_upper_digits[b >> 4];
-        p[2] = detail::hex_upper_digits[b & 0x0f];
-        p += 3;
-    };
 #if APPCONFIGDATA_HAVE_SSE2
     // "%XY" for every byte, four bytes apart, so that an escape is one 4-byte copy (inside the
     // blocks, where there is always room for the extra byte).
     struct escape_table {
         char text[256][4];
         constexpr escape_table() : text{} {
-            for (int b = 0; b < 256; ++b) {
-                text[b][0] = '%';
-                text[b][1] = detail::hex_upper_digits[b >> 4];
-                text[b][2] = detail::hex_upper_digits[b & 0x0f];
-            }
+            for (int b = 0; b < 256; ++b) write_escape(text[b], static_cast<unsigned char>(b));
         }
     };
     static constexpr escape_table escapes{};
@@ -74,7 +72,7 @@ inline char* write_percent_encoded(char* p, std::string_view in, unsigned slash 
         std::memcpy(p, src, run);
         p += run;
         if (run == left) break;
-        escape(static_cast<unsigned char>(src[run]));
+        p = write_escape(p, static_cast<unsigned char>(src[run]));
         src += run + 1;
         left -= run + 1;
     }

@@ -164,14 +164,9 @@ inline int compare_lower(std::string_view a, std::string_view b) noexcept {
 }
 
 inline char* write_encoded_byte(char* p, unsigned char b) noexcept {
-    if (http::is_unreserved(static_cast<char>(b))) {
-        *p = static_cast<char>(b);
-        return p + 1;
-    }
-    p[0] = '%';
-    p[1] = appconfigdata::detail::hex_upper_digits[b >> 4];
-    p[2] = appconfigdata::detail::hex_upper_digits[b & 0x0f];
-    return p + 3;
+    if (!http::is_unreserved(static_cast<char>(b))) return http::write_escape(p, b);
+    *p = static_cast<char>(b);
+    return p + 1;
 }
 
 constexpr std::array<std::uint8_t, 256> make_upper_hex_table() noexcept {
@@ -186,13 +181,19 @@ constexpr std::array<std::uint8_t, 256> make_upper_hex_table() noexcept {
 // Value of an upper-case hex digit; 0x10 for every other byte.
 inline constexpr std::array<std::uint8_t, 256> upper_hex_value = make_upper_hex_table();
 
+// Non-zero unless the '%' at in[i] starts "%XX" with upper-case hex XX of a byte that the encoder
+// escapes. Computed without a branch on the digits, so that a run of escapes costs no mispredictions.
+inline unsigned escape_fault(std::string_view in, std::size_t i, const appconfigdata::detail::byte_class_table& keep) noexcept {
+    if (i + 2 >= in.size()) return 1;
+    const unsigned h = upper_hex_value[static_cast<unsigned char>(in[i + 1])];
+    const unsigned l = upper_hex_value[static_cast<unsigned char>(in[i + 2])];
+    return ((h | l) & 0x10u) | static_cast<unsigned>(keep[static_cast<char>(((h << 4) | l) & 0xffu)]);
+}
+
 // True when in[i] starts "%XX" with upper-case hex XX of a byte that the encoder escapes: text that
 // decoding and re-encoding gives back unchanged.
 inline bool is_canonical_escape(std::string_view in, std::size_t i, const appconfigdata::detail::byte_class_table& keep) noexcept {
-    if (in[i] != '%' || i + 2 >= in.size()) return false;
-    const unsigned h = upper_hex_value[static_cast<unsigned char>(in[i + 1])];
-    const unsigned l = upper_hex_value[static_cast<unsigned char>(in[i + 2])];
-    return ((h | l) & 0x10u) == 0 && !keep[static_cast<char>((h << 4) | l)];
+    return in[i] == '%' && escape_fault(in, i, keep) == 0;
 }
 
 // True when `in` is already canonical: every byte unreserved (or '/', with keep_slash) and every '%'
@@ -209,13 +210,7 @@ inline bool is_canonical_encoded(std::string_view in, bool keep_slash) noexcept 
         unsigned percent = appconfigdata::detail::simd::byte_mask(block, '%');
         if (((appconfigdata::detail::simd::unreserved_mask(block, extra) | percent) & 0xffffu) != 0xffffu) return false;
         unsigned bad = 0; // collected without a branch per escape
-        for (; percent != 0; percent &= percent - 1) {
-            const std::size_t j = i + appconfigdata::detail::simd::lowest_bit(percent);
-            if (j + 2 >= n) return false;
-            const unsigned h = upper_hex_value[static_cast<unsigned char>(in[j + 1])];
-            const unsigned l = upper_hex_value[static_cast<unsigned char>(in[j + 2])];
-            bad |= ((h | l) & 0x10u) | static_cast<unsigned>(keep[static_cast<char>(((h << 4) | l) & 0xffu)]);
-        }
+        for (; percent != 0; percent &= percent - 1) bad |= escape_fault(in, i + appconfigdata::detail::simd::lowest_bit(percent), keep);
         if (bad != 0) return false;
     }
 #endif
