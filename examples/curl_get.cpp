@@ -42,8 +42,6 @@ int main(int argc, char** argv) {
 
     acd::default_chain_options chain;
     chain.environment = acd::adapters::system_environment();
-    chain.read_file = acd::adapters::make_file_reader();
-    chain.run_process = acd::adapters::make_process_runner();
     chain.sign = acd::make_sigv4_request_signer<acd::adapters::botan_crypto>();
     chain.sso_cache_file = acd::adapters::sso_cache_locator(chain.environment);
     chain.region = argv[4];
@@ -53,11 +51,13 @@ int main(int argc, char** argv) {
     hooks.transport = acd::adapters::curl_transport();
     hooks.clock = [] { return acd::clock_type::now(); };
     hooks.sleep_until = [](acd::time_point t) { std::this_thread::sleep_until(t); };
+    hooks.read_file = acd::adapters::make_file_reader();      // the chain's profile and token files
+    hooks.run_process = acd::adapters::make_process_runner(); // credential_process
     hooks.credentials_source = [&](acd::credentials& out) -> std::error_code {
         acd::driver::blocking_hooks h = hooks;
         h.credentials_source = nullptr;
         if (auto ec = acd::driver::run(credentials, h)) return ec;
-        out = credentials.result().value;
+        out = credentials.outcome().value;
         return {};
     };
     std::error_code failure;

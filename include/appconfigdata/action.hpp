@@ -1,25 +1,30 @@
 // What a state machine asks its driver to do next. Every machine in the library (the
-// configuration session, each credential provider, the scheduler) answers `next(now)` with an
-// `action`, so one driver loop serves them all:
+// configuration session, each credential provider, the chains, the scheduler) answers `next(now)`
+// with an `action`, and takes the outcome through the same calls (driver/machine.hpp checks that at
+// compile time), so one driver loop serves them all:
 //
 //   for (;;) {
 //       action a = machine.next(now);
 //       switch (a.kind) {
-//       case action_kind::send:       // perform *a.request (timeout a.timeout), then feed the outcome:
+//       case action_kind::send:        // perform *a.request (timeout a.timeout), then feed the outcome:
 //           machine.on_response(response, now) or machine.on_transport_error(ec, now);
-//       case action_kind::wait_until: // nothing to do before a.when (or before a new input arrives)
-//       case action_kind::done:       // the machine finished; read its result from the machine
-//       case action_kind::failed:     // the machine gave up; read its error from the machine
+//       case action_kind::read_file:   // read *a.file, then machine.on_file(result, now)
+//       case action_kind::run_process: // run *a.process, then machine.on_process(result, now)
+//       case action_kind::wait_until:  // nothing to do before a.when (or before a new input arrives)
 //       case action_kind::need_credentials: // give the machine credentials (set_credentials), call next again
+//       case action_kind::done:        // the machine finished; read machine.outcome()
+//       case action_kind::failed:      // the machine gave up; machine.outcome() says why
 //       }
 //   }
 //
-// `request` points into the machine and stays valid until the next call on that machine, so a
-// steady-state poll hands over its request without copying or allocating.
+// `request`, `file` and `process` point into the machine and stay valid until the next call on that
+// machine, so a steady-state poll hands over its request without copying or allocating. A driver
+// that cannot perform a read or a run (no file system, no processes) answers errc::not_supported.
 #pragma once
 
 #include <appconfigdata/clock.hpp>
 #include <appconfigdata/http/message.hpp>
+#include <appconfigdata/io.hpp>
 #include <appconfigdata/version.hpp>
 
 #include <chrono>
@@ -27,7 +32,7 @@
 
 APPCONFIGDATA_NAMESPACE_BEGIN
 
-enum class action_kind { send, wait_until, done, failed, need_credentials };
+enum class action_kind { send, wait_until, done, failed, need_credentials, read_file, run_process };
 
 inline const char* to_string(action_kind k) noexcept {
     switch (k) {
@@ -36,6 +41,8 @@ inline const char* to_string(action_kind k) noexcept {
     case action_kind::done: return "done";
     case action_kind::failed: return "failed";
     case action_kind::need_credentials: return "need_credentials";
+    case action_kind::read_file: return "read_file";
+    case action_kind::run_process: return "run_process";
     }
     return "?";
 }
@@ -45,6 +52,8 @@ struct action {
     const http::request* request = nullptr;      // kind == send
     std::chrono::milliseconds timeout{0};         // kind == send: how long the transport may take (0: its default)
     time_point when{};                            // kind == wait_until
+    const file_request* file = nullptr;           // kind == read_file
+    const process_request* process = nullptr;     // kind == run_process
 
     static action send(const http::request& r, std::chrono::milliseconds t = std::chrono::milliseconds(0)) {
         action a;
@@ -69,6 +78,18 @@ struct action {
         a.kind = action_kind::failed;
         return a;
     }
+    static action read(const file_request& f) {
+        action a;
+        a.kind = action_kind::read_file;
+        a.file = &f;
+        return a;
+    }
+    static action run(const process_request& p) {
+        action a;
+        a.kind = action_kind::run_process;
+        a.process = &p;
+        return a;
+    }
     static action credentials_needed() {
         action a;
         a.kind = action_kind::need_credentials;
@@ -78,6 +99,8 @@ struct action {
     friend std::ostream& operator<<(std::ostream& os, const action& a) {
         os << to_string(a.kind);
         if (a.kind == action_kind::send && a.request) os << " " << a.request->method << " " << a.request->path;
+        if (a.kind == action_kind::read_file && a.file) os << " " << a.file->path;
+        if (a.kind == action_kind::run_process && a.process) os << " " << *a.process;
         return os;
     }
 };

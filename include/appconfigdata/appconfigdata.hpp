@@ -9,6 +9,8 @@
 #include <appconfigdata/clock.hpp>
 #include <appconfigdata/config.hpp>
 #include <appconfigdata/action.hpp>
+#include <appconfigdata/io.hpp>
+#include <appconfigdata/outcome.hpp>
 #include <appconfigdata/http/headers.hpp>
 #include <appconfigdata/http/message.hpp>
 #include <appconfigdata/http/percent_encoding.hpp>
@@ -59,6 +61,6 @@
 #include <appconfigdata/driver/blocking_driver.hpp>
 #include <appconfigdata/driver/last_known_good.hpp>
 #include <appconfigdata/driver/latest_holder.hpp>
-#include <appconfigdata/driver/machine_traits.hpp>
+#include <appconfigdata/driver/machine.hpp>
 #include <appconfigdata/driver/scheduler.hpp>
 #include <appconfigdata/driver/tick_driver.hpp>

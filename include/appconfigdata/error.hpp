@@ -57,6 +57,7 @@ enum class errc : int {
     retries_exhausted,
     retry_quota_exceeded,
     cancelled,
+    not_supported,    // the driver cannot perform this kind of I/O here (no processes on this platform, no file reader)
 
     // Endpoint resolution (6xx)
     endpoint_resolution_failed = 600,
@@ -118,6 +119,7 @@ public:
         case errc::retries_exhausted: return "retries exhausted";
         case errc::retry_quota_exceeded: return "retry quota exceeded";
         case errc::cancelled: return "cancelled";
+        case errc::not_supported: return "the driver does not support this operation on this platform";
         case errc::endpoint_resolution_failed: return "endpoint resolution failed";
         case errc::backup_corrupt: return "backup file is corrupt";
         case errc::backup_not_found: return "backup file not found";

@@ -86,6 +86,7 @@ enum class errc : int {
     retries_exhausted,
     retry_quota_exceeded,
     cancelled,
+    not_supported,    // the driver cannot perform this kind of I/O here (no processes on this platform, no file reader)
 
     // Endpoint resolution (6xx)
     endpoint_resolution_failed = 600,
@@ -147,6 +148,7 @@ public:
         case errc::retries_exhausted: return "retries exhausted";
         case errc::retry_quota_exceeded: return "retry quota exceeded";
         case errc::cancelled: return "cancelled";
+        case errc::not_supported: return "the driver does not support this operation on this platform";
         case errc::endpoint_resolution_failed: return "endpoint resolution failed";
         case errc::backup_corrupt: return "backup file is corrupt";
         case errc::backup_not_found: return "backup file not found";
@@ -255,23 +257,27 @@ APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/config.hpp
 // ---- begin appconfigdata/action.hpp
 // What a state machine asks its driver to do next. Every machine in the library (the
-// configuration session, each credential provider, the scheduler) answers `next(now)` with an
-// `action`, so one driver loop serves them all:
+// configuration session, each credential provider, the chains, the scheduler) answers `next(now)`
+// with an `action`, and takes the outcome through the same calls (driver/machine.hpp checks that at
+// compile time), so one driver loop serves them all:
 //
 //   for (;;) {
 //       action a = machine.next(now);
 //       switch (a.kind) {
-//       case action_kind::send:       // perform *a.request (timeout a.timeout), then feed the outcome:
+//       case action_kind::send:        // perform *a.request (timeout a.timeout), then feed the outcome:
 //           machine.on_response(response, now) or machine.on_transport_error(ec, now);
-//       case action_kind::wait_until: // nothing to do before a.when (or before a new input arrives)
-//       case action_kind::done:       // the machine finished; read its result from the machine
-//       case action_kind::failed:     // the machine gave up; read its error from the machine
+//       case action_kind::read_file:   // read *a.file, then machine.on_file(result, now)
+//       case action_kind::run_process: // run *a.process, then machine.on_process(result, now)
+//       case action_kind::wait_until:  // nothing to do before a.when (or before a new input arrives)
 //       case action_kind::need_credentials: // give the machine credentials (set_credentials), call next again
+//       case action_kind::done:        // the machine finished; read machine.outcome()
+//       case action_kind::failed:      // the machine gave up; machine.outcome() says why
 //       }
 //   }
 //
-// `request` points into the machine and stays valid until the next call on that machine, so a
-// steady-state poll hands over its request without copying or allocating.
+// `request`, `file` and `process` point into the machine and stay valid until the next call on that
+// machine, so a steady-state poll hands over its request without copying or allocating. A driver
+// that cannot perform a read or a run (no file system, no processes) answers errc::not_supported.
 
 // ---- begin appconfigdata/http/message.hpp
 // HTTP request and response value types: what the state machines hand to the user's HTTP
@@ -654,13 +660,131 @@ struct response {
 } // namespace http
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/http/message.hpp
+// ---- begin appconfigdata/io.hpp
+// Local I/O a machine may ask its driver for: read a file, run a process. The machines never do
+// either themselves (they hand out action::read / action::run, action.hpp); the driver performs the
+// request with whatever the platform offers and feeds the outcome back with on_file / on_process.
+// A frame loop may answer frames later; a platform without processes answers errc::not_supported,
+// and the machine reports a clear error (a chain moves on or stops, as it would for any failure).
+//
+// The function types below are what a blocking driver (and the adapters) use to perform them:
+// adapters/file_reader.hpp and adapters/process_runner.hpp have implementations for POSIX.
+
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+// Read the whole file at `path`; more than `max_size` bytes is errc::limit_exceeded.
+struct file_request {
+    std::string path;
+    std::size_t max_size = default_limits.max_profile_file;
+
+    friend bool operator==(const file_request& a, const file_request& b) { return a.path == b.path && a.max_size == b.max_size; }
+    friend std::ostream& operator<<(std::ostream& os, const file_request& r) { return os << "read " << r.path; }
+};
+
+// What reading gave: `error` empty and `contents` the file, or errc::file_not_found (no such file),
+// errc::limit_exceeded, errc::io_failed (or a std::errc), errc::not_supported (no file system here).
+struct file_result {
+    std::error_code error;
+    std::string contents;
+};
+
+// Run argv[0] (looked up in PATH when it has no '/') with the arguments, without a shell.
+struct process_request {
+    std::vector<std::string> argv;
+    std::chrono::milliseconds timeout{30000};                        // kill the child after this long
+    std::size_t max_stdout = default_limits.max_credential_document; // stdout beyond this is an error
+
+    friend bool operator==(const process_request& a, const process_request& b) {
+        return a.argv == b.argv && a.timeout == b.timeout && a.max_stdout == b.max_stdout;
+    }
+    // Prints the program name and the argument count only (arguments may hold secrets).
+    friend std::ostream& operator<<(std::ostream& os, const process_request& r) {
+        os << "process_request{" << (r.argv.empty() ? std::string("<none>") : r.argv[0]) << ", " << (r.argv.empty() ? 0 : r.argv.size() - 1)
+           << " args, timeout " << r.timeout.count() << "ms}";
+        return os;
+    }
+};
+
+// What happened to a process that ran (whatever its exit status).
+struct process_outcome {
+    bool exited = true;            // false: killed by a signal (or by the timeout)
+    int exit_code = 0;             // when exited
+    bool timed_out = false;        // the runner killed it after request.timeout
+    bool stdout_too_large = false; // stdout exceeded request.max_stdout (the rest was discarded)
+    std::string stdout_text;       // at most request.max_stdout bytes
+    std::size_t stderr_bytes = 0;  // how much the child wrote to stderr (the text is not kept)
+
+    friend bool operator==(const process_outcome& a, const process_outcome& b) {
+        return a.exited == b.exited && a.exit_code == b.exit_code && a.timed_out == b.timed_out && a.stdout_too_large == b.stdout_too_large &&
+               a.stdout_text == b.stdout_text && a.stderr_bytes == b.stderr_bytes;
+    }
+    // Prints sizes and status, never the output.
+    friend std::ostream& operator<<(std::ostream& os, const process_outcome& o) {
+        os << "process_outcome{" << (o.timed_out ? "timed out" : o.exited ? "exit " + std::to_string(o.exit_code) : std::string("killed"))
+           << ", stdout " << o.stdout_text.size() << " bytes, stderr " << o.stderr_bytes << " bytes}";
+        return os;
+    }
+};
+
+// What running gave: `error` empty when the process ran (see `outcome`), else why it could not be
+// started (a std::errc such as no_such_file_or_directory, or errc::not_supported: no processes here).
+struct process_result {
+    std::error_code error;
+    process_outcome outcome;
+};
+
+// Reads a whole file into `contents` (errors as file_result). Must not throw.
+using file_reader = std::function<std::error_code(std::string_view path, std::string& contents)>;
+
+// Runs a process (see process_result for the contract). Must not throw.
+using process_runner = std::function<std::error_code(const process_request& request, process_outcome& outcome)>;
+
+// Performs `r` with `read` (errc::not_supported when there is none); enforces r.max_size.
+inline file_result perform(const file_request& r, const file_reader& read) {
+    file_result out;
+    if (!read) {
+        out.error = errc::not_supported;
+        return out;
+    }
+    out.error = read(r.path, out.contents);
+    if (!out.error && out.contents.size() > r.max_size) {
+        out.contents.clear();
+        out.error = errc::limit_exceeded;
+    }
+    if (out.error) out.contents.clear();
+    return out;
+}
+
+// Performs `r` with `run` (errc::not_supported when there is none).
+inline process_result perform(const process_request& r, const process_runner& run) {
+    process_result out;
+    if (!run) {
+        out.error = errc::not_supported;
+        return out;
+    }
+    out.error = run(r, out.outcome);
+    return out;
+}
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/io.hpp
 
 #include <chrono>
 #include <ostream>
 
 APPCONFIGDATA_NAMESPACE_BEGIN
 
-enum class action_kind { send, wait_until, done, failed, need_credentials };
+enum class action_kind { send, wait_until, done, failed, need_credentials, read_file, run_process };
 
 inline const char* to_string(action_kind k) noexcept {
     switch (k) {
@@ -669,6 +793,8 @@ inline const char* to_string(action_kind k) noexcept {
     case action_kind::done: return "done";
     case action_kind::failed: return "failed";
     case action_kind::need_credentials: return "need_credentials";
+    case action_kind::read_file: return "read_file";
+    case action_kind::run_process: return "run_process";
     }
     return "?";
 }
@@ -678,6 +804,8 @@ struct action {
     const http::request* request = nullptr;      // kind == send
     std::chrono::milliseconds timeout{0};         // kind == send: how long the transport may take (0: its default)
     time_point when{};                            // kind == wait_until
+    const file_request* file = nullptr;           // kind == read_file
+    const process_request* process = nullptr;     // kind == run_process
 
     static action send(const http::request& r, std::chrono::milliseconds t = std::chrono::milliseconds(0)) {
         action a;
@@ -702,6 +830,18 @@ struct action {
         a.kind = action_kind::failed;
         return a;
     }
+    static action read(const file_request& f) {
+        action a;
+        a.kind = action_kind::read_file;
+        a.file = &f;
+        return a;
+    }
+    static action run(const process_request& p) {
+        action a;
+        a.kind = action_kind::run_process;
+        a.process = &p;
+        return a;
+    }
     static action credentials_needed() {
         action a;
         a.kind = action_kind::need_credentials;
@@ -711,12 +851,97 @@ struct action {
     friend std::ostream& operator<<(std::ostream& os, const action& a) {
         os << to_string(a.kind);
         if (a.kind == action_kind::send && a.request) os << " " << a.request->method << " " << a.request->path;
+        if (a.kind == action_kind::read_file && a.file) os << " " << a.file->path;
+        if (a.kind == action_kind::run_process && a.process) os << " " << *a.process;
         return os;
     }
 };
 
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/action.hpp
+// ---- begin appconfigdata/outcome.hpp
+// The one way every machine reports how it ended: `outcome<T>` holds a status, the value (when
+// ready) or a typed error with its diagnostics. Credential providers report outcome<credentials>
+// (provider_result), the region chain outcome<region_choice>, the session outcome<no_value> (its
+// configurations come as events). Printing shows status, error and diagnostics, and the value only
+// through the value's own redacting operator<<.
+
+
+#include <ostream>
+#include <string>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+enum class outcome_status {
+    pending,        // still working: call next(now)
+    ready,          // the value is in outcome().value
+    not_applicable, // this source is not configured here; a chain tries the next one
+    failed,         // configured but failed; outcome().error and .diag say why
+};
+
+inline const char* to_string(outcome_status s) noexcept {
+    switch (s) {
+    case outcome_status::pending: return "pending";
+    case outcome_status::ready: return "ready";
+    case outcome_status::not_applicable: return "not applicable";
+    case outcome_status::failed: return "failed";
+    }
+    return "?";
+}
+
+inline std::ostream& operator<<(std::ostream& os, outcome_status s) { return os << to_string(s); }
+
+// For machines whose results are not one value (the session reports configurations as events).
+struct no_value {
+    friend bool operator==(no_value, no_value) noexcept { return true; }
+    friend bool operator!=(no_value, no_value) noexcept { return false; }
+    friend std::ostream& operator<<(std::ostream& os, no_value) { return os; }
+};
+
+template <class T>
+struct outcome {
+    outcome_status status = outcome_status::pending;
+    T value{};             // status == ready
+    std::error_code error; // status == not_applicable or failed
+    diagnostics diag;      // why (never holds secrets)
+
+    bool ready() const noexcept { return status == outcome_status::ready; }
+
+    friend bool operator==(const outcome& a, const outcome& b) {
+        return a.status == b.status && a.value == b.value && a.error == b.error && a.diag == b.diag;
+    }
+    friend bool operator!=(const outcome& a, const outcome& b) { return !(a == b); }
+
+    friend std::ostream& operator<<(std::ostream& os, const outcome& r) {
+        os << r.status;
+        if (r.status == outcome_status::ready) return os << " " << r.value;
+        if (r.error) os << " (" << r.error.message() << ")";
+        if (!r.diag.empty()) os << ": " << r.diag;
+        return os;
+    }
+};
+
+// Builders.
+template <class T>
+outcome<T> ready_outcome(T value) {
+    outcome<T> r;
+    r.status = outcome_status::ready;
+    r.value = std::move(value);
+    return r;
+}
+
+template <class T = no_value>
+outcome<T> error_outcome(outcome_status status, std::error_code ec, std::string message) {
+    outcome<T> r;
+    r.status = status;
+    r.error = ec;
+    r.diag.message = std::move(message);
+    return r;
+}
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/outcome.hpp
 // ---- begin appconfigdata/http/percent_encoding.hpp
 // Percent-encoding as SigV4 defines it: every byte except the RFC 3986 unreserved set
 // (A-Z a-z 0-9 - _ . ~) becomes %XX with upper-case hex. '+' is data, never a space.
@@ -2130,6 +2355,17 @@ struct credentials {
         return os << "}";
     }
 };
+
+// When credentials received at `received` should be fetched again: `window` before their expiration,
+// but never earlier than half their remaining life (short-lived credentials are not refreshed at
+// once); time_point::max() when they do not expire. The cache (credentials/default_chain.hpp) and
+// the session use this one rule, so a session asking for fresh credentials finds the cache ready.
+inline time_point refresh_time(const credentials& c, time_point received, duration window) noexcept {
+    if (!c.expiration) return (time_point::max)();
+    if (*c.expiration <= received) return *c.expiration;
+    const duration remaining = *c.expiration - received;
+    return *c.expiration - (window < remaining / 2 ? window : remaining / 2);
+}
 
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/sigv4/credentials.hpp
@@ -4313,7 +4549,7 @@ APPCONFIGDATA_NAMESPACE_END
 //                                              (127.0.0.0/8, [::1], localhost) or to 169.254.170.2,
 //                                              169.254.170.23, [fd00:ec2::23]
 //   AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE  -> its content is the Authorization header (preferred; read
-//                                              through the injected file_reader on every fetch)
+//                                              through the driver, action::read, on every fetch)
 //   AWS_CONTAINER_AUTHORIZATION_TOKEN       -> the Authorization header
 // Neither URI set: not_applicable (errc::no_credentials). The reply is JSON
 // {AccessKeyId, SecretAccessKey, Token, Expiration, AccountId?}. 5xx, 429 and transport errors are
@@ -4325,24 +4561,20 @@ APPCONFIGDATA_NAMESPACE_END
 
 // ---- begin appconfigdata/credentials/provider.hpp
 // The shared shape of every credential provider, so the default chain can run its sub-machines
-// and any driver (driver/) can drive any of them.
-//
-// NOTE to the profile engineer (and everyone adding a provider): this header is owned by the
-// "remote credentials" work (container, IMDS, STS, SSO, default chain). A provider that needs no
-// HTTP (environment, static profile keys, credential_process) can still be a `credentials_provider`
-// (see `resolved_provider` below: it answers done/failed on the first `next`). The default chain
-// accepts any `credentials_provider`. Please do not redefine the names below; add what you need in
-// your own headers and tell us if this shape is missing something.
+// and any driver (driver/) can drive any of them. `credentials_provider` is the type-erased form of
+// the machine concept (driver/machine.hpp): the chains hold their steps through it.
 //
 // The loop (see action.hpp):
 //   for (;;) {
 //       action a = p.next(now);
 //       send             -> p.on_response(resp, now) or p.on_transport_error(ec, now)
+//       read_file        -> p.on_file(result, now)      (token files, the SSO cache, profile files)
+//       run_process      -> p.on_process(result, now)   (credential_process)
 //       wait_until       -> sleep until a.when (or until a new input arrives), then call next again
 //       need_credentials -> p.set_credentials(source, now) (only machines that sign: STS AssumeRole)
-//       done / failed    -> read p.result()
+//       done / failed    -> read p.outcome()
 //   }
-// `result().status` tells a chain what to do next: `ready` (use `value`), `not_applicable` (this
+// `outcome().status` tells a chain what to do next: `ready` (use `value`), `not_applicable` (this
 // provider is not configured here: try the next one), `failed` (configured but broken: stop).
 
 
@@ -4359,52 +4591,13 @@ APPCONFIGDATA_NAMESPACE_BEGIN
 // tests a map. Must not throw.
 using environment_lookup = std::function<std::optional<std::string>(std::string_view name)>;
 
-// Reads a whole file into `contents`: errc::io_failed (or a std::errc) when it cannot, and
-// errc::limit_exceeded when it is larger than the limit the reader enforces. Must not throw.
-using file_reader = std::function<std::error_code(std::string_view path, std::string& contents)>;
-
-enum class provider_status {
-    pending,        // still working: call next(now)
-    ready,          // credentials are in result().value
-    not_applicable, // this provider is not configured here; a chain tries the next one
-    failed,         // configured but failed; a chain stops and reports result().error
-};
-
-inline const char* to_string(provider_status s) noexcept {
-    switch (s) {
-    case provider_status::pending: return "pending";
-    case provider_status::ready: return "ready";
-    case provider_status::not_applicable: return "not applicable";
-    case provider_status::failed: return "failed";
-    }
-    return "?";
-}
-
-inline std::ostream& operator<<(std::ostream& os, provider_status s) { return os << to_string(s); }
-
-// What a provider produced. Printing shows the status, the error and the diagnostics, never a secret.
-struct provider_result {
-    provider_status status = provider_status::pending;
-    credentials value;     // status == ready
-    std::error_code error; // status == not_applicable or failed
-    diagnostics diag;      // why (never holds secrets)
-
-    friend bool operator==(const provider_result& a, const provider_result& b) {
-        return a.status == b.status && a.value == b.value && a.error == b.error && a.diag == b.diag;
-    }
-    friend bool operator!=(const provider_result& a, const provider_result& b) { return !(a == b); }
-
-    friend std::ostream& operator<<(std::ostream& os, const provider_result& r) {
-        os << r.status;
-        if (r.status == provider_status::ready) return os << " " << r.value;
-        if (r.error) os << " (" << r.error.message() << ")";
-        if (!r.diag.empty()) os << ": " << r.diag;
-        return os;
-    }
-};
+// What a provider produced (outcome.hpp): status, credentials or a typed error + diagnostics.
+using provider_status = outcome_status;
+using provider_result = outcome<credentials>;
 
 // The interface every credential provider machine implements. None of the calls throws (beyond
-// std::bad_alloc); a call in the wrong state is ignored or ends the machine with errc::invalid_state.
+// std::bad_alloc). Every input returns errc::invalid_state when the machine was not waiting for it
+// (nothing changes), else an empty error code.
 class credentials_provider {
 public:
     virtual ~credentials_provider() = default;
@@ -4412,28 +4605,43 @@ public:
     // A short, stable name used in chain reports and in credentials::provider ("imds", "container"...).
     virtual std::string_view name() const noexcept = 0;
 
-    // What to do at time `now`: send (then feed on_response / on_transport_error), wait_until,
-    // need_credentials (then call set_credentials), done (result().status == ready) or failed
-    // (result().status == not_applicable or failed). Legal at any time.
+    // What to do at time `now` (action.hpp): send, read_file, run_process, wait_until,
+    // need_credentials, done (outcome().status == ready) or failed (not_applicable or failed).
     virtual action next(time_point now) = 0;
 
-    // The response to the request last returned by next(). Ignored when no request is outstanding.
-    virtual void on_response(const http::response& response, time_point now) = 0;
+    // The response to the request last returned by next().
+    virtual std::error_code on_response(const http::response& response, time_point now) = 0;
 
     // The request last returned by next() got no response (errc::transport_failed, errc::timeout...).
-    virtual void on_transport_error(std::error_code error, time_point now) = 0;
+    virtual std::error_code on_transport_error(std::error_code error, time_point now) = 0;
 
-    // Source credentials for a machine that answered need_credentials; ignored by the others.
-    virtual void set_credentials(const credentials& source, time_point now) {
+    // The file read last asked for by next().
+    virtual std::error_code on_file(const file_result& result, time_point now) {
+        (void)result;
+        (void)now;
+        return errc::invalid_state;
+    }
+
+    // The process run last asked for by next().
+    virtual std::error_code on_process(const process_result& result, time_point now) {
+        (void)result;
+        (void)now;
+        return errc::invalid_state;
+    }
+
+    // Source credentials for a machine that answered need_credentials.
+    virtual std::error_code set_credentials(const credentials& source, time_point now) {
         (void)source;
         (void)now;
+        return errc::invalid_state;
     }
 
     // The outcome so far (status pending while working).
-    virtual const provider_result& result() const noexcept = 0;
+    virtual const provider_result& outcome() const noexcept = 0;
 
-    // The error of the outcome (empty while pending or when ready): lets driver::run report it.
-    std::error_code last_error() const noexcept { return result().error; }
+    // The coarse state every provider shares (each concrete provider also has its own state enum,
+    // under the same name, that hides this one).
+    outcome_status current_state() const noexcept { return outcome().status; }
 
     // Starts over to fetch fresh credentials (refresh). Keeps what may be reused (an IMDS session
     // token, a signing-key cache). Legal in any state; abandons an outstanding request.
@@ -4448,9 +4656,9 @@ public:
 
     std::string_view name() const noexcept override { return name_; }
     action next(time_point) override { return result_.status == provider_status::ready ? action::finished() : action::fail(); }
-    void on_response(const http::response&, time_point) override {}
-    void on_transport_error(std::error_code, time_point) override {}
-    const provider_result& result() const noexcept override { return result_; }
+    std::error_code on_response(const http::response&, time_point) override { return errc::invalid_state; }
+    std::error_code on_transport_error(std::error_code, time_point) override { return errc::invalid_state; }
+    const provider_result& outcome() const noexcept override { return result_; }
     void restart() override {}
 
 private:
@@ -4459,19 +4667,10 @@ private:
 };
 
 // Helpers to build results.
-inline provider_result ready_result(credentials c) {
-    provider_result r;
-    r.status = provider_status::ready;
-    r.value = std::move(c);
-    return r;
-}
+inline provider_result ready_result(credentials c) { return ready_outcome(std::move(c)); }
 
 inline provider_result error_result(provider_status status, std::error_code ec, std::string message) {
-    provider_result r;
-    r.status = status;
-    r.error = ec;
-    r.diag.message = std::move(message);
-    return r;
+    return error_outcome<credentials>(status, ec, std::move(message));
 }
 
 APPCONFIGDATA_NAMESPACE_END
@@ -4634,7 +4833,6 @@ inline constexpr std::string_view container_ecs_host = "169.254.170.2";
 
 struct container_options {
     environment_lookup environment;       // required: where the AWS_CONTAINER_* variables come from
-    file_reader read_file;                // reads AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; may be empty when unused
     milliseconds timeout{2000};           // per request
     int max_attempts = 3;
     limits bounds = default_limits;
@@ -4698,6 +4896,8 @@ inline std::error_code resolve_container_endpoint(const environment_lookup& env,
 
 class container_provider final : public credentials_provider {
 public:
+    enum class state { start, reading_token, waiting, sent, finished };
+
     explicit container_provider(container_options options) : options_(std::move(options)) { retry_.max_attempts = options_.max_attempts; }
 
     std::string_view name() const noexcept override { return "container"; }
@@ -4707,6 +4907,7 @@ public:
     action next(time_point now) override {
         switch (state_) {
         case state::start: return begin(now);
+        case state::reading_token: return action::wait(time_point::max()); // the read is outstanding
         case state::waiting:
             if (now < resume_) return action::wait(resume_);
             return send();
@@ -4716,24 +4917,37 @@ public:
         return action::fail();
     }
 
-    void on_response(const http::response& r, time_point now) override {
-        if (state_ != state::sent) return;
+    std::error_code on_file(const file_result& f, time_point) override {
+        if (state_ != state::reading_token) return errc::invalid_state;
+        if (f.error) {
+            finish(error_result(provider_status::failed, f.error == errc::not_supported ? f.error : make_error_code(errc::io_failed),
+                                "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + token_file_.path + ": " + f.error.message()));
+            return {};
+        }
+        prepare(std::string(detail::trim(f.contents)));
+        return {};
+    }
+
+    std::error_code on_response(const http::response& r, time_point now) override {
+        if (state_ != state::sent) return errc::invalid_state;
         if (r.status == 200) {
             credentials c;
             std::string why;
             if (r.body.size() > options_.bounds.max_credential_document) {
-                return fail(errc::response_too_large, "container credentials reply of " + std::to_string(r.body.size()) + " bytes is too large", &r);
+                fail(errc::response_too_large, "container credentials reply of " + std::to_string(r.body.size()) + " bytes is too large", &r);
+                return {};
             }
-            if (auto ec = detail::remote::parse_credential_document(r.body, options_.bounds.max_credential_document, name(), c, why))
-                return fail(ec, "container credentials reply: " + why, &r);
-            result_ = ready_result(std::move(c));
-            state_ = state::finished;
-            return;
+            if (auto ec = detail::remote::parse_credential_document(r.body, options_.bounds.max_credential_document, name(), c, why)) {
+                fail(ec, "container credentials reply: " + why, &r);
+                return {};
+            }
+            finish(ready_result(std::move(c)));
+            return {};
         }
         if (detail::remote::is_retryable_status(r.status) && retry_.can_retry()) {
             resume_ = retry_.resume_at(now);
             state_ = state::waiting;
-            return;
+            return {};
         }
         std::string message = "container credentials endpoint answered HTTP " + std::to_string(r.status);
         boost::json::object o;
@@ -4744,21 +4958,23 @@ public:
         }
         const errc code = (r.status == 401 || r.status == 403) ? errc::access_denied : errc::unexpected_status;
         fail(code, std::move(message), &r);
+        return {};
     }
 
-    void on_transport_error(std::error_code ec, time_point now) override {
-        if (state_ != state::sent) return;
+    std::error_code on_transport_error(std::error_code ec, time_point now) override {
+        if (state_ != state::sent) return errc::invalid_state;
         if (retry_.can_retry()) {
             resume_ = retry_.resume_at(now);
             state_ = state::waiting;
-            return;
+            return {};
         }
         fail(ec ? ec : make_error_code(errc::transport_failed),
              detail::remote::transport_message("container credentials endpoint " + endpoint_.host + " did not answer", ec, retry_.used),
              nullptr);
+        return {};
     }
 
-    const provider_result& result() const noexcept override { return result_; }
+    const provider_result& outcome() const noexcept override { return result_; }
 
     void restart() override {
         state_ = state::start;
@@ -4768,36 +4984,32 @@ public:
 
     // The resolved endpoint (valid after the first next()).
     const http::url& endpoint() const noexcept { return endpoint_; }
+    state current_state() const noexcept { return state_; }
 
 private:
-    enum class state { start, waiting, sent, finished };
-
-    action begin(time_point now) {
+    action begin(time_point) {
         std::string why;
         if (auto ec = resolve_container_endpoint(options_.environment, endpoint_, why)) {
-            result_ = error_result(ec == errc::no_credentials ? provider_status::not_applicable : provider_status::failed, ec, std::move(why));
-            state_ = state::finished;
+            finish(error_result(ec == errc::no_credentials ? provider_status::not_applicable : provider_status::failed, ec, std::move(why)));
             return action::fail();
         }
-        std::string authorization;
-        const std::string token_file = detail::remote::env_value(options_.environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
-        if (!token_file.empty()) {
-            std::string contents;
-            std::error_code ec = options_.read_file ? options_.read_file(token_file, contents) : make_error_code(errc::io_failed);
-            if (ec) {
-                result_ = error_result(provider_status::failed, errc::io_failed,
-                                       "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + token_file + ": " + ec.message());
-                state_ = state::finished;
-                return action::fail();
-            }
-            authorization = std::string(detail::trim(contents));
-        } else {
-            authorization = detail::remote::env_value(options_.environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+        token_file_.path = detail::remote::env_value(options_.environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+        if (!token_file_.path.empty()) {
+            token_file_.max_size = options_.bounds.max_credential_document;
+            state_ = state::reading_token;
+            return action::read(token_file_);
         }
+        prepare(detail::remote::env_value(options_.environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+        return next_after_prepare();
+    }
+
+    action next_after_prepare() { return state_ == state::finished ? action::fail() : send(); }
+
+    // The request with `authorization` (may be empty); state waiting (due at once) or finished.
+    void prepare(std::string authorization) {
         if (detail::remote::contains_line_break(authorization)) {
-            result_ = error_result(provider_status::failed, errc::invalid_header, "the container authorization token contains a line break");
-            state_ = state::finished;
-            return action::fail();
+            finish(error_result(provider_status::failed, errc::invalid_header, "the container authorization token contains a line break"));
+            return;
         }
         request_ = http::request{};
         request_.method = "GET";
@@ -4808,8 +5020,13 @@ private:
         request_.headers.add("Accept", "application/json");
         if (!authorization.empty()) request_.headers.add("Authorization", authorization);
         retry_.reset();
-        (void)now;
-        return send();
+        resume_ = time_point{};
+        state_ = state::waiting;
+    }
+
+    void finish(provider_result r) {
+        result_ = std::move(r);
+        state_ = state::finished;
     }
 
     action send() {
@@ -4819,15 +5036,14 @@ private:
     }
 
     void fail(std::error_code ec, std::string message, const http::response* r) {
-        result_ = provider_result{};
-        result_.status = provider_status::failed;
-        result_.error = ec;
-        if (r) detail::remote::status_diagnostics(result_.diag, *r, std::move(message));
-        else result_.diag.message = std::move(message);
-        state_ = state::finished;
+        provider_result f = error_result(provider_status::failed, ec, {});
+        if (r) detail::remote::status_diagnostics(f.diag, *r, std::move(message));
+        else f.diag.message = std::move(message);
+        finish(std::move(f));
     }
 
     container_options options_;
+    file_request token_file_;
     state state_ = state::start;
     http::url endpoint_;
     http::request request_;
@@ -4846,18 +5062,21 @@ APPCONFIGDATA_NAMESPACE_END
 // a cache that refreshes ahead of expiry without a gap (cached_credentials_provider), and the
 // region chain (--region, AWS_REGION, AWS_DEFAULT_REGION, profile region, IMDS).
 //
-// Everything here is a state machine (provider.hpp); inputs (environment, files, process runner,
-// signer, SSO cache locator) come in through default_chain_options. A provider that is "not
-// applicable" hands over to the next one; one that fails stops the chain. When nothing applies, the
-// error (errc::no_credentials) lists every provider tried and why it did not apply, never a secret.
+// Everything here is a state machine (provider.hpp). The environment, the signer and the SSO cache
+// locator come in through default_chain_options; the shared config/credentials files, token files and
+// the SSO cache are read, and credential_process is run, through the driver (action::read /
+// action::run), every time credentials are fetched or refreshed. A provider that is "not applicable"
+// hands over to the next one; one that fails stops the chain. When nothing applies, the error
+// (errc::no_credentials) lists every provider tried and why it did not apply, never a secret.
 //
-// Typical use (see adapters for the real environment / files / Botan):
+// Typical use (see adapters for the real environment / files / processes / Botan):
 //   default_chain_options o;
-//   o.environment = ...; o.read_file = ...; o.run_process = ...;
+//   o.environment = ...;
 //   o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
 //   o.sso_cache_file = adapters::sso_cache_locator(o.environment);
 //   cached_credentials_provider creds(std::make_unique<default_credentials_chain>(std::move(o)));
-//   ... drive creds like any machine; creds.current(now) serves credentials, also while refreshing.
+//   ... drive creds like any machine (driver::blocking_hooks with read_file and run_process set);
+//   creds.current(now) serves credentials, also while refreshing.
 
 // ---- begin appconfigdata/credentials/environment.hpp
 // Credentials from environment variables, read through an `environment_lookup` (provider.hpp), never
@@ -5115,8 +5334,38 @@ public:
         return action::send(request_, timeout_);
     }
 
-    void on_response(const http::response& r, time_point now) {
-        if (!sent_ || outcome_ != outcome::working) return;
+    std::error_code on_response(const http::response& r, time_point now) {
+        if (!sent_ || outcome_ != outcome::working) return errc::invalid_state;
+        answer(r, now);
+        return {};
+    }
+
+    std::error_code on_transport_error(std::error_code ec, time_point now) {
+        if (!sent_ || outcome_ != outcome::working) return errc::invalid_state;
+        sent_ = false;
+        const bool first_contact = !contacted_ && step_ == step::token;
+        if (retry_.can_retry() && (!first_contact || retry_.used < first_contact_attempts_)) {
+            schedule(now);
+            return {};
+        }
+        // Unreachable IMDS means "not on EC2": the provider does not apply.
+        error(ec ? ec : make_error_code(errc::transport_failed), true,
+              remote::transport_message("instance metadata service not reachable at " + base_, ec, retry_.used), nullptr);
+        return {};
+    }
+
+    outcome state() const noexcept { return outcome_; }
+    const std::string& body() const noexcept { return body_; }
+    std::error_code error_code() const noexcept { return error_; }
+    const diagnostics& diag() const noexcept { return diag_; }
+    bool not_applicable() const noexcept { return not_applicable_; }
+    bool have_token(time_point now) const noexcept { return !token_.empty() && now < token_expiry_; }
+    const std::string& base() const noexcept { return base_; }
+
+private:
+    enum class step { token, get };
+
+    void answer(const http::response& r, time_point now) {
         sent_ = false;
         contacted_ = true; // IMDS answered (whatever it said): later transport errors are retried
         if (r.body.size() > max_body_) return error(errc::response_too_large, false, "IMDS reply of " + std::to_string(r.body.size()) + " bytes is too large", &r);
@@ -5162,27 +5411,6 @@ public:
         return error(r.status == 401 || r.status == 403 ? errc::access_denied : errc::unexpected_status, false,
                      "IMDS GET " + path_ + " answered HTTP " + std::to_string(r.status), &r);
     }
-
-    void on_transport_error(std::error_code ec, time_point now) {
-        if (!sent_ || outcome_ != outcome::working) return;
-        sent_ = false;
-        const bool first_contact = !contacted_ && step_ == step::token;
-        if (retry_.can_retry() && (!first_contact || retry_.used < first_contact_attempts_)) return schedule(now);
-        // Unreachable IMDS means "not on EC2": the provider does not apply.
-        error(ec ? ec : make_error_code(errc::transport_failed), true,
-              remote::transport_message("instance metadata service not reachable at " + base_, ec, retry_.used), nullptr);
-    }
-
-    outcome state() const noexcept { return outcome_; }
-    const std::string& body() const noexcept { return body_; }
-    std::error_code error_code() const noexcept { return error_; }
-    const diagnostics& diag() const noexcept { return diag_; }
-    bool not_applicable() const noexcept { return not_applicable_; }
-    bool have_token(time_point now) const noexcept { return !token_.empty() && now < token_expiry_; }
-    const std::string& base() const noexcept { return base_; }
-
-private:
-    enum class step { token, get };
 
     void build(bool token_request) {
         request_ = http::request{};
@@ -5268,17 +5496,17 @@ public:
         return advance(now);
     }
 
-    void on_response(const http::response& r, time_point now) override {
-        if (step_ != step::role_name && step_ != step::role_credentials) return;
-        flow_.on_response(r, now);
+    std::error_code on_response(const http::response& r, time_point now) override {
+        if (step_ != step::role_name && step_ != step::role_credentials) return errc::invalid_state;
+        return flow_.on_response(r, now);
     }
 
-    void on_transport_error(std::error_code ec, time_point now) override {
-        if (step_ != step::role_name && step_ != step::role_credentials) return;
-        flow_.on_transport_error(ec, now);
+    std::error_code on_transport_error(std::error_code ec, time_point now) override {
+        if (step_ != step::role_name && step_ != step::role_credentials) return errc::invalid_state;
+        return flow_.on_transport_error(ec, now);
     }
 
-    const provider_result& result() const noexcept override { return result_; }
+    const provider_result& outcome() const noexcept override { return result_; }
 
     // Starts over; the IMDS session token is kept while valid.
     void restart() override {
@@ -5344,72 +5572,68 @@ private:
     provider_result result_;
 };
 
-// The region step of the region chain: GET /latest/meta-data/placement/region, same machine shape.
-// result(): status ready with the region in `region()`, or not_applicable / failed like the
-// credential provider.
-class imds_region_provider {
+// The region step of the region chain: GET /latest/meta-data/placement/region, as a machine (not a
+// credential provider). outcome(): ready with the region as the value, or not_applicable / failed
+// like the credential provider.
+class imds_region_lookup {
 public:
-    explicit imds_region_provider(imds_options options) : options_(std::move(options)) {}
+    enum class state { start, fetching, finished };
+
+    explicit imds_region_lookup(imds_options options) : options_(std::move(options)) {}
 
     std::string_view name() const noexcept { return "imds-region"; }
 
     action next(time_point now) {
-        if (status_ == provider_status::pending && !started_) {
-            started_ = true;
+        if (state_ == state::start) {
+            state_ = state::fetching;
             if (options_.disabled) return finish(provider_status::not_applicable, errc::no_credentials, "IMDS is disabled by AWS_EC2_METADATA_DISABLED");
             std::string base, why;
             if (auto ec = resolve_imds_endpoint(options_.endpoint, base, why)) return finish(provider_status::failed, ec, std::move(why));
             flow_.configure(std::move(base), options_);
             flow_.get(std::string(imds_region_path), now);
         }
-        if (status_ == provider_status::ready) return action::finished();
-        if (status_ != provider_status::pending) return action::fail();
+        if (state_ == state::finished) return result_.ready() ? action::finished() : action::fail();
         action a = flow_.next(now);
         if (a.kind == action_kind::send || a.kind == action_kind::wait_until) return a;
         if (flow_.state() == detail::imds_flow::outcome::error) {
-            status_ = flow_.not_applicable() ? provider_status::not_applicable : provider_status::failed;
-            error_ = flow_.error_code();
-            diag_ = flow_.diag();
+            result_.status = flow_.not_applicable() ? provider_status::not_applicable : provider_status::failed;
+            result_.error = flow_.error_code();
+            result_.diag = flow_.diag();
+            state_ = state::finished;
             return action::fail();
         }
         std::string_view r = detail::trim(flow_.body());
         bool ok = !r.empty() && r.size() <= 64;
         for (char c : r) ok = ok && (detail::is_ascii_alnum(c) || c == '-');
         if (!ok) return finish(provider_status::failed, errc::invalid_region, "IMDS returned an invalid region");
-        region_ = std::string(r);
-        status_ = provider_status::ready;
+        result_ = ready_outcome(std::string(r));
+        state_ = state::finished;
         return action::finished();
     }
 
-    void on_response(const http::response& r, time_point now) {
-        if (status_ == provider_status::pending && started_) flow_.on_response(r, now);
+    std::error_code on_response(const http::response& r, time_point now) {
+        if (state_ != state::fetching) return errc::invalid_state;
+        return flow_.on_response(r, now);
     }
-    void on_transport_error(std::error_code ec, time_point now) {
-        if (status_ == provider_status::pending && started_) flow_.on_transport_error(ec, now);
+    std::error_code on_transport_error(std::error_code ec, time_point now) {
+        if (state_ != state::fetching) return errc::invalid_state;
+        return flow_.on_transport_error(ec, now);
     }
 
-    provider_status status() const noexcept { return status_; }
-    const std::string& region() const noexcept { return region_; }  // status ready
-    std::error_code error() const noexcept { return error_; }      // not_applicable / failed
-    std::error_code last_error() const noexcept { return error_; } // the same, for driver::run
-    const diagnostics& diag() const noexcept { return diag_; }
+    const appconfigdata::outcome<std::string>& outcome() const noexcept { return result_; }
+    state current_state() const noexcept { return state_; }
 
 private:
     action finish(provider_status s, std::error_code ec, std::string message) {
-        status_ = s;
-        error_ = ec;
-        diag_.clear();
-        diag_.message = std::move(message);
+        result_ = error_outcome<std::string>(s, ec, std::move(message));
+        state_ = state::finished;
         return action::fail();
     }
 
     imds_options options_;
     detail::imds_flow flow_;
-    bool started_ = false;
-    provider_status status_ = provider_status::pending;
-    std::string region_;
-    std::error_code error_;
-    diagnostics diag_;
+    state state_ = state::start;
+    appconfigdata::outcome<std::string> result_;
 };
 
 APPCONFIGDATA_NAMESPACE_END
@@ -5417,9 +5641,10 @@ APPCONFIGDATA_NAMESPACE_END
 // ---- begin appconfigdata/credentials/process.hpp
 // credential_process: run an external command and read credentials from its standard output.
 //
-// The command comes from the profile's `credential_process` value. It is split into argv here (pure) and
-// run by an injected `process_runner`; adapters/process_runner.hpp has one that uses fork/exec WITHOUT a
-// shell, with a timeout that kills the child. Splitting follows the AWS CLI's documented syntax: elements
+// The command comes from the profile's `credential_process` value. It is split into argv here (pure);
+// `process_provider` hands the run out as an action (action::run) and the driver performs it
+// (adapters/process_runner.hpp has a POSIX runner that uses fork/exec WITHOUT a shell, with a timeout
+// that kills the child; a platform without processes answers errc::not_supported). Splitting follows the AWS CLI's documented syntax: elements
 // are separated by spaces or tabs, and an element containing spaces is wrapped in double quotes. We also
 // accept single quotes (POSIX habit), and \" for a literal quote; every other backslash is literal
 // (Windows paths). No variables, globbing, pipes or "~" expansion: AWS documents that none may be used.
@@ -5444,48 +5669,6 @@ APPCONFIGDATA_NAMESPACE_END
 APPCONFIGDATA_NAMESPACE_BEGIN
 
 inline constexpr std::string_view process_provider_name = "process";
-
-// What to run. argv[0] is the program (looked up in PATH when it has no '/').
-struct process_request {
-    std::vector<std::string> argv;
-    std::chrono::milliseconds timeout{30000};                 // kill the child after this long
-    std::size_t max_stdout = default_limits.max_credential_document; // stdout beyond this is an error
-
-    friend bool operator==(const process_request& a, const process_request& b) {
-        return a.argv == b.argv && a.timeout == b.timeout && a.max_stdout == b.max_stdout;
-    }
-    // Prints the program name and the argument count only (arguments may hold secrets).
-    friend std::ostream& operator<<(std::ostream& os, const process_request& r) {
-        os << "process_request{" << (r.argv.empty() ? std::string("<none>") : r.argv[0]) << ", " << (r.argv.empty() ? 0 : r.argv.size() - 1)
-           << " args, timeout " << r.timeout.count() << "ms}";
-        return os;
-    }
-};
-
-// What happened. A runner fills it and returns an empty error code when the process ran (whatever its exit
-// status); it returns an error (e.g. std::errc::no_such_file_or_directory) when it could not be started.
-struct process_outcome {
-    bool exited = true;             // false: killed by a signal (or by the timeout)
-    int exit_code = 0;              // when exited
-    bool timed_out = false;         // the runner killed it after request.timeout
-    bool stdout_too_large = false;  // stdout exceeded request.max_stdout (the rest was discarded)
-    std::string stdout_text;        // at most request.max_stdout bytes
-    std::size_t stderr_bytes = 0;   // how much the child wrote to stderr (the text is not kept)
-
-    friend bool operator==(const process_outcome& a, const process_outcome& b) {
-        return a.exited == b.exited && a.exit_code == b.exit_code && a.timed_out == b.timed_out && a.stdout_too_large == b.stdout_too_large &&
-               a.stdout_text == b.stdout_text && a.stderr_bytes == b.stderr_bytes;
-    }
-    // Prints sizes and status, never the output.
-    friend std::ostream& operator<<(std::ostream& os, const process_outcome& o) {
-        os << "process_outcome{" << (o.timed_out ? "timed out" : o.exited ? "exit " + std::to_string(o.exit_code) : std::string("killed"))
-           << ", stdout " << o.stdout_text.size() << " bytes, stderr " << o.stderr_bytes << " bytes}";
-        return os;
-    }
-};
-
-// Runs a process. Must not throw; see process_outcome for the contract.
-using process_runner = std::function<std::error_code(const process_request& request, process_outcome& outcome)>;
 
 // Splits a credential_process value into argv (see the top of this file). Returns errc::invalid_argument
 // for an empty command or an unterminated quote (the message never repeats the command). Never throws
@@ -5600,75 +5783,106 @@ struct process_options {
     std::size_t max_stdout = default_limits.max_credential_document;
 };
 
-// The credential_process provider: splits `command`, runs it through `run`, parses its output.
-// `fallback_account_id` (the profile's aws_account_id) is used when the output has no AccountId.
-// Returns ready, or failed with: errc::invalid_argument (bad command), errc::process_failed (could not
-// start / timed out / killed / non-zero exit / bad output), errc::limit_exceeded (stdout too large).
-// Messages say which step failed (with the exit code) and never contain output, arguments or stderr.
-// Never throws except std::bad_alloc.
-inline provider_result credentials_from_process(std::string_view command, const process_runner& run, std::string_view fallback_account_id = {},
-                                                const process_options& options = {}) {
-    provider_result r;
-    r.status = provider_status::failed;
-    process_request request;
-    if (auto ec = split_command_line(command, request.argv, &r.diag)) {
-        r.error = ec;
-        return r;
-    }
-    request.timeout = options.timeout;
-    request.max_stdout = options.max_stdout;
-    if (!run) {
-        r.error = errc::process_failed;
-        r.diag.message = "credential_process: no process runner was given";
-        return r;
-    }
-    process_outcome outcome;
-    std::error_code ec;
-    try {
-        ec = run(request, outcome);
-    } catch (...) {
-        ec = errc::process_failed;
-    }
-    const std::string program = "credential_process (" + request.argv[0] + ")";
-    if (ec) {
-        r.error = errc::process_failed;
-        r.diag.message = program + ": could not start the process: " + ec.message();
-        return r;
-    }
-    if (outcome.timed_out) {
-        r.error = errc::process_failed;
-        r.diag.message = program + ": the process did not finish within " + std::to_string(request.timeout.count()) + " ms and was killed";
-        return r;
-    }
+// What a credential_process run gave, read as credentials: ready, or failed with errc::process_failed
+// (could not start / timed out / killed / non-zero exit / bad output; errc::not_supported when the
+// platform runs no processes) or errc::limit_exceeded (stdout too large). `fallback_account_id` (the
+// profile's aws_account_id) is used when the output has no AccountId. Messages say which step failed
+// (with the exit code) and never contain output, arguments or stderr. Never throws except std::bad_alloc.
+inline provider_result interpret_process_result(const process_request& request, const process_result& run,
+                                                std::string_view fallback_account_id = {}) {
+    const std::string program = "credential_process (" + (request.argv.empty() ? std::string() : request.argv[0]) + ")";
+    auto failed = [&](errc e, std::string why) { return error_result(provider_status::failed, e, program + ": " + std::move(why)); };
+    if (run.error == errc::not_supported) return failed(errc::not_supported, "this platform (or driver) cannot run processes");
+    if (run.error) return failed(errc::process_failed, "could not start the process: " + run.error.message());
+    const process_outcome& outcome = run.outcome;
+    if (outcome.timed_out)
+        return failed(errc::process_failed, "the process did not finish within " + std::to_string(request.timeout.count()) + " ms and was killed");
     const std::string stderr_note =
         outcome.stderr_bytes ? " (it wrote " + std::to_string(outcome.stderr_bytes) + " bytes to stderr, not shown: it may hold secrets)" : "";
-    if (!outcome.exited) {
-        r.error = errc::process_failed;
-        r.diag.message = program + ": the process was killed by a signal" + stderr_note;
-        return r;
-    }
-    if (outcome.exit_code != 0) {
-        r.error = errc::process_failed;
-        r.diag.message = program + ": external process exited with code " + std::to_string(outcome.exit_code) + stderr_note;
-        return r;
-    }
-    if (outcome.stdout_too_large) {
-        r.error = errc::limit_exceeded;
-        r.diag.message = program + ": output exceeds the limit of " + std::to_string(request.max_stdout) + " bytes";
-        return r;
-    }
+    if (!outcome.exited) return failed(errc::process_failed, "the process was killed by a signal" + stderr_note);
+    if (outcome.exit_code != 0)
+        return failed(errc::process_failed, "external process exited with code " + std::to_string(outcome.exit_code) + stderr_note);
+    if (outcome.stdout_too_large) return failed(errc::limit_exceeded, "output exceeds the limit of " + std::to_string(request.max_stdout) + " bytes");
     credentials c;
     diagnostics d;
     if (auto pec = parse_credential_process_output(outcome.stdout_text, c, &d, request.max_stdout)) {
-        r.error = pec;
         constexpr std::string_view prefix = "credential_process: ";
         std::string_view why = d.message;
         if (why.substr(0, prefix.size()) == prefix) why.remove_prefix(prefix.size());
-        r.diag.message = program + ": " + std::string(why);
-        return r;
+        return error_result(provider_status::failed, pec, program + ": " + std::string(why));
     }
     if (c.account_id.empty()) c.account_id = std::string(fallback_account_id);
     return ready_result(std::move(c));
+}
+
+// The credential_process provider as a machine: next() hands out the run (action::run), on_process()
+// reads its output. restart() runs the process again (the cache calls it before expiry). A command
+// that cannot be split fails at once with errc::invalid_argument.
+class process_provider final : public credentials_provider {
+public:
+    enum class state { start, running, finished };
+
+    explicit process_provider(std::string command, std::string fallback_account_id = {}, process_options options = {})
+        : command_(std::move(command)), fallback_account_id_(std::move(fallback_account_id)), options_(options) {}
+
+    std::string_view name() const noexcept override { return process_provider_name; }
+
+    action next(time_point) override {
+        switch (state_) {
+        case state::start: {
+            process_request r;
+            diagnostics d;
+            if (auto ec = split_command_line(command_, r.argv, &d)) {
+                result_ = error_result(provider_status::failed, ec, d.message);
+                state_ = state::finished;
+                return action::fail();
+            }
+            r.timeout = options_.timeout;
+            r.max_stdout = options_.max_stdout;
+            request_ = std::move(r);
+            state_ = state::running;
+            return action::run(request_);
+        }
+        case state::running: return action::wait(time_point::max()); // the run is outstanding: feed on_process
+        case state::finished: break;
+        }
+        return result_.ready() ? action::finished() : action::fail();
+    }
+
+    std::error_code on_process(const process_result& r, time_point) override {
+        if (state_ != state::running) return errc::invalid_state;
+        result_ = interpret_process_result(request_, r, fallback_account_id_);
+        state_ = state::finished;
+        return {};
+    }
+    std::error_code on_response(const http::response&, time_point) override { return errc::invalid_state; }
+    std::error_code on_transport_error(std::error_code, time_point) override { return errc::invalid_state; }
+
+    const provider_result& outcome() const noexcept override { return result_; }
+    state current_state() const noexcept { return state_; }
+
+    void restart() override {
+        state_ = state::start;
+        result_ = provider_result{};
+    }
+
+private:
+    std::string command_;
+    std::string fallback_account_id_;
+    process_options options_;
+    process_request request_;
+    state state_ = state::start;
+    provider_result result_;
+};
+
+// One call for blocking programs and tests: the process_provider's run performed at once with `run`
+// (errc::not_supported without one). Machines never call this; the chains hand the run out instead.
+inline provider_result credentials_from_process(std::string_view command, const process_runner& run, std::string_view fallback_account_id = {},
+                                                const process_options& options = {}) {
+    process_provider p{std::string(command), std::string(fallback_account_id), options};
+    const action a = p.next(time_point{});
+    if (a.kind == action_kind::run_process) p.on_process(perform(*a.process, run), time_point{});
+    return p.outcome();
 }
 
 APPCONFIGDATA_NAMESPACE_END
@@ -6550,32 +6764,29 @@ inline bool is_file_not_found(std::error_code ec) noexcept {
     return ec == errc::file_not_found || ec == std::errc::no_such_file_or_directory;
 }
 
-// Reads both files through `read` and parses them (config first, the credentials file winning).
-// A missing file reads as empty. Returns errc::profile_parse_error / errc::limit_exceeded from the parser,
-// or the reader's error (errc::io_failed, errc::limit_exceeded...) for a file that exists but cannot be
-// read; *diag says which file (path) and why, never the file's contents. Never throws except std::bad_alloc.
-inline std::error_code load_profile_set(const profile_file_locations& where, const file_reader& read, profile_set& out,
-                                        diagnostics* diag = nullptr, const limits& lim = default_limits) {
-    std::string texts[2];
+// Parses what reading the two files gave (config first, the credentials file winning). A missing
+// file (errc::file_not_found) reads as empty. Returns errc::profile_parse_error / errc::limit_exceeded
+// from the parser, or the read's error (errc::io_failed, errc::limit_exceeded, errc::not_supported...)
+// for a file that exists but cannot be read; *diag says which file (path) and why, never the file's
+// contents. Never throws except std::bad_alloc.
+inline std::error_code profile_set_from_files(const profile_file_locations& where, const file_result& config, const file_result& credentials,
+                                              profile_set& out, diagnostics* diag = nullptr, const limits& lim = default_limits) {
+    const file_result* results[2] = {&config, &credentials};
     const std::string* paths[2] = {&where.config, &where.credentials};
     for (int i = 0; i < 2; ++i) {
-        std::error_code ec = read ? read(*paths[i], texts[i]) : std::error_code(errc::file_not_found);
-        if (ec && is_file_not_found(ec)) {
-            texts[i].clear();
-            continue;
+        const std::error_code ec = results[i]->error;
+        if (!ec || is_file_not_found(ec)) continue;
+        if (diag) {
+            diag->clear();
+            diag->error_type = "ProfileFileError";
+            diag->message = "could not read " + *paths[i] + ": " + ec.message();
         }
-        if (ec) {
-            if (diag) {
-                diag->clear();
-                diag->error_type = "ProfileFileError";
-                diag->message = "could not read " + *paths[i] + ": " + ec.message();
-            }
-            out = profile_set{};
-            return ec;
-        }
+        out = profile_set{};
+        return ec;
     }
+    auto text = [](const file_result& r) -> std::string_view { return r.error ? std::string_view() : std::string_view(r.contents); };
     diagnostics parse_diag;
-    if (auto ec = parse_profile_files(texts[0], texts[1], out, &parse_diag, lim)) {
+    if (auto ec = parse_profile_files(text(config), text(credentials), out, &parse_diag, lim)) {
         if (diag) {
             *diag = parse_diag;
             diag->message = "could not parse profile file: " + parse_diag.message;
@@ -6583,6 +6794,20 @@ inline std::error_code load_profile_set(const profile_file_locations& where, con
         return ec;
     }
     return {};
+}
+
+// Reads both files through `read` at once and parses them (profile_set_from_files): for blocking
+// programs and tests; the chains hand the reads out as actions instead. Never throws except std::bad_alloc.
+inline std::error_code load_profile_set(const profile_file_locations& where, const file_reader& read, profile_set& out,
+                                        diagnostics* diag = nullptr, const limits& lim = default_limits) {
+    file_result config, credentials;
+    if (read) {
+        config.error = read(where.config, config.contents);
+        credentials.error = read(where.credentials, credentials.contents);
+    } else {
+        config.error = credentials.error = errc::file_not_found;
+    }
+    return profile_set_from_files(where, config, credentials, out, diag, lim);
 }
 
 APPCONFIGDATA_NAMESPACE_END
@@ -6990,7 +7215,6 @@ struct web_identity_options {
     std::string web_identity_token_file;
     std::string role_session_name;    // "" -> "appconfigdata-<unix seconds>"
     sts_endpoint_options endpoint;
-    file_reader read_file;            // reads web_identity_token_file
     milliseconds timeout{5000};
     int max_attempts = 3;
     limits bounds = default_limits;
@@ -7181,92 +7405,53 @@ inline std::error_code read_sts_credentials(const xml::document& doc, std::strin
 
 } // namespace detail
 
-// STS AssumeRoleWithWebIdentity. not_applicable never happens here (the caller decides whether web
-// identity is configured, e.g. with web_identity_options::from_environment); a missing token file
-// fails with errc::io_failed before any request.
-class web_identity_provider final : public credentials_provider {
+namespace detail {
+
+// What the two STS providers share: one exchange, the outcome, reading the reply into credentials.
+class sts_provider_base : public credentials_provider {
 public:
-    explicit web_identity_provider(web_identity_options options) : options_(std::move(options)) {
-        exchange_.configure(options_.timeout, options_.max_attempts, options_.bounds.max_credential_document);
-    }
+    enum class state { start, need_source, reading_token, exchanging, finished };
 
-    std::string_view name() const noexcept override { return "web-identity"; }
-
-    action next(time_point now) override {
-        if (state_ == state::start) {
-            if (auto ec = begin(now)) return finish_error(ec);
-            state_ = state::exchanging;
-        }
-        if (state_ == state::finished) return result_.status == provider_status::ready ? action::finished() : action::fail();
-        return exchange_.next(now);
-    }
-
-    void on_response(const http::response& r, time_point now) override {
-        if (state_ != state::exchanging || !exchange_.sent()) return;
+    std::error_code on_response(const http::response& r, time_point now) final {
+        if (state_ != state::exchanging || !exchange_.sent()) return errc::invalid_state;
         detail::xml::document doc;
         std::error_code ec;
         diagnostics diag;
-        switch (exchange_.on_response(r, now, "AssumeRoleWithWebIdentity", doc, ec, diag)) {
-        case detail::sts_exchange::verdict::retry: return;
-        case detail::sts_exchange::verdict::error: return set_failed(ec, std::move(diag));
+        switch (exchange_.on_response(r, now, operation_, doc, ec, diag)) {
+        case detail::sts_exchange::verdict::retry: return {};
+        case detail::sts_exchange::verdict::error: set_failed(ec, std::move(diag)); return {};
         case detail::sts_exchange::verdict::ok: break;
         }
         credentials c;
         std::string why;
-        if (auto e = detail::read_sts_credentials(doc, "AssumeRoleWithWebIdentityResult", name(), c, why)) {
+        if (auto e = detail::read_sts_credentials(doc, std::string(operation_) + "Result", name(), c, why)) {
             diagnostics d;
-            detail::remote::status_diagnostics(d, r, "STS AssumeRoleWithWebIdentity reply: " + why);
-            return set_failed(e, std::move(d));
+            detail::remote::status_diagnostics(d, r, "STS " + std::string(operation_) + " reply: " + why);
+            set_failed(e, std::move(d));
+            return {};
         }
         result_ = ready_result(std::move(c));
         state_ = state::finished;
-    }
-
-    void on_transport_error(std::error_code error, time_point now) override {
-        if (state_ != state::exchanging || !exchange_.sent()) return;
-        std::error_code ec;
-        diagnostics diag;
-        if (!exchange_.on_transport_error(error, now, "AssumeRoleWithWebIdentity", ec, diag)) set_failed(ec, std::move(diag));
-    }
-
-    const provider_result& result() const noexcept override { return result_; }
-
-    void restart() override {
-        state_ = state::start;
-        result_ = provider_result{};
-    }
-
-private:
-    enum class state { start, exchanging, finished };
-
-    std::error_code begin(time_point now) {
-        if (options_.role_arn.empty()) {
-            why_ = "web identity: `web_identity_token_file` was specified but `role_arn` was missing";
-            return errc::invalid_argument;
-        }
-        std::string token;
-        std::error_code ec = options_.read_file ? options_.read_file(options_.web_identity_token_file, token) : make_error_code(errc::io_failed);
-        if (ec) {
-            why_ = "web identity: cannot read the token file " + options_.web_identity_token_file + ": " + ec.message();
-            return errc::io_failed;
-        }
-        const std::string_view jwt = detail::trim(token);
-        if (jwt.empty()) {
-            why_ = "web identity: the token file " + options_.web_identity_token_file + " is empty";
-            return errc::invalid_credentials;
-        }
-        http::url endpoint;
-        if (auto e = resolve_sts_endpoint(options_.endpoint, endpoint, why_)) return e;
-        std::string form;
-        detail::append_form(form, "Action", "AssumeRoleWithWebIdentity");
-        detail::append_form(form, "Version", "2011-06-15");
-        detail::append_form(form, "RoleArn", options_.role_arn);
-        detail::append_form(form, "RoleSessionName",
-                            options_.role_session_name.empty() ? detail::default_session_name(now) : options_.role_session_name);
-        detail::append_form(form, "WebIdentityToken", jwt);
-        exchange_.prepare(endpoint, std::move(form));
         return {};
     }
+
+    std::error_code on_transport_error(std::error_code error, time_point now) final {
+        if (state_ != state::exchanging || !exchange_.sent()) return errc::invalid_state;
+        std::error_code ec;
+        diagnostics diag;
+        if (!exchange_.on_transport_error(error, now, operation_, ec, diag)) set_failed(ec, std::move(diag));
+        return {};
+    }
+
+    const provider_result& outcome() const noexcept final { return result_; }
+    state current_state() const noexcept { return state_; }
+
+protected:
+    sts_provider_base(std::string_view operation, milliseconds timeout, int max_attempts, const limits& bounds) : operation_(operation) {
+        exchange_.configure(timeout, max_attempts, bounds.max_credential_document);
+    }
+
+    action finished_action() const { return result_.ready() ? action::finished() : action::fail(); }
 
     action finish_error(std::error_code ec) {
         result_ = error_result(provider_status::failed, ec, std::move(why_));
@@ -7282,19 +7467,99 @@ private:
         state_ = state::finished;
     }
 
-    web_identity_options options_;
+    // Starts the exchange: the form for `endpoint` (Action and Version first).
+    void prepare(const http::url& endpoint, std::string form) {
+        exchange_.prepare(endpoint, std::move(form));
+        state_ = state::exchanging;
+    }
+
+    void reset(state s) {
+        state_ = s;
+        result_ = provider_result{};
+    }
+
+    std::string_view operation_;
     detail::sts_exchange exchange_;
     state state_ = state::start;
     std::string why_;
     provider_result result_;
 };
 
+} // namespace detail
+
+// STS AssumeRoleWithWebIdentity. not_applicable never happens here (the caller decides whether web
+// identity is configured, e.g. with web_identity_options::from_environment). The token file is read
+// through the driver (action::read) on every fetch; an unreadable one fails with errc::io_failed
+// before any request.
+class web_identity_provider final : public detail::sts_provider_base {
+public:
+    explicit web_identity_provider(web_identity_options options)
+        : sts_provider_base("AssumeRoleWithWebIdentity", options.timeout, options.max_attempts, options.bounds), options_(std::move(options)) {}
+
+    std::string_view name() const noexcept override { return "web-identity"; }
+
+    action next(time_point now) override {
+        switch (state_) {
+        case state::start:
+            if (options_.role_arn.empty()) {
+                why_ = "web identity: `web_identity_token_file` was specified but `role_arn` was missing";
+                return finish_error(errc::invalid_argument);
+            }
+            token_file_.path = options_.web_identity_token_file;
+            token_file_.max_size = options_.bounds.max_credential_document;
+            state_ = state::reading_token;
+            return action::read(token_file_);
+        case state::reading_token: return action::wait(time_point::max()); // the read is outstanding
+        case state::exchanging: return exchange_.next(now);
+        case state::need_source:
+        case state::finished: break;
+        }
+        return finished_action();
+    }
+
+    std::error_code on_file(const file_result& f, time_point now) override {
+        if (state_ != state::reading_token) return errc::invalid_state;
+        if (auto ec = begin(f, now)) finish_error(ec);
+        return {};
+    }
+
+    void restart() override { reset(state::start); }
+
+private:
+    std::error_code begin(const file_result& f, time_point now) {
+        if (f.error) {
+            why_ = "web identity: cannot read the token file " + options_.web_identity_token_file + ": " + f.error.message();
+            return f.error == errc::not_supported ? f.error : make_error_code(errc::io_failed);
+        }
+        const std::string_view jwt = detail::trim(f.contents);
+        if (jwt.empty()) {
+            why_ = "web identity: the token file " + options_.web_identity_token_file + " is empty";
+            return errc::invalid_credentials;
+        }
+        http::url endpoint;
+        if (auto e = resolve_sts_endpoint(options_.endpoint, endpoint, why_)) return e;
+        std::string form;
+        detail::append_form(form, "Action", "AssumeRoleWithWebIdentity");
+        detail::append_form(form, "Version", "2011-06-15");
+        detail::append_form(form, "RoleArn", options_.role_arn);
+        detail::append_form(form, "RoleSessionName",
+                            options_.role_session_name.empty() ? detail::default_session_name(now) : options_.role_session_name);
+        detail::append_form(form, "WebIdentityToken", jwt);
+        prepare(endpoint, std::move(form));
+        return {};
+    }
+
+    web_identity_options options_;
+    file_request token_file_;
+};
+
 // STS AssumeRole, signed with source credentials given through set_credentials (the machine answers
 // need_credentials until then). Each retry is signed again (fresh X-Amz-Date).
-class assume_role_provider final : public credentials_provider {
+class assume_role_provider final : public detail::sts_provider_base {
 public:
-    explicit assume_role_provider(assume_role_options options) : options_(std::move(options)) {
-        exchange_.configure(options_.timeout, options_.max_attempts, options_.bounds.max_credential_document);
+    explicit assume_role_provider(assume_role_options options)
+        : sts_provider_base("AssumeRole", options.timeout, options.max_attempts, options.bounds), options_(std::move(options)) {
+        state_ = state::need_source;
     }
 
     std::string_view name() const noexcept override { return "assume-role"; }
@@ -7302,8 +7567,10 @@ public:
     action next(time_point now) override {
         switch (state_) {
         case state::need_source: return action::credentials_needed();
-        case state::finished: return result_.status == provider_status::ready ? action::finished() : action::fail();
         case state::exchanging: break;
+        case state::start:
+        case state::reading_token:
+        case state::finished: return finished_action();
         }
         if (!exchange_.sent()) {
             action a = exchange_.next(now); // may be a wait
@@ -7326,19 +7593,20 @@ public:
         return exchange_.next(now);
     }
 
-    // The source credentials (legal in state need_source; later calls replace them for the next restart).
-    void set_credentials(const credentials& source, time_point now) override {
+    // The source credentials (legal in state need_source; later calls replace them for the next
+    // restart and return errc::invalid_state).
+    std::error_code set_credentials(const credentials& source, time_point now) override {
         source_ = source;
-        if (state_ != state::need_source) return;
+        if (state_ != state::need_source) return errc::invalid_state;
         if (source_.empty()) {
             why_ = "assume role: the source credentials are empty";
             finish_error(errc::invalid_credentials);
-            return;
+            return {};
         }
         http::url endpoint;
         if (auto ec = resolve_sts_endpoint(options_.endpoint, endpoint, why_)) {
             finish_error(ec);
-            return;
+            return {};
         }
         region_ = options_.endpoint.region.empty() ? std::string("us-east-1") : options_.endpoint.region;
         std::string form;
@@ -7349,72 +7617,19 @@ public:
                             options_.role_session_name.empty() ? detail::default_session_name(now) : options_.role_session_name);
         if (!options_.external_id.empty()) detail::append_form(form, "ExternalId", options_.external_id);
         if (options_.duration) detail::append_form(form, "DurationSeconds", std::to_string(options_.duration->count()));
-        exchange_.prepare(endpoint, std::move(form));
-        state_ = state::exchanging;
+        prepare(endpoint, std::move(form));
+        return {};
     }
-
-    void on_response(const http::response& r, time_point now) override {
-        if (state_ != state::exchanging || !exchange_.sent()) return;
-        detail::xml::document doc;
-        std::error_code ec;
-        diagnostics diag;
-        switch (exchange_.on_response(r, now, "AssumeRole", doc, ec, diag)) {
-        case detail::sts_exchange::verdict::retry: return;
-        case detail::sts_exchange::verdict::error: return set_failed(ec, std::move(diag));
-        case detail::sts_exchange::verdict::ok: break;
-        }
-        credentials c;
-        std::string why;
-        if (auto e = detail::read_sts_credentials(doc, "AssumeRoleResult", name(), c, why)) {
-            diagnostics d;
-            detail::remote::status_diagnostics(d, r, "STS AssumeRole reply: " + why);
-            return set_failed(e, std::move(d));
-        }
-        result_ = ready_result(std::move(c));
-        state_ = state::finished;
-    }
-
-    void on_transport_error(std::error_code error, time_point now) override {
-        if (state_ != state::exchanging || !exchange_.sent()) return;
-        std::error_code ec;
-        diagnostics diag;
-        if (!exchange_.on_transport_error(error, now, "AssumeRole", ec, diag)) set_failed(ec, std::move(diag));
-    }
-
-    const provider_result& result() const noexcept override { return result_; }
 
     // Starts over: asks for (possibly refreshed) source credentials again.
-    void restart() override {
-        state_ = state::need_source;
-        result_ = provider_result{};
-    }
+    void restart() override { reset(state::need_source); }
 
     const std::string& role_arn() const noexcept { return options_.role_arn; }
 
 private:
-    enum class state { need_source, exchanging, finished };
-
-    action finish_error(std::error_code ec) {
-        result_ = error_result(provider_status::failed, ec, std::move(why_));
-        state_ = state::finished;
-        return action::fail();
-    }
-
-    void set_failed(std::error_code ec, diagnostics diag) {
-        result_ = provider_result{};
-        result_.status = provider_status::failed;
-        result_.error = ec;
-        result_.diag = std::move(diag);
-        state_ = state::finished;
-    }
-
     assume_role_options options_;
-    detail::sts_exchange exchange_;
-    state state_ = state::need_source;
     credentials source_;
     std::string region_;
-    std::string why_;
-    provider_result result_;
 };
 
 APPCONFIGDATA_NAMESPACE_END
@@ -7432,7 +7647,6 @@ struct sso_options {
     std::string sso_account_id;    // required
     std::string sso_role_name;     // required
     std::string token_cache_file;  // path of the cached token (see sso_token_cache_key)
-    file_reader read_file;         // reads token_cache_file
     bool use_fips = false;
     bool use_dual_stack = false;
     std::string endpoint_url;      // explicit portal endpoint (wins when set)
@@ -7475,24 +7689,62 @@ inline std::error_code resolve_sso_portal_endpoint(const sso_options& o, http::u
 
 class sso_provider final : public credentials_provider {
 public:
+    enum class state { start, reading_cache, waiting, sent, finished };
+
     explicit sso_provider(sso_options options) : options_(std::move(options)) { retry_.max_attempts = options_.max_attempts; }
 
     std::string_view name() const noexcept override { return "sso"; }
 
     action next(time_point now) override {
         switch (state_) {
-        case state::start: return begin(now);
+        case state::start: return begin();
         case state::waiting:
             if (now < resume_) return action::wait(resume_);
             return send();
-        case state::sent: return action::wait(time_point::max());
+        case state::reading_cache:
+        case state::sent: return action::wait(time_point::max()); // an answer is outstanding
         case state::finished: return result_.status == provider_status::ready ? action::finished() : action::fail();
         }
         return action::fail();
     }
 
-    void on_response(const http::response& r, time_point now) override {
-        if (state_ != state::sent) return;
+    std::error_code on_file(const file_result& f, time_point now) override {
+        if (state_ != state::reading_cache) return errc::invalid_state;
+        on_cache(f, now);
+        return {};
+    }
+
+    std::error_code on_response(const http::response& r, time_point now) override {
+        if (state_ != state::sent) return errc::invalid_state;
+        on_reply(r, now);
+        return {};
+    }
+
+    std::error_code on_transport_error(std::error_code ec, time_point now) override {
+        if (state_ != state::sent) return errc::invalid_state;
+        if (retry_.can_retry()) {
+            resume_ = retry_.resume_at(now);
+            state_ = state::waiting;
+            return {};
+        }
+        fail(ec ? ec : make_error_code(errc::transport_failed),
+             detail::remote::transport_message("SSO portal " + request_.host + " did not answer", ec, retry_.used), nullptr);
+        return {};
+    }
+
+    state current_state() const noexcept { return state_; }
+
+    const provider_result& outcome() const noexcept override { return result_; }
+
+    // Starts over, reading the token cache again (the user may have run `aws sso login`).
+    void restart() override {
+        state_ = state::start;
+        result_ = provider_result{};
+        retry_.reset();
+    }
+
+private:
+    void on_reply(const http::response& r, time_point now) {
         if (r.body.size() > options_.bounds.max_credential_document)
             return fail(errc::response_too_large, "SSO GetRoleCredentials reply of " + std::to_string(r.body.size()) + " bytes is too large", &r);
         if (r.status == 200) return read_credentials(r);
@@ -7531,75 +7783,59 @@ public:
         result_.diag.error_type = type;
     }
 
-    void on_transport_error(std::error_code ec, time_point now) override {
-        if (state_ != state::sent) return;
-        if (retry_.can_retry()) {
-            resume_ = retry_.resume_at(now);
-            state_ = state::waiting;
-            return;
-        }
-        fail(ec ? ec : make_error_code(errc::transport_failed),
-             detail::remote::transport_message("SSO portal " + request_.host + " did not answer", ec, retry_.used), nullptr);
-    }
-
-    const provider_result& result() const noexcept override { return result_; }
-
-    // Starts over, reading the token cache again (the user may have run `aws sso login`).
-    void restart() override {
-        state_ = state::start;
-        result_ = provider_result{};
-        retry_.reset();
-    }
-
-private:
-    enum class state { start, waiting, sent, finished };
-
     std::string login_hint() const {
         if (!options_.sso_session.empty()) return "run `aws sso login --sso-session " + options_.sso_session + "`";
         return "run `aws sso login`";
     }
 
-    action begin(time_point now) {
+    action begin() {
         if (options_.sso_account_id.empty() || options_.sso_role_name.empty()) {
             fail(errc::invalid_argument, "SSO: sso_account_id and sso_role_name are required", nullptr);
             return action::fail();
         }
-        std::string text;
-        std::error_code ec = options_.read_file ? options_.read_file(options_.token_cache_file, text) : make_error_code(errc::io_failed);
-        if (ec) {
-            fail(errc::io_failed, "SSO: failed to read the cached token `" + options_.token_cache_file + "`: " + ec.message() + "; " + login_hint(),
-                 nullptr);
-            return action::fail();
+        cache_file_.path = options_.token_cache_file;
+        cache_file_.max_size = options_.bounds.max_credential_document;
+        state_ = state::reading_cache;
+        return action::read(cache_file_);
+    }
+
+    // Reads the cached token and prepares the request (state sent... waiting), or fails.
+    void on_cache(const file_result& f, time_point now) {
+        if (f.error) {
+            fail(f.error == errc::not_supported ? f.error : make_error_code(errc::io_failed),
+                 "SSO: failed to read the cached token `" + options_.token_cache_file + "`: " + f.error.message() + "; " + login_hint(), nullptr);
+            return;
         }
+        const std::string& text = f.contents;
         boost::json::object o;
         std::string why;
         if (!detail::remote::parse_json_object(text, options_.bounds.max_credential_document, o, why)) {
             fail(errc::malformed_document, "SSO: the cached token file is invalid (" + why + "); " + login_hint(), nullptr);
-            return action::fail();
+            return;
         }
         const auto* token = detail::remote::json_string(o, "accessToken");
         const auto* expires = detail::remote::json_string(o, "expiresAt");
         if (!token || token->empty() || !expires) {
             fail(errc::malformed_document, "SSO: the cached token file lacks accessToken or expiresAt; " + login_hint(), nullptr);
-            return action::fail();
+            return;
         }
         time_point expires_at;
         if (http::parse_iso8601(detail::remote::sv(*expires), expires_at)) {
             fail(errc::malformed_document, "SSO: the cached token has an invalid expiresAt; " + login_hint(), nullptr);
-            return action::fail();
+            return;
         }
         if (now >= expires_at) {
             fail(errc::expired_token, "SSO: the cached SSO token expired at " + http::format_iso8601(expires_at) + "; " + login_hint(), nullptr);
-            return action::fail();
+            return;
         }
         if (detail::remote::contains_line_break(detail::remote::sv(*token))) {
             fail(errc::malformed_document, "SSO: the cached token contains a line break; " + login_hint(), nullptr);
-            return action::fail();
+            return;
         }
         http::url endpoint;
         if (auto e = resolve_sso_portal_endpoint(options_, endpoint, why)) {
             fail(e, "SSO: " + why, nullptr);
-            return action::fail();
+            return;
         }
         request_ = http::request{};
         request_.method = "GET";
@@ -7613,7 +7849,8 @@ private:
         request_.query = std::move(q);
         request_.headers.add("x-amz-sso_bearer_token", detail::remote::sv(*token));
         retry_.reset();
-        return send();
+        resume_ = time_point{};
+        state_ = state::waiting;
     }
 
     action send() {
@@ -7663,6 +7900,7 @@ private:
     }
 
     sso_options options_;
+    file_request cache_file_;
     state state_ = state::start;
     http::request request_;
     detail::remote::retry_budget retry_;
@@ -7684,12 +7922,10 @@ APPCONFIGDATA_NAMESPACE_BEGIN
 
 struct default_chain_options {
     environment_lookup environment;   // required
-    file_reader read_file;            // profile files, web identity / container token files, SSO token cache
-    process_runner run_process;       // credential_process (adapters/process_runner.hpp)
     request_signer sign;              // STS AssumeRole: make_sigv4_request_signer<Crypto>()
     std::function<std::string(std::string_view key)> sso_cache_file; // SSO cache key -> path (adapters::sso_cache_locator)
     std::string profile_name;         // --profile; "" -> AWS_PROFILE, else "default"
-    std::optional<profile_set> profiles; // already-parsed files; when empty they are read through read_file
+    std::optional<profile_set> profiles; // already-parsed files; when empty the chain reads them (action::read)
     std::string region;               // --region; "" -> AWS_REGION, AWS_DEFAULT_REGION, profile region, us-east-1 (for STS)
     os_platform platform = host_platform;
     milliseconds imds_timeout{1000};
@@ -7703,7 +7939,58 @@ struct default_chain_options {
 
 namespace detail {
 
-// Everything the chain's providers share, computed once: the profile files, the selected profile.
+// Reads the shared config and credentials files through the driver (two action::read), then parses
+// them: done with set() filled, or failed with error/diag (a file that exists but cannot be read or
+// parsed). A missing file reads as empty.
+class profile_files_reader {
+public:
+    enum class state { config, credentials, finished };
+
+    profile_files_reader(const environment_lookup& env, os_platform platform, const limits& bounds)
+        : where_(resolve_profile_file_locations(env, platform)), bounds_(bounds) {
+        request_.path = where_.config;
+        request_.max_size = bounds_.max_profile_file;
+    }
+
+    action next(time_point) {
+        if (state_ == state::finished) return result_.ready() ? action::finished() : action::fail();
+        if (!outstanding_) {
+            outstanding_ = true;
+            return action::read(request_);
+        }
+        return action::wait(time_point::max());
+    }
+
+    std::error_code on_file(const file_result& f, time_point) {
+        if (!outstanding_) return errc::invalid_state;
+        outstanding_ = false;
+        if (state_ == state::config) {
+            config_ = f;
+            state_ = state::credentials;
+            request_.path = where_.credentials;
+            return {};
+        }
+        result_.error = profile_set_from_files(where_, config_, f, result_.value, &result_.diag, bounds_);
+        result_.status = result_.error ? outcome_status::failed : outcome_status::ready;
+        config_ = file_result{};
+        state_ = state::finished;
+        return {};
+    }
+
+    const appconfigdata::outcome<profile_set>& outcome() const noexcept { return result_; }
+    state current_state() const noexcept { return state_; }
+
+private:
+    profile_file_locations where_;
+    limits bounds_;
+    file_request request_;
+    file_result config_;
+    bool outstanding_ = false;
+    state state_ = state::config;
+    appconfigdata::outcome<profile_set> result_;
+};
+
+// Everything the chain's providers share, computed once from the environment and the parsed files.
 struct chain_context {
     default_chain_options options;
     std::string profile_name;
@@ -7712,14 +7999,16 @@ struct chain_context {
     std::error_code profiles_error;   // the files could not be read / parsed
     diagnostics profiles_diag;
 
-    explicit chain_context(default_chain_options o) : options(std::move(o)) {
+    // `files` is what profile_files_reader produced (ignored when options.profiles is set).
+    chain_context(default_chain_options o, const outcome<profile_set>& files) : options(std::move(o)) {
         profile_named = !options.profile_name.empty() || env_nonblank(options.environment, "AWS_PROFILE").has_value();
         profile_name = select_profile_name(options.environment, options.profile_name);
         if (options.profiles) {
             profiles = *options.profiles;
         } else {
-            const auto where = resolve_profile_file_locations(options.environment, options.platform);
-            profiles_error = load_profile_set(where, options.read_file, profiles, &profiles_diag, options.bounds);
+            profiles = files.value;
+            profiles_error = files.error;
+            profiles_diag = files.diag;
         }
     }
 
@@ -7776,7 +8065,6 @@ struct chain_context {
     container_options container() const {
         container_options o;
         o.environment = options.environment;
-        o.read_file = options.read_file;
         o.timeout = options.container_timeout;
         o.max_attempts = options.container_max_attempts;
         o.bounds = options.bounds;
@@ -7789,7 +8077,6 @@ struct chain_context {
         o.web_identity_token_file = std::move(token_file);
         o.role_session_name = std::move(session_name);
         o.endpoint = sts_endpoint();
-        o.read_file = options.read_file;
         o.max_attempts = options.sts_max_attempts;
         o.bounds = options.bounds;
         return o;
@@ -7821,21 +8108,23 @@ public:
             action a = step.next(now);
             switch (a.kind) {
             case action_kind::send:
+            case action_kind::read_file:
+            case action_kind::run_process:
             case action_kind::wait_until: return a;
             case action_kind::need_credentials:
                 if (index_ == 0) return finish_failed(errc::invalid_state, "profile: the first step asked for source credentials");
-                step.set_credentials(steps_[index_ - 1]->result().value, now);
+                step.set_credentials(steps_[index_ - 1]->outcome().value, now);
                 continue;
             case action_kind::done:
                 if (index_ + 1 == steps_.size()) {
-                    result_ = step.result();
+                    result_ = step.outcome();
                     state_ = state::finished;
                     return action::finished();
                 }
                 ++index_;
                 continue;
             case action_kind::failed: {
-                provider_result r = step.result();
+                provider_result r = step.outcome();
                 const std::string where = "profile `" + context_->profile_name + "` (" + std::string(step.name()) + ")";
                 if (r.status == provider_status::not_applicable) {
                     r.diag.message = where + ": the credential provider was not enabled: " + r.diag.message;
@@ -7854,15 +8143,22 @@ public:
         return result_.status == provider_status::ready ? action::finished() : action::fail();
     }
 
-    void on_response(const http::response& r, time_point now) override {
-        if (state_ == state::running) steps_[index_]->on_response(r, now);
+    std::error_code on_response(const http::response& r, time_point now) override {
+        return state_ == state::running ? steps_[index_]->on_response(r, now) : make_error_code(errc::invalid_state);
     }
-    void on_transport_error(std::error_code ec, time_point now) override {
-        if (state_ == state::running) steps_[index_]->on_transport_error(ec, now);
+    std::error_code on_transport_error(std::error_code ec, time_point now) override {
+        return state_ == state::running ? steps_[index_]->on_transport_error(ec, now) : make_error_code(errc::invalid_state);
     }
-    const provider_result& result() const noexcept override { return result_; }
+    std::error_code on_file(const file_result& f, time_point now) override {
+        return state_ == state::running ? steps_[index_]->on_file(f, now) : make_error_code(errc::invalid_state);
+    }
+    std::error_code on_process(const process_result& p, time_point now) override {
+        return state_ == state::running ? steps_[index_]->on_process(p, now) : make_error_code(errc::invalid_state);
+    }
+    const provider_result& outcome() const noexcept override { return result_; }
 
-    // Runs every step again (the base step re-reads token files; each role is assumed again).
+    // Runs every step again (the base step re-reads token files or runs its process again; each
+    // role is assumed again).
     void restart() override {
         result_ = provider_result{};
         state_ = state::start;
@@ -7871,9 +8167,10 @@ public:
     // The resolved plan (after the first next(); nullptr when resolution failed).
     const profile_plan* plan() const noexcept { return plan_ready_ ? &plan_ : nullptr; }
 
-private:
     enum class state { start, running, finished };
+    state current_state() const noexcept { return state_; }
 
+private:
     bool resolve() {
         const detail::chain_context& c = *context_;
         if (c.profiles_error) {
@@ -7951,7 +8248,6 @@ private:
                 o.sso_account_id = s.sso_account_id.value_or("");
                 o.sso_role_name = s.sso_role_name.value_or("");
                 o.token_cache_file = c.options.sso_cache_file ? c.options.sso_cache_file(sso_token_cache_key(o)) : std::string();
-                o.read_file = c.options.read_file;
                 o.use_fips = c.flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
                 o.use_dual_stack = c.flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
                 o.endpoint_url = c.endpoint_url("sso", "SSO");
@@ -7960,8 +8256,7 @@ private:
                 return std::make_unique<sso_provider>(std::move(o));
             }
             std::unique_ptr<credentials_provider> operator()(const plan::process& pr) const {
-                return std::make_unique<resolved_provider>("process",
-                                                           credentials_from_process(pr.command, c.options.run_process, pr.account_id.value_or("")));
+                return std::make_unique<process_provider>(pr.command, pr.account_id.value_or(""));
             }
         };
         return std::visit(maker{c}, p.base);
@@ -7982,76 +8277,94 @@ private:
     provider_result result_;
 };
 
-// The default chain (see the top of this file). result(): ready with the first provider's
+// The default chain (see the top of this file). outcome(): ready with the first provider's
 // credentials; failed with that provider's error when one failed; failed + errc::no_credentials
-// with a report of every provider tried when none applied. restart() refreshes through the
-// provider that answered last time (it does not fall back to an earlier one).
+// with a report of every provider tried when none applied. The shared files are read (two
+// action::read) before the first provider runs. restart() refreshes through the provider that
+// answered last time (it does not fall back to an earlier one); before any answered, it reads the
+// files and the environment's configuration again.
 class default_credentials_chain final : public credentials_provider {
 public:
-    explicit default_credentials_chain(default_chain_options options) : options_(std::move(options)) {}
+    enum class state { reading_files, running, finished };
+
+    explicit default_credentials_chain(default_chain_options options) : options_(std::move(options)) { start_reading(); }
 
     std::string_view name() const noexcept override { return "default-chain"; }
 
     action next(time_point now) override {
-        if (providers_.empty()) build();
-        while (!finished_) {
+        if (state_ == state::reading_files) {
+            if (files_) {
+                action a = files_->next(now);
+                if (a.kind == action_kind::read_file || a.kind == action_kind::wait_until) return a;
+            }
+            build();
+            state_ = state::running;
+        }
+        while (state_ == state::running) {
             credentials_provider& p = *providers_[index_];
             action a = p.next(now);
             switch (a.kind) {
             case action_kind::send:
+            case action_kind::read_file:
+            case action_kind::run_process:
             case action_kind::wait_until: return a;
             case action_kind::need_credentials:
-                fail_with(p, errc::invalid_state, "a provider asked for source credentials");
+                finish(error_result(provider_status::failed, errc::invalid_state, std::string(p.name()) + ": a provider asked for source credentials"));
                 return action::fail();
             case action_kind::done:
-                result_ = p.result();
+                result_ = p.outcome();
                 if (result_.value.provider.empty()) result_.value.provider = std::string(p.name());
                 answered_ = index_;
-                finished_ = true;
+                state_ = state::finished;
                 return action::finished();
             case action_kind::failed:
-                if (p.result().status == provider_status::not_applicable && !answered_) {
+                if (p.outcome().status == provider_status::not_applicable && !answered_) {
                     {
-                        std::string why = reason(p.result());
+                        std::string why = reason(p.outcome());
                         const std::string prefix = std::string(p.name()) + ": ";
                         tried_.push_back(why.rfind(prefix, 0) == 0 ? why : prefix + why);
                     }
                     if (++index_ < providers_.size()) continue;
                     std::string message = "no AWS credentials found; tried: ";
                     for (std::size_t i = 0; i < tried_.size(); ++i) message += (i ? "; " : "") + tried_[i];
-                    result_ = error_result(provider_status::failed, errc::no_credentials, std::move(message));
-                    finished_ = true;
+                    finish(error_result(provider_status::failed, errc::no_credentials, std::move(message)));
                     return action::fail();
                 }
-                result_ = p.result();
-                result_.status = provider_status::failed;
-                if (!result_.error) result_.error = errc::credential_provider_failed;
-                result_.diag.message = std::string(p.name()) + ": " + (result_.diag.message.empty() ? result_.error.message() : result_.diag.message);
-                finished_ = true;
+                provider_result r = p.outcome();
+                r.status = provider_status::failed;
+                if (!r.error) r.error = errc::credential_provider_failed;
+                r.diag.message = std::string(p.name()) + ": " + (r.diag.message.empty() ? r.error.message() : r.diag.message);
+                finish(std::move(r));
                 return action::fail();
             }
         }
-        return result_.status == provider_status::ready ? action::finished() : action::fail();
+        return result_.ready() ? action::finished() : action::fail();
     }
 
-    void on_response(const http::response& r, time_point now) override {
-        if (!finished_ && index_ < providers_.size()) providers_[index_]->on_response(r, now);
+    std::error_code on_response(const http::response& r, time_point now) override {
+        return state_ == state::running ? providers_[index_]->on_response(r, now) : make_error_code(errc::invalid_state);
     }
-    void on_transport_error(std::error_code ec, time_point now) override {
-        if (!finished_ && index_ < providers_.size()) providers_[index_]->on_transport_error(ec, now);
+    std::error_code on_transport_error(std::error_code ec, time_point now) override {
+        return state_ == state::running ? providers_[index_]->on_transport_error(ec, now) : make_error_code(errc::invalid_state);
     }
-    const provider_result& result() const noexcept override { return result_; }
+    std::error_code on_file(const file_result& f, time_point now) override {
+        if (state_ == state::reading_files) return files_ ? files_->on_file(f, now) : make_error_code(errc::invalid_state);
+        return state_ == state::running ? providers_[index_]->on_file(f, now) : make_error_code(errc::invalid_state);
+    }
+    std::error_code on_process(const process_result& pr, time_point now) override {
+        return state_ == state::running ? providers_[index_]->on_process(pr, now) : make_error_code(errc::invalid_state);
+    }
+    const provider_result& outcome() const noexcept override { return result_; }
+    state current_state() const noexcept { return state_; }
 
     void restart() override {
         result_ = provider_result{};
-        finished_ = false;
         if (answered_) {
             index_ = *answered_;
             providers_[index_]->restart();
+            state_ = state::running;
         } else {
-            providers_.clear(); // read the configuration again
-            tried_.clear();
-            index_ = 0;
+            start_reading(); // read the configuration again
         }
     }
 
@@ -8064,13 +8377,24 @@ private:
         return r.error ? r.error.message() : std::string("not applicable");
     }
 
-    void fail_with(const credentials_provider& p, errc e, const std::string& message) {
-        result_ = error_result(provider_status::failed, e, std::string(p.name()) + ": " + message);
-        finished_ = true;
+    void finish(provider_result r) {
+        result_ = std::move(r);
+        state_ = state::finished;
+    }
+
+    void start_reading() {
+        providers_.clear();
+        tried_.clear();
+        index_ = 0;
+        state_ = state::reading_files;
+        files_.reset();
+        if (!options_.profiles) files_.emplace(options_.environment, options_.platform, options_.bounds);
     }
 
     void build() {
-        auto context = std::make_shared<const detail::chain_context>(options_);
+        static const outcome_type none{};
+        auto context = std::make_shared<const detail::chain_context>(options_, files_ ? files_->outcome() : none);
+        files_.reset();
         providers_.push_back(std::make_unique<resolved_provider>("environment", credentials_from_environment(options_.environment)));
         providers_.push_back(std::make_unique<profile_plan_provider>(context));
         std::string why;
@@ -8086,17 +8410,20 @@ private:
         index_ = 0;
     }
 
+    using outcome_type = appconfigdata::outcome<profile_set>;
+
     default_chain_options options_;
+    std::optional<detail::profile_files_reader> files_;
     std::vector<std::unique_ptr<credentials_provider>> providers_;
     std::vector<std::string> tried_;
     std::size_t index_ = 0;
     std::optional<std::size_t> answered_;
-    bool finished_ = false;
+    state state_ = state::reading_files;
     provider_result result_;
 };
 
 struct cache_options {
-    milliseconds refresh_window = std::chrono::minutes(5); // refresh this long before expiry
+    milliseconds refresh_window = std::chrono::minutes(5); // refresh this long before expiry (refresh_time(), sigv4/credentials.hpp)
     milliseconds retry_after_failure = std::chrono::seconds(30); // a failed refresh is retried after this (while still valid)
 };
 
@@ -8124,47 +8451,49 @@ public:
         action a = inner_->next(now);
         switch (a.kind) {
         case action_kind::send:
+        case action_kind::read_file:
+        case action_kind::run_process:
         case action_kind::wait_until:
         case action_kind::need_credentials: return a;
         case action_kind::done: {
             working_ = false;
-            const credentials& c = inner_->result().value;
+            const credentials& c = inner_->outcome().value;
             if (c.expired(now)) {
                 last_error_ = error_result(provider_status::failed, errc::credentials_expired,
                                            std::string(inner_->name()) + " returned credentials that have already expired");
                 return on_failure(now);
             }
-            cached_ = inner_->result();
+            cached_ = inner_->outcome();
             have_ = true;
-            if (!c.expiration) {
-                refresh_at_ = time_point::max();
-            } else {
-                const auto remaining = *c.expiration - now;
-                const duration window = std::min<duration>(options_.refresh_window, remaining / 2);
-                refresh_at_ = *c.expiration - window;
-            }
+            refresh_at_ = refresh_time(c, now, options_.refresh_window);
             return action::finished();
         }
         case action_kind::failed:
             working_ = false;
-            last_error_ = inner_->result();
+            last_error_ = inner_->outcome();
             return on_failure(now);
         }
         return action::fail();
     }
 
-    void on_response(const http::response& r, time_point now) override {
-        if (working_) inner_->on_response(r, now);
+    std::error_code on_response(const http::response& r, time_point now) override {
+        return working_ ? inner_->on_response(r, now) : make_error_code(errc::invalid_state);
     }
-    void on_transport_error(std::error_code ec, time_point now) override {
-        if (working_) inner_->on_transport_error(ec, now);
+    std::error_code on_transport_error(std::error_code ec, time_point now) override {
+        return working_ ? inner_->on_transport_error(ec, now) : make_error_code(errc::invalid_state);
     }
-    void set_credentials(const credentials& c, time_point now) override {
-        if (working_) inner_->set_credentials(c, now);
+    std::error_code on_file(const file_result& f, time_point now) override {
+        return working_ ? inner_->on_file(f, now) : make_error_code(errc::invalid_state);
+    }
+    std::error_code on_process(const process_result& p, time_point now) override {
+        return working_ ? inner_->on_process(p, now) : make_error_code(errc::invalid_state);
+    }
+    std::error_code set_credentials(const credentials& c, time_point now) override {
+        return working_ ? inner_->set_credentials(c, now) : make_error_code(errc::invalid_state);
     }
 
     // The cached credentials when any are held (also while refreshing), else the last error.
-    const provider_result& result() const noexcept override { return have_ ? cached_ : last_error_; }
+    const provider_result& outcome() const noexcept override { return have_ ? cached_ : last_error_; }
 
     // Forgets the cache and fetches again on the next call.
     void restart() override {
@@ -8207,51 +8536,86 @@ private:
 
 // The region chain completed with its IMDS step: the pure part (--region, AWS_REGION,
 // AWS_DEFAULT_REGION, the selected profile's `region`) is resolve_region() from region.hpp; when it
-// finds nothing, GET /latest/meta-data/placement/region from IMDS. A state machine like the others:
-// next() answers done (choice() is set) or failed (errc::invalid_region, diag() names the sources
-// tried), possibly after sending IMDS requests. Never throws except std::bad_alloc.
+// finds nothing, GET /latest/meta-data/placement/region from IMDS. A machine like the others: from
+// default_chain_options it first reads the shared files (action::read) for the profile's region and
+// IMDS settings; then it answers done (outcome().value is the choice) or failed
+// (errc::invalid_region, the diagnostics name the sources tried), possibly after sending IMDS
+// requests. Never throws except std::bad_alloc.
 class region_chain {
 public:
-    // `pure` is resolve_region(...)'s answer; `imds` configures the last step (imds.disabled skips it).
-    region_chain(region_choice pure, imds_options imds) : choice_(std::move(pure)), imds_(std::move(imds)) {}
+    enum class state { reading_files, imds, finished };
 
-    // Resolves the pure part from default_chain_options (reads and parses the profile files once).
-    static region_chain from(const default_chain_options& o) {
-        detail::chain_context c(o);
-        return region_chain(resolve_region(o.region, o.environment, c.selected()), c.imds());
+    // `pure` is resolve_region(...)'s answer; `imds` configures the last step (imds.disabled skips it).
+    region_chain(region_choice pure, imds_options imds) : imds_(std::in_place, std::move(imds)) {
+        result_.value = std::move(pure);
+        state_ = state::imds;
     }
+
+    // Reads the files through the driver, then resolves as above.
+    static region_chain from(const default_chain_options& o) { return region_chain(o); }
 
     action next(time_point now) {
-        if (choice_.found()) return action::finished();
-        if (failed_) return action::fail();
-        action a = imds_.next(now);
-        if (a.kind == action_kind::send || a.kind == action_kind::wait_until) return a;
-        if (imds_.status() == provider_status::ready) {
-            choice_ = region_from_imds(imds_.region());
-            if (choice_.found()) return action::finished();
+        if (state_ == state::reading_files) {
+            if (files_) {
+                action a = files_->next(now);
+                if (a.kind == action_kind::read_file || a.kind == action_kind::wait_until) return a;
+            }
+            static const appconfigdata::outcome<profile_set> none{};
+            detail::chain_context c(*options_, files_ ? files_->outcome() : none);
+            result_.value = resolve_region(c.options.region, c.options.environment, c.selected());
+            imds_.emplace(c.imds());
+            files_.reset();
+            options_.reset();
+            state_ = state::imds;
         }
-        failed_ = true;
-        error_ = errc::invalid_region;
-        diag_.clear();
-        diag_.message = "no AWS region found; tried --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region and IMDS (" +
-                        (imds_.diag().message.empty() ? std::string("no answer") : imds_.diag().message) + ")";
-        return action::fail();
+        if (state_ == state::imds) {
+            if (result_.value.found()) return finish_ready();
+            action a = imds_->next(now);
+            if (a.kind == action_kind::send || a.kind == action_kind::wait_until) return a;
+            if (imds_->outcome().ready()) {
+                result_.value = region_from_imds(imds_->outcome().value);
+                if (result_.value.found()) return finish_ready();
+            }
+            result_.status = outcome_status::failed;
+            result_.error = errc::invalid_region;
+            result_.diag.clear();
+            result_.diag.message = "no AWS region found; tried --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region and IMDS (" +
+                                   (imds_->outcome().diag.message.empty() ? std::string("no answer") : imds_->outcome().diag.message) + ")";
+            state_ = state::finished;
+        }
+        return result_.ready() ? action::finished() : action::fail();
     }
 
-    void on_response(const http::response& r, time_point now) { imds_.on_response(r, now); }
-    void on_transport_error(std::error_code ec, time_point now) { imds_.on_transport_error(ec, now); }
+    std::error_code on_response(const http::response& r, time_point now) {
+        return state_ == state::imds ? imds_->on_response(r, now) : make_error_code(errc::invalid_state);
+    }
+    std::error_code on_transport_error(std::error_code ec, time_point now) {
+        return state_ == state::imds ? imds_->on_transport_error(ec, now) : make_error_code(errc::invalid_state);
+    }
+    std::error_code on_file(const file_result& f, time_point now) {
+        return state_ == state::reading_files && files_ ? files_->on_file(f, now) : make_error_code(errc::invalid_state);
+    }
 
-    const region_choice& choice() const noexcept { return choice_; } // after done
-    std::error_code error() const noexcept { return error_; }       // after failed
-    std::error_code last_error() const noexcept { return error_; }  // the same, for driver::run
-    const diagnostics& diag() const noexcept { return diag_; }
+    const appconfigdata::outcome<region_choice>& outcome() const noexcept { return result_; }
+    const region_choice& choice() const noexcept { return result_.value; } // after done
+    state current_state() const noexcept { return state_; }
 
 private:
-    region_choice choice_;
-    imds_region_provider imds_;
-    bool failed_ = false;
-    std::error_code error_;
-    diagnostics diag_;
+    explicit region_chain(const default_chain_options& o) : options_(o) {
+        if (!o.profiles) files_.emplace(o.environment, o.platform, o.bounds);
+    }
+
+    action finish_ready() {
+        result_.status = outcome_status::ready;
+        state_ = state::finished;
+        return action::finished();
+    }
+
+    std::optional<default_chain_options> options_;
+    std::optional<detail::profile_files_reader> files_;
+    std::optional<imds_region_lookup> imds_;
+    state state_ = state::reading_files;
+    appconfigdata::outcome<region_choice> result_;
 };
 
 APPCONFIGDATA_NAMESPACE_END
@@ -8463,6 +8827,11 @@ struct session_options {
     std::uint64_t jitter_seed = 0;
     // Restart the session (new StartConfigurationSession) before tokens reach the service's 24 h limit.
     duration max_session_age = std::chrono::hours(23);
+    // Credentials that expire are asked for again (need_credentials) this long before their
+    // expiration, at most half their remaining life (refresh_time(), sigv4/credentials.hpp; the
+    // credentials cache uses the same window). If the same credentials come back, they are used
+    // until they expire; expired credentials are never used.
+    duration credentials_refresh_window = std::chrono::minutes(5);
     // Wait used before the service has said anything (first retry-after-error cycle) when
     // min_poll_interval is unset.
     std::chrono::seconds default_poll_interval{60};
@@ -8483,7 +8852,7 @@ struct session_options {
 
     friend bool operator==(const session_options& a, const session_options& b) {
         return a.min_poll_interval == b.min_poll_interval && a.fleet_jitter == b.fleet_jitter && a.jitter_seed == b.jitter_seed &&
-               a.max_session_age == b.max_session_age && a.default_poll_interval == b.default_poll_interval && a.retry == b.retry &&
+               a.max_session_age == b.max_session_age && a.credentials_refresh_window == b.credentials_refresh_window && a.default_poll_interval == b.default_poll_interval && a.retry == b.retry &&
                a.clock_skew.enabled == b.clock_skew.enabled && a.clock_skew.threshold == b.clock_skew.threshold &&
                a.clock_skew.max_round_trip == b.clock_skew.max_round_trip && a.request_timeout == b.request_timeout &&
                a.sdk_request_headers == b.sdk_request_headers && a.fail_on_initial_error == b.fail_on_initial_error &&
@@ -8613,9 +8982,9 @@ public:
         if (!ec) ec = protocol::parse_endpoint(config_.endpoint_url, endpoint_);
         if (!ec && config_.region.empty()) ec = errc::invalid_region;
         if (ec) {
-            state_ = session_state::failed;
-            last_error_ = ec;
-            last_diag_.message = "invalid session configuration: " + ec.message();
+            set_failed_state();
+            outcome_.error = ec;
+            outcome_.diag.message = "invalid session configuration: " + ec.message();
         }
         current_interval_ = config_.options.min_poll_interval ? *config_.options.min_poll_interval : config_.options.default_poll_interval;
         if (current_interval_ < std::chrono::seconds(1)) current_interval_ = std::chrono::seconds(1);
@@ -8624,11 +8993,24 @@ public:
         events_.reserve(16);
     }
 
-    // Gives the session credentials to sign with. Legal in every state; takes effect at the next send.
-    // Never throws but for allocation.
-    void set_credentials(const credentials& creds) {
+    // Gives the session credentials to sign with. Legal in every state (returns {}); takes effect at
+    // the next send. `now` is when they were received: credentials that expire are asked for again
+    // ahead of expiry (session_options::credentials_refresh_window). Never throws but for allocation.
+    std::error_code set_credentials(const credentials& creds, time_point now) {
+        const bool same = creds == creds_;
         creds_ = creds;
         credentials_rejected_ = false;
+        if (!same) {
+            credentials_refresh_at_ = refresh_time(creds_, now, config_.options.credentials_refresh_window);
+            refresh_asked_ = false;
+        }
+        return {};
+    }
+    // The same, for callers without a time at hand: the refresh time is set by the next next(now).
+    void set_credentials(const credentials& creds) {
+        const bool same = creds == creds_;
+        (void)set_credentials(creds, time_point{});
+        if (!same) credentials_refresh_at_ = (time_point::min)();
     }
 
     // What to do at `now`:
@@ -8652,6 +9034,12 @@ public:
             state_ = session_state::start_due;
         }
         if (creds_.empty() || credentials_rejected_ || creds_.expired(skew_.corrected(now))) return action::credentials_needed();
+        if (credentials_refresh_at_ == (time_point::min)())
+            credentials_refresh_at_ = refresh_time(creds_, skew_.corrected(now), config_.options.credentials_refresh_window);
+        if (!refresh_asked_ && skew_.corrected(now) >= credentials_refresh_at_) {
+            refresh_asked_ = true; // once per credentials: the same ones back are used until they expire
+            return action::credentials_needed();
+        }
         if (!operation_active_) begin_operation();
 
         std::error_code ec;
@@ -8768,10 +9156,14 @@ public:
     bool has_configuration() const noexcept { return has_configuration_; }
 
     session_state state() const noexcept { return state_; }
-    // The error that made the session `failed`; otherwise the last failure seen (retried or reported),
-    // empty before any. Its diagnostics are in last_diagnostics().
-    std::error_code last_error() const noexcept { return last_error_; }
-    const diagnostics& last_diagnostics() const noexcept { return last_diag_; }
+    session_state current_state() const noexcept { return state_; } // the machine concept's name for state()
+    // outcome(): status failed (with the error and its diagnostics) once the session is `failed`;
+    // otherwise pending, with the last failure seen (retried or reported), empty before any.
+    // Configurations are reported as events and by latest(), not here.
+    const appconfigdata::outcome<no_value>& outcome() const noexcept { return outcome_; }
+    // Shorthands of outcome().error and outcome().diag (the README's API).
+    std::error_code last_error() const noexcept { return outcome_.error; }
+    const diagnostics& last_diagnostics() const noexcept { return outcome_.diag; }
     // The full details of the last service error response (BadRequest problems, ReferencedBy...).
     const protocol::service_error& last_service_error() const noexcept { return error_; }
     // When the next request may go out (meaningful in start_due / poll_due).
@@ -8786,6 +9178,11 @@ public:
     const http::request& last_request() const noexcept { return request_; }
 
 private:
+    void set_failed_state() {
+        state_ = session_state::failed;
+        outcome_.status = outcome_status::failed;
+    }
+
     void begin_operation() {
         operation_active_ = true;
         strategy_.begin_operation();
@@ -8836,8 +9233,8 @@ private:
     }
 
     void report_error(time_point now, std::error_code ec, std::error_code why_stopped) {
-        last_error_ = ec;
-        last_diag_ = error_.diag;
+        outcome_.error = ec;
+        outcome_.diag = error_.diag;
         event e = make_event(event_kind::error, now);
         e.error = ec;
         e.detail = why_stopped;
@@ -8850,7 +9247,7 @@ private:
         error_.code = ec;
         error_.diag.message = std::move(message);
         report_error(now, ec, {});
-        state_ = session_state::failed;
+        set_failed_state();
         return action::fail();
     }
 
@@ -8905,8 +9302,8 @@ private:
     void handle_failure(std::error_code ec, time_point now, bool was_poll, bool skew_corrected, const http::headers* response_headers) {
         const bool transport = response_headers == nullptr;
         state_ = session_state::start_due; // a failed poll never reuses its token; a failed start starts again
-        last_error_ = ec;
-        last_diag_ = error_.diag;
+        outcome_.error = ec;
+        outcome_.diag = error_.diag;
 
         // Token problems: restart at once (PollIntervalNotSatisfied: after a full interval).
         if (was_poll && ec == errc::bad_request && !error_.invalid_parameters.empty()) {
@@ -8958,7 +9355,7 @@ private:
         if (is_credentials_error(ec) && cls != retry::error_class::throttling) credentials_rejected_ = true;
         if (!was_poll && !has_configuration_ && config_.options.fail_on_initial_error && !d.reason && !transport &&
             cls == retry::error_class::non_retryable && !is_credentials_error(ec)) {
-            state_ = session_state::failed;
+            set_failed_state();
             return;
         }
         if (was_poll) push_restart(now, restart_reason::token_lost, ec, &error_.diag);
@@ -8977,6 +9374,8 @@ private:
     http::url endpoint_;
     credentials creds_;
     bool credentials_rejected_ = false;
+    time_point credentials_refresh_at_ = (time_point::max)(); // ask for fresh credentials from then on
+    bool refresh_asked_ = false;
 
     session_state state_ = session_state::start_due;
     time_point due_{};                 // nothing is sent before this
@@ -8999,8 +9398,7 @@ private:
     std::vector<event> events_;
     std::size_t event_head_ = 0;
 
-    std::error_code last_error_;
-    diagnostics last_diag_;
+    appconfigdata::outcome<no_value> outcome_; // status failed once the session is; else the last failure seen
     session_stats stats_;
 };
 
@@ -9710,21 +10108,39 @@ private:
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/feature_flags/document.hpp
 // ---- begin appconfigdata/driver/blocking_driver.hpp
-// The blocking driver: one loop that drives any machine speaking action.hpp (a configuration
-// session, a credential provider) with the user's HTTP callback, clock and sleep. All three are
-// injected, so a test runs it on virtual time and a program on the real clock (adapters/).
+// The blocking driver: one loop that drives any machine (driver/machine.hpp: a configuration
+// session, a credential provider, a chain) with the user's HTTP callback, clock and sleep, and the
+// file reader and process runner that answer action::read / action::run. All are injected, so a
+// test runs it on virtual time and a program on the real clock and files (adapters/).
 //
 //   driver::blocking_hooks h;
 //   h.transport = my_http;                          // std::error_code(const http::request&, http::response&)
 //   h.clock = ...;                                  // returns the current time_point (a clock from adapters/)
 //   h.sleep_until = ...;                            // blocks until a time_point (a sleeper from adapters/)
+//   h.read_file = adapters::make_file_reader();       // optional: action::read (else errc::not_supported)
+//   h.run_process = adapters::make_process_runner();  // optional: action::run (else errc::not_supported)
 //   h.credentials_source = [&](credentials& c) { c = ...; return std::error_code{}; };
 //   auto ec = driver::run_until(session, h, [&](const session::event& e) { ...; return e.kind == session::event_kind::changed; });
 
-// ---- begin appconfigdata/driver/machine_traits.hpp
-// What the drivers need to know about a machine beyond action.hpp's three calls: whether it takes
-// credentials, has events, or reports an error. Detected at compile time, so one driver serves the
-// configuration session and the credential providers alike.
+// ---- begin appconfigdata/driver/machine.hpp
+// The machine concept, checked at compile time: what every state machine of the library offers (the
+// configuration session, each credential provider, the chains, the IMDS region lookup,
+// last_known_good) and all a driver relies on. C++17 has no `concept`, so it is a trait with readable
+// static_asserts (`static_assert(driver::is_machine_v<M>)`, or driver::check_machine<M>() for the
+// message naming the missing call).
+//
+// Required of every machine M (times are the caller's `now`; see action.hpp for the loop):
+//   action next(time_point now);                                    what to do now
+//   std::error_code on_response(const http::response&, time_point); a send's answer
+//   std::error_code on_transport_error(std::error_code, time_point); a send that got no answer
+//   const outcome<T>& outcome() const;                              status, value or typed error + diagnostics
+//   E current_state() const;                                        the machine's one state enum
+// Inputs only some machines take (the driver answers only what the machine asks for):
+//   std::error_code on_file(const file_result&, time_point);        after action::read
+//   std::error_code on_process(const process_result&, time_point);  after action::run
+//   std::error_code set_credentials(const credentials&, time_point); after need_credentials
+//   std::optional<event> poll_event();                               machines that report events
+// Every input returns errc::invalid_state when the machine was not waiting for it (nothing changes).
 
 
 #include <system_error>
@@ -9735,39 +10151,109 @@ APPCONFIGDATA_NAMESPACE_BEGIN
 namespace driver {
 namespace detail {
 
-template <class M, class = void>
-struct has_set_credentials : std::false_type {};
-template <class M>
-struct has_set_credentials<M, std::void_t<decltype(std::declval<M&>().set_credentials(std::declval<const credentials&>()))>>
-    : std::true_type {};
+template <class R, class T>
+inline constexpr bool returns_v = std::is_same_v<R, T>;
 
-template <class M, class = void>
-struct has_poll_event : std::false_type {};
-template <class M>
-struct has_poll_event<M, std::void_t<decltype(std::declval<M&>().poll_event())>> : std::true_type {};
+#define APPCONFIGDATA_DETAIL_MEMBER_TRAIT(trait, expr)                                \
+    template <class M, class = void>                                                   \
+    struct trait : std::false_type {};                                                 \
+    template <class M>                                                                 \
+    struct trait<M, std::void_t<decltype(expr)>> : std::true_type {                    \
+        using type = decltype(expr);                                                   \
+    };
 
-template <class M, class = void>
-struct has_last_error : std::false_type {};
-template <class M>
-struct has_last_error<M, std::enable_if_t<std::is_convertible_v<decltype(std::declval<const M&>().last_error()), std::error_code>>>
-    : std::true_type {};
+APPCONFIGDATA_DETAIL_MEMBER_TRAIT(has_next, std::declval<M&>().next(std::declval<time_point>()))
+APPCONFIGDATA_DETAIL_MEMBER_TRAIT(has_on_response, std::declval<M&>().on_response(std::declval<const http::response&>(), std::declval<time_point>()))
+APPCONFIGDATA_DETAIL_MEMBER_TRAIT(has_on_transport_error, std::declval<M&>().on_transport_error(std::declval<std::error_code>(), std::declval<time_point>()))
+APPCONFIGDATA_DETAIL_MEMBER_TRAIT(has_on_file, std::declval<M&>().on_file(std::declval<const file_result&>(), std::declval<time_point>()))
+APPCONFIGDATA_DETAIL_MEMBER_TRAIT(has_on_process, std::declval<M&>().on_process(std::declval<const process_result&>(), std::declval<time_point>()))
+APPCONFIGDATA_DETAIL_MEMBER_TRAIT(has_set_credentials, std::declval<M&>().set_credentials(std::declval<const credentials&>(), std::declval<time_point>()))
+APPCONFIGDATA_DETAIL_MEMBER_TRAIT(has_poll_event, std::declval<M&>().poll_event())
+APPCONFIGDATA_DETAIL_MEMBER_TRAIT(has_outcome_error, std::declval<const M&>().outcome().error)
+APPCONFIGDATA_DETAIL_MEMBER_TRAIT(has_outcome_diag, std::declval<const M&>().outcome().diag)
+APPCONFIGDATA_DETAIL_MEMBER_TRAIT(has_outcome_status, std::declval<const M&>().outcome().status)
+APPCONFIGDATA_DETAIL_MEMBER_TRAIT(has_current_state, std::declval<const M&>().current_state())
 
-// The machine's error when it answered `failed`, or `fallback` when it cannot say.
+#undef APPCONFIGDATA_DETAIL_MEMBER_TRAIT
+
+// An optional input, when present, must have the one signature every machine uses.
+template <template <class, class> class Trait, class M>
+constexpr bool optional_input_ok() {
+    if constexpr (Trait<M, void>::value) return std::is_same_v<typename Trait<M, void>::type, std::error_code>;
+    else return true;
+}
+
+template <template <class, class> class Trait, class M, class R>
+constexpr bool returns() {
+    if constexpr (Trait<M, void>::value) return std::is_same_v<typename Trait<M, void>::type, R>;
+    else return false;
+}
+
+template <class M>
+constexpr bool state_is_enum() {
+    if constexpr (has_current_state<M>::value) return std::is_enum_v<typename has_current_state<M>::type>;
+    else return false;
+}
+
+} // namespace detail
+
+template <class M>
+inline constexpr bool is_machine_v = detail::returns<detail::has_next, M, action>() &&
+                                     detail::returns<detail::has_on_response, M, std::error_code>() &&
+                                     detail::returns<detail::has_on_transport_error, M, std::error_code>() &&
+                                     detail::has_outcome_error<M>::value && detail::has_outcome_diag<M>::value &&
+                                     detail::has_outcome_status<M>::value && detail::state_is_enum<M>() &&
+                                     detail::optional_input_ok<detail::has_on_file, M>() &&
+                                     detail::optional_input_ok<detail::has_on_process, M>() &&
+                                     detail::optional_input_ok<detail::has_set_credentials, M>();
+
+// The same check, one static_assert per requirement so the compiler names what is missing.
+template <class M>
+constexpr bool check_machine() {
+    static_assert(detail::returns<detail::has_next, M, action>(), "a machine needs `action next(time_point)`");
+    static_assert(detail::returns<detail::has_on_response, M, std::error_code>(),
+                  "a machine needs `std::error_code on_response(const http::response&, time_point)`");
+    static_assert(detail::returns<detail::has_on_transport_error, M, std::error_code>(),
+                  "a machine needs `std::error_code on_transport_error(std::error_code, time_point)`");
+    static_assert(detail::has_outcome_error<M>::value && detail::has_outcome_diag<M>::value && detail::has_outcome_status<M>::value,
+                  "a machine needs `outcome()` with status, error and diag (outcome.hpp)");
+    static_assert(detail::state_is_enum<M>(), "a machine needs `current_state()` returning its state enum");
+    static_assert(detail::optional_input_ok<detail::has_on_file, M>(), "on_file must be `std::error_code on_file(const file_result&, time_point)`");
+    static_assert(detail::optional_input_ok<detail::has_on_process, M>(),
+                  "on_process must be `std::error_code on_process(const process_result&, time_point)`");
+    static_assert(detail::optional_input_ok<detail::has_set_credentials, M>(),
+                  "set_credentials must be `std::error_code set_credentials(const credentials&, time_point)`");
+    return true;
+}
+
+namespace detail {
+
+// The machine's error when it answered `failed`, or `fallback` when it has none.
 template <class M>
 std::error_code machine_error(const M& m, std::error_code fallback) {
-    if constexpr (has_last_error<M>::value) {
-        std::error_code ec = m.last_error();
-        return ec ? ec : fallback;
-    } else {
-        (void)m;
-        return fallback;
+    const std::error_code ec = m.outcome().error;
+    return ec ? ec : fallback;
+}
+
+// Answers a read_file / run_process action at once with `read` / `run` (errc::not_supported when
+// there is none, or when the machine takes no such input). Returns false for other actions.
+template <class M>
+bool perform_local_io(M& machine, const action& a, const file_reader& read, const process_runner& run, time_point now) {
+    if (a.kind == action_kind::read_file) {
+        if constexpr (has_on_file<M>::value) machine.on_file(perform(*a.file, read), now);
+        return true;
     }
+    if (a.kind == action_kind::run_process) {
+        if constexpr (has_on_process<M>::value) machine.on_process(perform(*a.process, run), now);
+        return true;
+    }
+    return false;
 }
 
 } // namespace detail
 } // namespace driver
 APPCONFIGDATA_NAMESPACE_END
-// ---- end appconfigdata/driver/machine_traits.hpp
+// ---- end appconfigdata/driver/machine.hpp
 
 #include <functional>
 #include <system_error>
@@ -9780,18 +10266,21 @@ struct blocking_hooks {
     http::transport transport;                                // required: performs one request
     std::function<time_point()> clock;                        // required: the current time
     std::function<void(time_point)> sleep_until;              // required: returns at (or after) the time, or early to re-check `stop`
+    file_reader read_file;                                    // optional: answers read_file (errc::not_supported without)
+    process_runner run_process;                               // optional: answers run_process (errc::not_supported without)
     std::function<std::error_code(credentials&)> credentials_source; // optional: answers need_credentials
     std::function<bool()> stop;                               // optional: true ends the loop (errc::cancelled)
 };
 
 // Drives `machine` until `done(event)` returns true for one of its events (machines with
-// poll_event()), until the machine answers `done` (returns {}) or `failed` (returns its last_error(),
+// poll_event()), until the machine answers `done` (returns {}) or `failed` (returns outcome().error,
 // or errc::retries_exhausted when it has none), until `stop()` (errc::cancelled), or until
 // need_credentials cannot be met (errc::no_credentials without a source, else the source's error).
 // A transport's empty response with no error is fed as is. Exceptions thrown by the hooks pass
 // through; the driver itself throws only std::bad_alloc. Returns {} when `done` said so.
 template <class Machine, class Done>
 std::error_code run_until(Machine& machine, const blocking_hooks& hooks, Done&& done) {
+    static_assert(check_machine<Machine>());
     if (!hooks.transport || !hooks.clock || !hooks.sleep_until) return errc::invalid_argument;
     http::response response;
     for (;;) {
@@ -9812,6 +10301,8 @@ std::error_code run_until(Machine& machine, const blocking_hooks& hooks, Done&& 
             if (a.when == (time_point::max)()) return errc::invalid_state; // waiting on an input nobody will give
             hooks.sleep_until(a.when);
             break;
+        case action_kind::read_file:
+        case action_kind::run_process: detail::perform_local_io(machine, a, hooks.read_file, hooks.run_process, hooks.clock()); break;
         case action_kind::done: return {};
         case action_kind::failed: return detail::machine_error(machine, errc::retries_exhausted);
         case action_kind::need_credentials:
@@ -9820,7 +10311,7 @@ std::error_code run_until(Machine& machine, const blocking_hooks& hooks, Done&& 
                 credentials c;
                 if (auto ec = hooks.credentials_source(c)) return ec;
                 if (c.empty()) return errc::no_credentials;
-                machine.set_credentials(c);
+                machine.set_credentials(c, hooks.clock());
                 break;
             } else {
                 return errc::no_credentials;
@@ -10152,7 +10643,8 @@ APPCONFIGDATA_NAMESPACE_END
 //                                 then read s.at(step.machine).poll_event() ...
 //                                 call next(now) again at once: other machines may want to send too.
 //       case action_kind::need_credentials: fetch credentials for step.credential_group, set_credentials(...).
-//       case action_kind::failed: s.at(step.machine).last_error() (reported once; the others go on).
+//       case action_kind::read_file / run_process: perform it, then s.on_file / s.on_process(step.machine, ...).
+//       case action_kind::failed: s.at(step.machine).outcome() says why (reported once; the others go on).
 //       case action_kind::done:   the machine finished (reported once).
 //       case action_kind::wait_until: nothing to do before step.act.when (or before a response arrives).
 //       }
@@ -10165,10 +10657,11 @@ APPCONFIGDATA_NAMESPACE_END
 // credentials version. The signing-key cache stays inside each machine (a key is derived once a
 // day per session: four HMACs).
 //
-// Machine requirements: `action next(time_point)`, `on_response(const http::response&, time_point)`,
-// `on_transport_error(std::error_code, time_point)`, and `set_credentials(const credentials&)` when
-// it can answer need_credentials. Machines must be movable (they are stored by value in a deque,
-// so their addresses — and the requests they hand out — stay put while others are added).
+// Machine requirements: the machine concept (driver/machine.hpp); set_credentials when it can
+// answer need_credentials, on_file / on_process when it reads files or runs processes (the
+// scheduler hands those out like sends: answer with on_file(i, ...) / on_process(i, ...)). Machines
+// are stored by value in a deque, so their addresses — and the requests they hand out — stay put
+// while others are added.
 //
 // Cost: next(now) looks only at machines whose wake time has come or that got an input since
 // their last step; the rest are skipped by a comparison. Not thread-safe: one thread drives it.
@@ -10201,6 +10694,8 @@ struct scheduled_action {
 
 template <class Machine>
 class scheduler {
+    static_assert(check_machine<Machine>());
+
 public:
     scheduler() = default;
     scheduler(const scheduler&) = delete;
@@ -10252,6 +10747,7 @@ public:
     // for a response or has stopped). Call again after acting on a send: one call returns one
     // step. Machines take turns (round robin), so a busy one cannot starve the others.
     scheduled_action next(time_point now) {
+        last_now_ = now;
         time_point earliest = (time_point::max)();
         const std::size_t n = entries_.size();
         for (std::size_t k = 0; k < n; ++k) {
@@ -10267,6 +10763,8 @@ public:
             e.dirty = false;
             switch (a.kind) {
             case action_kind::send:
+            case action_kind::read_file:
+            case action_kind::run_process:
                 e.in_flight = true;
                 cursor_ = (i + 1) % n;
                 return {i, a, e.group};
@@ -10299,20 +10797,26 @@ public:
     // unknown or removed machine, errc::invalid_state when it has no request outstanding (nothing
     // changes); otherwise what the machine's on_response returns.
     std::error_code on_response(std::size_t i, const http::response& r, time_point now) {
-        if (auto ec = check_in_flight(i)) return ec;
-        entry& e = entries_[i];
-        e.in_flight = false;
-        e.dirty = true;
-        return call([&] { return e.machine.on_response(r, now); });
+        return deliver(i, now, [&](Machine& m) { return m.on_response(r, now); });
     }
 
     // Machine `i`'s outstanding request got no response. Errors as on_response.
     std::error_code on_transport_error(std::size_t i, std::error_code ec, time_point now) {
-        if (auto bad = check_in_flight(i)) return bad;
-        entry& e = entries_[i];
-        e.in_flight = false;
-        e.dirty = true;
-        return call([&] { return e.machine.on_transport_error(ec, now); });
+        return deliver(i, now, [&](Machine& m) { return m.on_transport_error(ec, now); });
+    }
+
+    // Machine `i`'s file read / process run finished. Errors as on_response.
+    std::error_code on_file(std::size_t i, const file_result& r, time_point now) {
+        return deliver(i, now, [&](Machine& m) -> std::error_code {
+            if constexpr (detail::has_on_file<Machine>::value) return m.on_file(r, now);
+            else return errc::invalid_state;
+        });
+    }
+    std::error_code on_process(std::size_t i, const process_result& r, time_point now) {
+        return deliver(i, now, [&](Machine& m) -> std::error_code {
+            if constexpr (detail::has_on_process<Machine>::value) return m.on_process(r, now);
+            else return errc::invalid_state;
+        });
     }
 
     // Marks machine `i` as changed by the caller (e.g. after calling a method on at(i) directly),
@@ -10357,7 +10861,7 @@ private:
         if constexpr (detail::has_set_credentials<Machine>::value) {
             group& g = groups_[e.group];
             if (!g.has || e.creds_version == g.version) return false;
-            e.machine.set_credentials(g.creds);
+            e.machine.set_credentials(g.creds, last_now_);
             e.creds_version = g.version;
             e.dirty = true;
             return true;
@@ -10373,21 +10877,20 @@ private:
         return {};
     }
 
-    // Calls `f`; its result as an error_code when it returns one, {} when it returns void.
     template <class F>
-    static std::error_code call(F&& f) {
-        using result = decltype(f());
-        if constexpr (std::is_convertible_v<result, std::error_code>) {
-            return std::error_code(f());
-        } else {
-            f();
-            return {};
-        }
+    std::error_code deliver(std::size_t i, time_point now, F&& f) {
+        if (auto bad = check_in_flight(i)) return bad;
+        entry& e = entries_[i];
+        e.in_flight = false;
+        e.dirty = true;
+        last_now_ = now;
+        return f(e.machine);
     }
 
     std::deque<entry> entries_;
     std::vector<group> groups_{1};
     std::size_t cursor_ = 0;
+    time_point last_now_{}; // the latest time a caller gave (set_credentials has none of its own)
 };
 
 } // namespace driver
@@ -10396,13 +10899,15 @@ APPCONFIGDATA_NAMESPACE_END
 // ---- begin appconfigdata/driver/tick_driver.hpp
 // The tick driver, for frame loops and async HTTP stacks: never blocks, never calls user code.
 // Call tick(now) whenever convenient (every frame, or when the wake time passes); it says which
-// request to start, if any. When that request completes, hand the outcome back with complete() or
-// fail(). Events are read from the machine itself (e.g. session.poll_event()).
+// request to start, file to read or process to run, if any. When that completes (frames later, if
+// need be), hand the outcome back with complete() / fail() / complete_file() / complete_process().
+// Events are read from the machine itself (e.g. session.poll_event()).
 //
 //   driver::tick_driver<session_t> d(session);
 //   auto t = d.tick(now);
 //   if (t.request) my_async_http.start(*t.request, t.timeout, [&](resp) { d.complete(resp, current_time); });
-//   if (t.need_credentials) session.set_credentials(...);
+//   if (t.file) my_jobs.read(t.file->path, [&](file_result r) { d.complete_file(r, current_time); });
+//   if (t.need_credentials) session.set_credentials(..., now);
 //   schedule the next tick at t.wake_at (or earlier).
 
 
@@ -10415,6 +10920,8 @@ namespace driver {
 
 struct tick_result {
     const http::request* request = nullptr;       // start this request now (valid until complete()/fail())
+    const file_request* file = nullptr;           // read this file (then complete_file())
+    const process_request* process = nullptr;     // run this process (then complete_process(); errc::not_supported if you cannot)
     std::chrono::milliseconds timeout{0};         // with this timeout (0: the transport's default)
     time_point wake_at = (time_point::max)();     // tick again by then (max: only after a completion)
     bool need_credentials = false;                // give the machine credentials, then tick again
@@ -10424,6 +10931,8 @@ struct tick_result {
 
     friend std::ostream& operator<<(std::ostream& os, const tick_result& t) {
         if (t.request) return os << "start " << t.request->method << " " << t.request->path;
+        if (t.file) return os << "read " << t.file->path;
+        if (t.process) return os << "run " << *t.process;
         if (t.need_credentials) return os << "need_credentials";
         if (t.done) return os << "done";
         if (t.failed) return os << "failed: " << t.error.message();
@@ -10433,6 +10942,8 @@ struct tick_result {
 
 template <class Machine>
 class tick_driver {
+    static_assert(check_machine<Machine>());
+
 public:
     explicit tick_driver(Machine& machine) noexcept : machine_(&machine) {}
 
@@ -10447,6 +10958,14 @@ public:
             in_flight_ = true;
             t.request = a.request;
             t.timeout = a.timeout;
+            break;
+        case action_kind::read_file:
+            in_flight_ = true;
+            t.file = a.file;
+            break;
+        case action_kind::run_process:
+            in_flight_ = true;
+            t.process = a.process;
             break;
         case action_kind::wait_until: t.wake_at = a.when; break;
         case action_kind::need_credentials:
@@ -10466,16 +10985,30 @@ public:
     std::error_code complete(const http::response& r, time_point now) {
         if (!in_flight_) return errc::invalid_state;
         in_flight_ = false;
-        machine_->on_response(r, now);
-        return {};
+        return machine_->on_response(r, now);
     }
 
     // The started request got no response (`ec`). errc::invalid_state when none is outstanding.
     std::error_code fail(std::error_code ec, time_point now) {
         if (!in_flight_) return errc::invalid_state;
         in_flight_ = false;
-        machine_->on_transport_error(ec ? ec : std::error_code(errc::transport_failed), now);
-        return {};
+        return machine_->on_transport_error(ec ? ec : std::error_code(errc::transport_failed), now);
+    }
+
+    // The file read asked for got `r`. errc::invalid_state when none is outstanding.
+    std::error_code complete_file(const file_result& r, time_point now) {
+        if (!in_flight_) return errc::invalid_state;
+        in_flight_ = false;
+        if constexpr (detail::has_on_file<Machine>::value) return machine_->on_file(r, now);
+        else return errc::invalid_state;
+    }
+
+    // The process run asked for got `r`. errc::invalid_state when none is outstanding.
+    std::error_code complete_process(const process_result& r, time_point now) {
+        if (!in_flight_) return errc::invalid_state;
+        in_flight_ = false;
+        if constexpr (detail::has_on_process<Machine>::value) return machine_->on_process(r, now);
+        else return errc::invalid_state;
     }
 
     bool in_flight() const noexcept { return in_flight_; }

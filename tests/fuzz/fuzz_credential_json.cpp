@@ -74,7 +74,7 @@ void drive(credentials_provider& p, std::string_view in, std::vector<std::string
         now += std::chrono::milliseconds(5);
         p.on_response(r, now);
     }
-    const provider_result& res = p.result();
+    const provider_result& res = p.outcome();
     if (res.status == provider_status::ready) {
         fuzz::check(!res.value.empty(), "provider: ready with empty credentials");
     } else {

@@ -4,6 +4,7 @@
 // event per delivered new version (none lost, none twice), bounded retries, recovery after the
 // faults stop. A failing seed prints itself; rerun it alone with SIM_SEED=<n> (SIM_SEEDS=<count>,
 // SIM_HOURS=<h> change the sweep).
+#include <appconfigdata/credentials/default_chain.hpp>
 #include <appconfigdata/driver/blocking_driver.hpp>
 #include <appconfigdata/driver/tick_driver.hpp>
 #include <appconfigdata/session/configuration_session.hpp>
@@ -15,6 +16,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -282,5 +284,91 @@ TEST_CASE("simulation: the tick driver drives a session against the service") {
     }
     CHECK(service.violations.empty());
     CHECK(changed >= 1);
+    CHECK(s.stats().polls_succeeded > 100);
+}
+
+TEST_CASE("simulation: credential_process credentials that expire 40 s after each run are fetched again before each expiry") {
+    // The CLI's set-up in virtual time: a session, the blocking driver, and the default chain (a
+    // profile with credential_process) behind the refresh-ahead cache as the credentials source.
+    test_support::simulated_service service(7);
+    service.base_interval_seconds = 15;
+    time_point now = clock_type::from_time_t(1764115200);
+    const time_point end = now + 1h;
+
+    std::map<std::string, time_point> expiry_of;   // access key id -> expiration
+    std::vector<time_point> runs;                  // when the process ran
+    default_chain_options chain;
+    chain.environment = [](std::string_view name) -> std::optional<std::string> {
+        if (name == "HOME") return std::string("/home/u");
+        return std::nullopt;
+    };
+    chain.platform = os_platform::posix;
+    cached_credentials_provider cache(std::make_unique<default_credentials_chain>(chain));
+
+    session::session_config config;
+    config.application = "app";
+    config.environment = "env";
+    config.configuration_profile = "profile";
+    config.endpoint_url = "https://appconfigdata.us-east-1.amazonaws.com";
+    config.region = "us-east-1";
+    config.options.min_poll_interval = 15s;
+    sim_session s(config);
+
+    int signed_after_expiry = 0, unknown_key = 0, sends = 0;
+    driver::blocking_hooks h;
+    h.clock = [&] { return now; };
+    h.sleep_until = [&](time_point t) { now = std::max(now, t); };
+    h.read_file = [](std::string_view path, std::string& out) -> std::error_code {
+        if (path != "/home/u/.aws/config") return errc::file_not_found;
+        out = "[default]\ncredential_process = /usr/local/bin/issue-creds\n";
+        return {};
+    };
+    h.run_process = [&](const process_request& r, process_outcome& o) -> std::error_code {
+        CHECK(r.argv == std::vector<std::string>{"/usr/local/bin/issue-creds"});
+        runs.push_back(now);
+        const std::string key = "AKIDRUN" + std::to_string(runs.size());
+        expiry_of[key] = now + 40s;
+        o = process_outcome{};
+        o.stdout_text = "{\"Version\":1,\"AccessKeyId\":\"" + key + "\",\"SecretAccessKey\":\"s\",\"SessionToken\":\"t\",\"Expiration\":\"" +
+                        http::format_iso8601(now + 40s) + "\"}";
+        return {};
+    };
+    h.transport = [&](const http::request& req, http::response& resp) -> std::error_code {
+        ++sends;
+        const std::string* auth = req.headers.find("Authorization");
+        REQUIRE(auth != nullptr);
+        const auto at = auth->find("Credential=") + 11;
+        const std::string key = auth->substr(at, auth->find('/', at) - at);
+        auto it = expiry_of.find(key);
+        if (it == expiry_of.end()) ++unknown_key;
+        else if (now >= it->second) ++signed_after_expiry;
+        auto out = service.handle(req, now);
+        now += out.latency;
+        if (!out.delivered) return out.transport_error;
+        resp = std::move(out.response);
+        return {};
+    };
+    h.credentials_source = [&](credentials& out) -> std::error_code {
+        driver::blocking_hooks inner = h;
+        inner.credentials_source = nullptr;
+        if (auto ec = driver::run(cache, inner)) return ec;
+        const credentials* c = cache.current(now);
+        if (!c) return errc::credentials_expired;
+        out = *c;
+        return {};
+    };
+    h.stop = [&] { return now >= end; };
+    CHECK(driver::run_until(s, h, [](const session::event&) { return false; }) == errc::cancelled);
+
+    std::cout << "credential refresh: " << runs.size() << " process runs in 1 virtual hour, " << sends << " requests, " << signed_after_expiry
+              << " signed after expiry\n";
+    CHECK(unknown_key == 0);
+    CHECK(signed_after_expiry == 0);
+    CHECK(runs.size() >= 3600 / 40);
+    for (std::size_t i = 1; i < runs.size(); ++i) {
+        INFO("run " << i);
+        CHECK(runs[i] < runs[i - 1] + 40s); // before the previous credentials expired
+    }
+    CHECK(service.violations.empty());
     CHECK(s.stats().polls_succeeded > 100);
 }

@@ -6,10 +6,14 @@
 #include <appconfigdata/clock.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/message.hpp>
+#include <appconfigdata/driver/machine.hpp>
+#include <appconfigdata/io.hpp>
 
 #include <deque>
 #include <string>
 #include <system_error>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace test_support {
@@ -57,6 +61,10 @@ public:
 
     std::vector<acd::http::request> sent; // every request, in order
     int beyond_script = 0;                 // requests sent after the script ran out
+    acd::file_reader read_file;            // answers action::read (errc::not_supported when empty)
+    acd::process_runner run_process;       // answers action::run (errc::not_supported when empty)
+    std::vector<std::string> files_read;   // every path read, in order
+    int processes_run = 0;
 
 private:
     struct outcome {
@@ -67,8 +75,14 @@ private:
 };
 
 // Drives `machine` until it answers done, failed or need_credentials (returned), moving the virtual
-// clock `now` forward on wait_until. A wait for "forever" or more than `max_steps` steps ends the
+// clock `now` forward on wait_until; file reads and process runs are answered by the transport's
+// read_file / run_process (when the transport has them). A wait for "forever" or more than `max_steps` steps ends the
 // loop with a wait_until action (a stuck machine).
+template <class T, class = void>
+struct has_io : std::false_type {};
+template <class T>
+struct has_io<T, std::void_t<decltype(std::declval<T&>().read_file), decltype(std::declval<T&>().files_read)>> : std::true_type {};
+
 template <class Machine, class Transport>
 acd::action drive(Machine& machine, Transport& transport, acd::time_point& now, int max_steps = 1000) {
     for (int i = 0; i < max_steps; ++i) {
@@ -80,6 +94,26 @@ acd::action drive(Machine& machine, Transport& transport, acd::time_point& now, 
             else machine.on_response(response, now);
             break;
         }
+        case acd::action_kind::read_file:
+            if constexpr (acd::driver::detail::has_on_file<Machine>::value) {
+                if constexpr (has_io<Transport>::value) {
+                    transport.files_read.push_back(a.file->path);
+                    machine.on_file(acd::perform(*a.file, transport.read_file), now);
+                } else {
+                    machine.on_file(acd::file_result{acd::errc::not_supported, {}}, now);
+                }
+            }
+            break;
+        case acd::action_kind::run_process:
+            if constexpr (acd::driver::detail::has_on_process<Machine>::value) {
+                if constexpr (has_io<Transport>::value) {
+                    ++transport.processes_run;
+                    machine.on_process(acd::perform(*a.process, transport.run_process), now);
+                } else {
+                    machine.on_process(acd::process_result{acd::errc::not_supported, {}}, now);
+                }
+            }
+            break;
         case acd::action_kind::wait_until:
             if (a.when == acd::time_point::max() || a.when < now) return a;
             now = a.when;

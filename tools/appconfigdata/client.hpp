@@ -174,6 +174,8 @@ public:
             }
         };
         h.stop = [] { return stop_requested().load(); };
+        h.read_file = acd::adapters::make_file_reader();
+        h.run_process = acd::adapters::make_process_runner();
         h.credentials_source = [this](acd::credentials& out) { return fetch_credentials(out); };
         return h;
     }
@@ -210,8 +212,6 @@ private:
     acd::default_chain_options chain_options() const {
         acd::default_chain_options o;
         o.environment = env_;
-        o.read_file = acd::adapters::make_file_reader();
-        o.run_process = acd::adapters::make_process_runner();
         o.sign = acd::make_sigv4_request_signer<acd::adapters::botan_crypto>();
         o.sso_cache_file = acd::adapters::sso_cache_locator(env_);
         o.profile_name = options_.aws_profile;
@@ -231,7 +231,7 @@ private:
                                std::make_unique<acd::default_credentials_chain>(chain_options()));
         auto h = credential_hooks();
         const std::error_code ec = acd::driver::run(*credentials_, h);
-        const auto& r = credentials_->result();
+        const auto& r = credentials_->outcome();
         if (!ec && r.status == acd::provider_status::ready) {
             out = r.value;
             return {};
@@ -240,28 +240,14 @@ private:
         return r.error ? r.error : (ec ? ec : std::error_code(acd::errc::no_credentials));
     }
 
+    // The library's region chain: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, IMDS.
     void resolve_region() {
-        acd::profile_set profiles;
-        acd::diagnostics diag;
-        const auto where = acd::resolve_profile_file_locations(env_);
-        const bool loaded = !acd::load_profile_set(where, acd::adapters::make_file_reader(), profiles, &diag);
-        const std::string name = acd::select_profile_name(env_, options_.aws_profile);
-        const acd::profile* selected = loaded ? profiles.find_profile(name) : nullptr;
-        const acd::region_choice choice = acd::resolve_region(options_.region, env_, selected);
-        if (choice.found()) {
-            region_ = choice.region;
-            return;
-        }
-        // Last step of the region chain: EC2 instance metadata.
-        acd::imds_options io = acd::imds_options::from(env_, [&](std::string_view key) -> std::optional<std::string> {
-            if (selected)
-                if (const std::string* v = selected->find(key)) return *v;
-            return std::nullopt;
-        });
-        acd::imds_region_provider imds(io);
+        acd::default_chain_options o = chain_options();
+        o.region = options_.region;
+        acd::region_chain chain = acd::region_chain::from(o);
         auto h = credential_hooks();
-        if (!acd::driver::run(imds, h) && imds.status() == acd::provider_status::ready) {
-            region_ = imds.region();
+        if (!acd::driver::run(chain, h) && chain.outcome().ready()) {
+            region_ = chain.outcome().value.region;
             return;
         }
         throw client_error("no AWS region: pass --region, or set AWS_REGION / AWS_DEFAULT_REGION, or 'region' in the AWS profile");

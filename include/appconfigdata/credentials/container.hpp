@@ -6,7 +6,7 @@
 //                                              (127.0.0.0/8, [::1], localhost) or to 169.254.170.2,
 //                                              169.254.170.23, [fd00:ec2::23]
 //   AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE  -> its content is the Authorization header (preferred; read
-//                                              through the injected file_reader on every fetch)
+//                                              through the driver, action::read, on every fetch)
 //   AWS_CONTAINER_AUTHORIZATION_TOKEN       -> the Authorization header
 // Neither URI set: not_applicable (errc::no_credentials). The reply is JSON
 // {AccessKeyId, SecretAccessKey, Token, Expiration, AccountId?}. 5xx, 429 and transport errors are
@@ -28,7 +28,6 @@ inline constexpr std::string_view container_ecs_host = "169.254.170.2";
 
 struct container_options {
     environment_lookup environment;       // required: where the AWS_CONTAINER_* variables come from
-    file_reader read_file;                // reads AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; may be empty when unused
     milliseconds timeout{2000};           // per request
     int max_attempts = 3;
     limits bounds = default_limits;
@@ -92,6 +91,8 @@ inline std::error_code resolve_container_endpoint(const environment_lookup& env,
 
 class container_provider final : public credentials_provider {
 public:
+    enum class state { start, reading_token, waiting, sent, finished };
+
     explicit container_provider(container_options options) : options_(std::move(options)) { retry_.max_attempts = options_.max_attempts; }
 
     std::string_view name() const noexcept override { return "container"; }
@@ -101,6 +102,7 @@ public:
     action next(time_point now) override {
         switch (state_) {
         case state::start: return begin(now);
+        case state::reading_token: return action::wait(time_point::max()); // the read is outstanding
         case state::waiting:
             if (now < resume_) return action::wait(resume_);
             return send();
@@ -110,24 +112,37 @@ public:
         return action::fail();
     }
 
-    void on_response(const http::response& r, time_point now) override {
-        if (state_ != state::sent) return;
+    std::error_code on_file(const file_result& f, time_point) override {
+        if (state_ != state::reading_token) return errc::invalid_state;
+        if (f.error) {
+            finish(error_result(provider_status::failed, f.error == errc::not_supported ? f.error : make_error_code(errc::io_failed),
+                                "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + token_file_.path + ": " + f.error.message()));
+            return {};
+        }
+        prepare(std::string(detail::trim(f.contents)));
+        return {};
+    }
+
+    std::error_code on_response(const http::response& r, time_point now) override {
+        if (state_ != state::sent) return errc::invalid_state;
         if (r.status == 200) {
             credentials c;
             std::string why;
             if (r.body.size() > options_.bounds.max_credential_document) {
-                return fail(errc::response_too_large, "container credentials reply of " + std::to_string(r.body.size()) + " bytes is too large", &r);
+                fail(errc::response_too_large, "container credentials reply of " + std::to_string(r.body.size()) + " bytes is too large", &r);
+                return {};
             }
-            if (auto ec = detail::remote::parse_credential_document(r.body, options_.bounds.max_credential_document, name(), c, why))
-                return fail(ec, "container credentials reply: " + why, &r);
-            result_ = ready_result(std::move(c));
-            state_ = state::finished;
-            return;
+            if (auto ec = detail::remote::parse_credential_document(r.body, options_.bounds.max_credential_document, name(), c, why)) {
+                fail(ec, "container credentials reply: " + why, &r);
+                return {};
+            }
+            finish(ready_result(std::move(c)));
+            return {};
         }
         if (detail::remote::is_retryable_status(r.status) && retry_.can_retry()) {
             resume_ = retry_.resume_at(now);
             state_ = state::waiting;
-            return;
+            return {};
         }
         std::string message = "container credentials endpoint answered HTTP " + std::to_string(r.status);
         boost::json::object o;
@@ -138,21 +153,23 @@ public:
         }
         const errc code = (r.status == 401 || r.status == 403) ? errc::access_denied : errc::unexpected_status;
         fail(code, std::move(message), &r);
+        return {};
     }
 
-    void on_transport_error(std::error_code ec, time_point now) override {
-        if (state_ != state::sent) return;
+    std::error_code on_transport_error(std::error_code ec, time_point now) override {
+        if (state_ != state::sent) return errc::invalid_state;
         if (retry_.can_retry()) {
             resume_ = retry_.resume_at(now);
             state_ = state::waiting;
-            return;
+            return {};
         }
         fail(ec ? ec : make_error_code(errc::transport_failed),
              detail::remote::transport_message("container credentials endpoint " + endpoint_.host + " did not answer", ec, retry_.used),
              nullptr);
+        return {};
     }
 
-    const provider_result& result() const noexcept override { return result_; }
+    const provider_result& outcome() const noexcept override { return result_; }
 
     void restart() override {
         state_ = state::start;
@@ -162,36 +179,32 @@ public:
 
     // The resolved endpoint (valid after the first next()).
     const http::url& endpoint() const noexcept { return endpoint_; }
+    state current_state() const noexcept { return state_; }
 
 private:
-    enum class state { start, waiting, sent, finished };
-
-    action begin(time_point now) {
+    action begin(time_point) {
         std::string why;
         if (auto ec = resolve_container_endpoint(options_.environment, endpoint_, why)) {
-            result_ = error_result(ec == errc::no_credentials ? provider_status::not_applicable : provider_status::failed, ec, std::move(why));
-            state_ = state::finished;
+            finish(error_result(ec == errc::no_credentials ? provider_status::not_applicable : provider_status::failed, ec, std::move(why)));
             return action::fail();
         }
-        std::string authorization;
-        const std::string token_file = detail::remote::env_value(options_.environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
-        if (!token_file.empty()) {
-            std::string contents;
-            std::error_code ec = options_.read_file ? options_.read_file(token_file, contents) : make_error_code(errc::io_failed);
-            if (ec) {
-                result_ = error_result(provider_status::failed, errc::io_failed,
-                                       "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + token_file + ": " + ec.message());
-                state_ = state::finished;
-                return action::fail();
-            }
-            authorization = std::string(detail::trim(contents));
-        } else {
-            authorization = detail::remote::env_value(options_.environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+        token_file_.path = detail::remote::env_value(options_.environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+        if (!token_file_.path.empty()) {
+            token_file_.max_size = options_.bounds.max_credential_document;
+            state_ = state::reading_token;
+            return action::read(token_file_);
         }
+        prepare(detail::remote::env_value(options_.environment, "AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+        return next_after_prepare();
+    }
+
+    action next_after_prepare() { return state_ == state::finished ? action::fail() : send(); }
+
+    // The request with `authorization` (may be empty); state waiting (due at once) or finished.
+    void prepare(std::string authorization) {
         if (detail::remote::contains_line_break(authorization)) {
-            result_ = error_result(provider_status::failed, errc::invalid_header, "the container authorization token contains a line break");
-            state_ = state::finished;
-            return action::fail();
+            finish(error_result(provider_status::failed, errc::invalid_header, "the container authorization token contains a line break"));
+            return;
         }
         request_ = http::request{};
         request_.method = "GET";
@@ -202,8 +215,13 @@ private:
         request_.headers.add("Accept", "application/json");
         if (!authorization.empty()) request_.headers.add("Authorization", authorization);
         retry_.reset();
-        (void)now;
-        return send();
+        resume_ = time_point{};
+        state_ = state::waiting;
+    }
+
+    void finish(provider_result r) {
+        result_ = std::move(r);
+        state_ = state::finished;
     }
 
     action send() {
@@ -213,15 +231,14 @@ private:
     }
 
     void fail(std::error_code ec, std::string message, const http::response* r) {
-        result_ = provider_result{};
-        result_.status = provider_status::failed;
-        result_.error = ec;
-        if (r) detail::remote::status_diagnostics(result_.diag, *r, std::move(message));
-        else result_.diag.message = std::move(message);
-        state_ = state::finished;
+        provider_result f = error_result(provider_status::failed, ec, {});
+        if (r) detail::remote::status_diagnostics(f.diag, *r, std::move(message));
+        else f.diag.message = std::move(message);
+        finish(std::move(f));
     }
 
     container_options options_;
+    file_request token_file_;
     state state_ = state::start;
     http::url endpoint_;
     http::request request_;

@@ -5,18 +5,21 @@
 // a cache that refreshes ahead of expiry without a gap (cached_credentials_provider), and the
 // region chain (--region, AWS_REGION, AWS_DEFAULT_REGION, profile region, IMDS).
 //
-// Everything here is a state machine (provider.hpp); inputs (environment, files, process runner,
-// signer, SSO cache locator) come in through default_chain_options. A provider that is "not
-// applicable" hands over to the next one; one that fails stops the chain. When nothing applies, the
-// error (errc::no_credentials) lists every provider tried and why it did not apply, never a secret.
+// Everything here is a state machine (provider.hpp). The environment, the signer and the SSO cache
+// locator come in through default_chain_options; the shared config/credentials files, token files and
+// the SSO cache are read, and credential_process is run, through the driver (action::read /
+// action::run), every time credentials are fetched or refreshed. A provider that is "not applicable"
+// hands over to the next one; one that fails stops the chain. When nothing applies, the error
+// (errc::no_credentials) lists every provider tried and why it did not apply, never a secret.
 //
-// Typical use (see adapters for the real environment / files / Botan):
+// Typical use (see adapters for the real environment / files / processes / Botan):
 //   default_chain_options o;
-//   o.environment = ...; o.read_file = ...; o.run_process = ...;
+//   o.environment = ...;
 //   o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
 //   o.sso_cache_file = adapters::sso_cache_locator(o.environment);
 //   cached_credentials_provider creds(std::make_unique<default_credentials_chain>(std::move(o)));
-//   ... drive creds like any machine; creds.current(now) serves credentials, also while refreshing.
+//   ... drive creds like any machine (driver::blocking_hooks with read_file and run_process set);
+//   creds.current(now) serves credentials, also while refreshing.
 #pragma once
 
 #include <appconfigdata/action.hpp>
@@ -46,12 +49,10 @@ APPCONFIGDATA_NAMESPACE_BEGIN
 
 struct default_chain_options {
     environment_lookup environment;   // required
-    file_reader read_file;            // profile files, web identity / container token files, SSO token cache
-    process_runner run_process;       // credential_process (adapters/process_runner.hpp)
     request_signer sign;              // STS AssumeRole: make_sigv4_request_signer<Crypto>()
     std::function<std::string(std::string_view key)> sso_cache_file; // SSO cache key -> path (adapters::sso_cache_locator)
     std::string profile_name;         // --profile; "" -> AWS_PROFILE, else "default"
-    std::optional<profile_set> profiles; // already-parsed files; when empty they are read through read_file
+    std::optional<profile_set> profiles; // already-parsed files; when empty the chain reads them (action::read)
     std::string region;               // --region; "" -> AWS_REGION, AWS_DEFAULT_REGION, profile region, us-east-1 (for STS)
     os_platform platform = host_platform;
     milliseconds imds_timeout{1000};
@@ -65,7 +66,58 @@ struct default_chain_options {
 
 namespace detail {
 
-// Everything the chain's providers share, computed once: the profile files, the selected profile.
+// Reads the shared config and credentials files through the driver (two action::read), then parses
+// them: done with set() filled, or failed with error/diag (a file that exists but cannot be read or
+// parsed). A missing file reads as empty.
+class profile_files_reader {
+public:
+    enum class state { config, credentials, finished };
+
+    profile_files_reader(const environment_lookup& env, os_platform platform, const limits& bounds)
+        : where_(resolve_profile_file_locations(env, platform)), bounds_(bounds) {
+        request_.path = where_.config;
+        request_.max_size = bounds_.max_profile_file;
+    }
+
+    action next(time_point) {
+        if (state_ == state::finished) return result_.ready() ? action::finished() : action::fail();
+        if (!outstanding_) {
+            outstanding_ = true;
+            return action::read(request_);
+        }
+        return action::wait(time_point::max());
+    }
+
+    std::error_code on_file(const file_result& f, time_point) {
+        if (!outstanding_) return errc::invalid_state;
+        outstanding_ = false;
+        if (state_ == state::config) {
+            config_ = f;
+            state_ = state::credentials;
+            request_.path = where_.credentials;
+            return {};
+        }
+        result_.error = profile_set_from_files(where_, config_, f, result_.value, &result_.diag, bounds_);
+        result_.status = result_.error ? outcome_status::failed : outcome_status::ready;
+        config_ = file_result{};
+        state_ = state::finished;
+        return {};
+    }
+
+    const appconfigdata::outcome<profile_set>& outcome() const noexcept { return result_; }
+    state current_state() const noexcept { return state_; }
+
+private:
+    profile_file_locations where_;
+    limits bounds_;
+    file_request request_;
+    file_result config_;
+    bool outstanding_ = false;
+    state state_ = state::config;
+    appconfigdata::outcome<profile_set> result_;
+};
+
+// Everything the chain's providers share, computed once from the environment and the parsed files.
 struct chain_context {
     default_chain_options options;
     std::string profile_name;
@@ -74,14 +126,16 @@ struct chain_context {
     std::error_code profiles_error;   // the files could not be read / parsed
     diagnostics profiles_diag;
 
-    explicit chain_context(default_chain_options o) : options(std::move(o)) {
+    // `files` is what profile_files_reader produced (ignored when options.profiles is set).
+    chain_context(default_chain_options o, const outcome<profile_set>& files) : options(std::move(o)) {
         profile_named = !options.profile_name.empty() || env_nonblank(options.environment, "AWS_PROFILE").has_value();
         profile_name = select_profile_name(options.environment, options.profile_name);
         if (options.profiles) {
             profiles = *options.profiles;
         } else {
-            const auto where = resolve_profile_file_locations(options.environment, options.platform);
-            profiles_error = load_profile_set(where, options.read_file, profiles, &profiles_diag, options.bounds);
+            profiles = files.value;
+            profiles_error = files.error;
+            profiles_diag = files.diag;
         }
     }
 
@@ -138,7 +192,6 @@ struct chain_context {
     container_options container() const {
         container_options o;
         o.environment = options.environment;
-        o.read_file = options.read_file;
         o.timeout = options.container_timeout;
         o.max_attempts = options.container_max_attempts;
         o.bounds = options.bounds;
@@ -151,7 +204,6 @@ struct chain_context {
         o.web_identity_token_file = std::move(token_file);
         o.role_session_name = std::move(session_name);
         o.endpoint = sts_endpoint();
-        o.read_file = options.read_file;
         o.max_attempts = options.sts_max_attempts;
         o.bounds = options.bounds;
         return o;
@@ -183,21 +235,23 @@ public:
             action a = step.next(now);
             switch (a.kind) {
             case action_kind::send:
+            case action_kind::read_file:
+            case action_kind::run_process:
             case action_kind::wait_until: return a;
             case action_kind::need_credentials:
                 if (index_ == 0) return finish_failed(errc::invalid_state, "profile: the first step asked for source credentials");
-                step.set_credentials(steps_[index_ - 1]->result().value, now);
+                step.set_credentials(steps_[index_ - 1]->outcome().value, now);
                 continue;
             case action_kind::done:
                 if (index_ + 1 == steps_.size()) {
-                    result_ = step.result();
+                    result_ = step.outcome();
                     state_ = state::finished;
                     return action::finished();
                 }
                 ++index_;
                 continue;
             case action_kind::failed: {
-                provider_result r = step.result();
+                provider_result r = step.outcome();
                 const std::string where = "profile `" + context_->profile_name + "` (" + std::string(step.name()) + ")";
                 if (r.status == provider_status::not_applicable) {
                     r.diag.message = where + ": the credential provider was not enabled: " + r.diag.message;
@@ -216,15 +270,22 @@ public:
         return result_.status == provider_status::ready ? action::finished() : action::fail();
     }
 
-    void on_response(const http::response& r, time_point now) override {
-        if (state_ == state::running) steps_[index_]->on_response(r, now);
+    std::error_code on_response(const http::response& r, time_point now) override {
+        return state_ == state::running ? steps_[index_]->on_response(r, now) : make_error_code(errc::invalid_state);
     }
-    void on_transport_error(std::error_code ec, time_point now) override {
-        if (state_ == state::running) steps_[index_]->on_transport_error(ec, now);
+    std::error_code on_transport_error(std::error_code ec, time_point now) override {
+        return state_ == state::running ? steps_[index_]->on_transport_error(ec, now) : make_error_code(errc::invalid_state);
     }
-    const provider_result& result() const noexcept override { return result_; }
+    std::error_code on_file(const file_result& f, time_point now) override {
+        return state_ == state::running ? steps_[index_]->on_file(f, now) : make_error_code(errc::invalid_state);
+    }
+    std::error_code on_process(const process_result& p, time_point now) override {
+        return state_ == state::running ? steps_[index_]->on_process(p, now) : make_error_code(errc::invalid_state);
+    }
+    const provider_result& outcome() const noexcept override { return result_; }
 
-    // Runs every step again (the base step re-reads token files; each role is assumed again).
+    // Runs every step again (the base step re-reads token files or runs its process again; each
+    // role is assumed again).
     void restart() override {
         result_ = provider_result{};
         state_ = state::start;
@@ -233,9 +294,10 @@ public:
     // The resolved plan (after the first next(); nullptr when resolution failed).
     const profile_plan* plan() const noexcept { return plan_ready_ ? &plan_ : nullptr; }
 
-private:
     enum class state { start, running, finished };
+    state current_state() const noexcept { return state_; }
 
+private:
     bool resolve() {
         const detail::chain_context& c = *context_;
         if (c.profiles_error) {
@@ -313,7 +375,6 @@ private:
                 o.sso_account_id = s.sso_account_id.value_or("");
                 o.sso_role_name = s.sso_role_name.value_or("");
                 o.token_cache_file = c.options.sso_cache_file ? c.options.sso_cache_file(sso_token_cache_key(o)) : std::string();
-                o.read_file = c.options.read_file;
                 o.use_fips = c.flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
                 o.use_dual_stack = c.flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
                 o.endpoint_url = c.endpoint_url("sso", "SSO");
@@ -322,8 +383,7 @@ private:
                 return std::make_unique<sso_provider>(std::move(o));
             }
             std::unique_ptr<credentials_provider> operator()(const plan::process& pr) const {
-                return std::make_unique<resolved_provider>("process",
-                                                           credentials_from_process(pr.command, c.options.run_process, pr.account_id.value_or("")));
+                return std::make_unique<process_provider>(pr.command, pr.account_id.value_or(""));
             }
         };
         return std::visit(maker{c}, p.base);
@@ -344,76 +404,94 @@ private:
     provider_result result_;
 };
 
-// The default chain (see the top of this file). result(): ready with the first provider's
+// The default chain (see the top of this file). outcome(): ready with the first provider's
 // credentials; failed with that provider's error when one failed; failed + errc::no_credentials
-// with a report of every provider tried when none applied. restart() refreshes through the
-// provider that answered last time (it does not fall back to an earlier one).
+// with a report of every provider tried when none applied. The shared files are read (two
+// action::read) before the first provider runs. restart() refreshes through the provider that
+// answered last time (it does not fall back to an earlier one); before any answered, it reads the
+// files and the environment's configuration again.
 class default_credentials_chain final : public credentials_provider {
 public:
-    explicit default_credentials_chain(default_chain_options options) : options_(std::move(options)) {}
+    enum class state { reading_files, running, finished };
+
+    explicit default_credentials_chain(default_chain_options options) : options_(std::move(options)) { start_reading(); }
 
     std::string_view name() const noexcept override { return "default-chain"; }
 
     action next(time_point now) override {
-        if (providers_.empty()) build();
-        while (!finished_) {
+        if (state_ == state::reading_files) {
+            if (files_) {
+                action a = files_->next(now);
+                if (a.kind == action_kind::read_file || a.kind == action_kind::wait_until) return a;
+            }
+            build();
+            state_ = state::running;
+        }
+        while (state_ == state::running) {
             credentials_provider& p = *providers_[index_];
             action a = p.next(now);
             switch (a.kind) {
             case action_kind::send:
+            case action_kind::read_file:
+            case action_kind::run_process:
             case action_kind::wait_until: return a;
             case action_kind::need_credentials:
-                fail_with(p, errc::invalid_state, "a provider asked for source credentials");
+                finish(error_result(provider_status::failed, errc::invalid_state, std::string(p.name()) + ": a provider asked for source credentials"));
                 return action::fail();
             case action_kind::done:
-                result_ = p.result();
+                result_ = p.outcome();
                 if (result_.value.provider.empty()) result_.value.provider = std::string(p.name());
                 answered_ = index_;
-                finished_ = true;
+                state_ = state::finished;
                 return action::finished();
             case action_kind::failed:
-                if (p.result().status == provider_status::not_applicable && !answered_) {
+                if (p.outcome().status == provider_status::not_applicable && !answered_) {
                     {
-                        std::string why = reason(p.result());
+                        std::string why = reason(p.outcome());
                         const std::string prefix = std::string(p.name()) + ": ";
                         tried_.push_back(why.rfind(prefix, 0) == 0 ? why : prefix + why);
                     }
                     if (++index_ < providers_.size()) continue;
                     std::string message = "no AWS credentials found; tried: ";
                     for (std::size_t i = 0; i < tried_.size(); ++i) message += (i ? "; " : "") + tried_[i];
-                    result_ = error_result(provider_status::failed, errc::no_credentials, std::move(message));
-                    finished_ = true;
+                    finish(error_result(provider_status::failed, errc::no_credentials, std::move(message)));
                     return action::fail();
                 }
-                result_ = p.result();
-                result_.status = provider_status::failed;
-                if (!result_.error) result_.error = errc::credential_provider_failed;
-                result_.diag.message = std::string(p.name()) + ": " + (result_.diag.message.empty() ? result_.error.message() : result_.diag.message);
-                finished_ = true;
+                provider_result r = p.outcome();
+                r.status = provider_status::failed;
+                if (!r.error) r.error = errc::credential_provider_failed;
+                r.diag.message = std::string(p.name()) + ": " + (r.diag.message.empty() ? r.error.message() : r.diag.message);
+                finish(std::move(r));
                 return action::fail();
             }
         }
-        return result_.status == provider_status::ready ? action::finished() : action::fail();
+        return result_.ready() ? action::finished() : action::fail();
     }
 
-    void on_response(const http::response& r, time_point now) override {
-        if (!finished_ && index_ < providers_.size()) providers_[index_]->on_response(r, now);
+    std::error_code on_response(const http::response& r, time_point now) override {
+        return state_ == state::running ? providers_[index_]->on_response(r, now) : make_error_code(errc::invalid_state);
     }
-    void on_transport_error(std::error_code ec, time_point now) override {
-        if (!finished_ && index_ < providers_.size()) providers_[index_]->on_transport_error(ec, now);
+    std::error_code on_transport_error(std::error_code ec, time_point now) override {
+        return state_ == state::running ? providers_[index_]->on_transport_error(ec, now) : make_error_code(errc::invalid_state);
     }
-    const provider_result& result() const noexcept override { return result_; }
+    std::error_code on_file(const file_result& f, time_point now) override {
+        if (state_ == state::reading_files) return files_ ? files_->on_file(f, now) : make_error_code(errc::invalid_state);
+        return state_ == state::running ? providers_[index_]->on_file(f, now) : make_error_code(errc::invalid_state);
+    }
+    std::error_code on_process(const process_result& pr, time_point now) override {
+        return state_ == state::running ? providers_[index_]->on_process(pr, now) : make_error_code(errc::invalid_state);
+    }
+    const provider_result& outcome() const noexcept override { return result_; }
+    state current_state() const noexcept { return state_; }
 
     void restart() override {
         result_ = provider_result{};
-        finished_ = false;
         if (answered_) {
             index_ = *answered_;
             providers_[index_]->restart();
+            state_ = state::running;
         } else {
-            providers_.clear(); // read the configuration again
-            tried_.clear();
-            index_ = 0;
+            start_reading(); // read the configuration again
         }
     }
 
@@ -426,13 +504,24 @@ private:
         return r.error ? r.error.message() : std::string("not applicable");
     }
 
-    void fail_with(const credentials_provider& p, errc e, const std::string& message) {
-        result_ = error_result(provider_status::failed, e, std::string(p.name()) + ": " + message);
-        finished_ = true;
+    void finish(provider_result r) {
+        result_ = std::move(r);
+        state_ = state::finished;
+    }
+
+    void start_reading() {
+        providers_.clear();
+        tried_.clear();
+        index_ = 0;
+        state_ = state::reading_files;
+        files_.reset();
+        if (!options_.profiles) files_.emplace(options_.environment, options_.platform, options_.bounds);
     }
 
     void build() {
-        auto context = std::make_shared<const detail::chain_context>(options_);
+        static const outcome_type none{};
+        auto context = std::make_shared<const detail::chain_context>(options_, files_ ? files_->outcome() : none);
+        files_.reset();
         providers_.push_back(std::make_unique<resolved_provider>("environment", credentials_from_environment(options_.environment)));
         providers_.push_back(std::make_unique<profile_plan_provider>(context));
         std::string why;
@@ -448,17 +537,20 @@ private:
         index_ = 0;
     }
 
+    using outcome_type = appconfigdata::outcome<profile_set>;
+
     default_chain_options options_;
+    std::optional<detail::profile_files_reader> files_;
     std::vector<std::unique_ptr<credentials_provider>> providers_;
     std::vector<std::string> tried_;
     std::size_t index_ = 0;
     std::optional<std::size_t> answered_;
-    bool finished_ = false;
+    state state_ = state::reading_files;
     provider_result result_;
 };
 
 struct cache_options {
-    milliseconds refresh_window = std::chrono::minutes(5); // refresh this long before expiry
+    milliseconds refresh_window = std::chrono::minutes(5); // refresh this long before expiry (refresh_time(), sigv4/credentials.hpp)
     milliseconds retry_after_failure = std::chrono::seconds(30); // a failed refresh is retried after this (while still valid)
 };
 
@@ -486,47 +578,49 @@ public:
         action a = inner_->next(now);
         switch (a.kind) {
         case action_kind::send:
+        case action_kind::read_file:
+        case action_kind::run_process:
         case action_kind::wait_until:
         case action_kind::need_credentials: return a;
         case action_kind::done: {
             working_ = false;
-            const credentials& c = inner_->result().value;
+            const credentials& c = inner_->outcome().value;
             if (c.expired(now)) {
                 last_error_ = error_result(provider_status::failed, errc::credentials_expired,
                                            std::string(inner_->name()) + " returned credentials that have already expired");
                 return on_failure(now);
             }
-            cached_ = inner_->result();
+            cached_ = inner_->outcome();
             have_ = true;
-            if (!c.expiration) {
-                refresh_at_ = time_point::max();
-            } else {
-                const auto remaining = *c.expiration - now;
-                const duration window = std::min<duration>(options_.refresh_window, remaining / 2);
-                refresh_at_ = *c.expiration - window;
-            }
+            refresh_at_ = refresh_time(c, now, options_.refresh_window);
             return action::finished();
         }
         case action_kind::failed:
             working_ = false;
-            last_error_ = inner_->result();
+            last_error_ = inner_->outcome();
             return on_failure(now);
         }
         return action::fail();
     }
 
-    void on_response(const http::response& r, time_point now) override {
-        if (working_) inner_->on_response(r, now);
+    std::error_code on_response(const http::response& r, time_point now) override {
+        return working_ ? inner_->on_response(r, now) : make_error_code(errc::invalid_state);
     }
-    void on_transport_error(std::error_code ec, time_point now) override {
-        if (working_) inner_->on_transport_error(ec, now);
+    std::error_code on_transport_error(std::error_code ec, time_point now) override {
+        return working_ ? inner_->on_transport_error(ec, now) : make_error_code(errc::invalid_state);
     }
-    void set_credentials(const credentials& c, time_point now) override {
-        if (working_) inner_->set_credentials(c, now);
+    std::error_code on_file(const file_result& f, time_point now) override {
+        return working_ ? inner_->on_file(f, now) : make_error_code(errc::invalid_state);
+    }
+    std::error_code on_process(const process_result& p, time_point now) override {
+        return working_ ? inner_->on_process(p, now) : make_error_code(errc::invalid_state);
+    }
+    std::error_code set_credentials(const credentials& c, time_point now) override {
+        return working_ ? inner_->set_credentials(c, now) : make_error_code(errc::invalid_state);
     }
 
     // The cached credentials when any are held (also while refreshing), else the last error.
-    const provider_result& result() const noexcept override { return have_ ? cached_ : last_error_; }
+    const provider_result& outcome() const noexcept override { return have_ ? cached_ : last_error_; }
 
     // Forgets the cache and fetches again on the next call.
     void restart() override {
@@ -569,51 +663,86 @@ private:
 
 // The region chain completed with its IMDS step: the pure part (--region, AWS_REGION,
 // AWS_DEFAULT_REGION, the selected profile's `region`) is resolve_region() from region.hpp; when it
-// finds nothing, GET /latest/meta-data/placement/region from IMDS. A state machine like the others:
-// next() answers done (choice() is set) or failed (errc::invalid_region, diag() names the sources
-// tried), possibly after sending IMDS requests. Never throws except std::bad_alloc.
+// finds nothing, GET /latest/meta-data/placement/region from IMDS. A machine like the others: from
+// default_chain_options it first reads the shared files (action::read) for the profile's region and
+// IMDS settings; then it answers done (outcome().value is the choice) or failed
+// (errc::invalid_region, the diagnostics name the sources tried), possibly after sending IMDS
+// requests. Never throws except std::bad_alloc.
 class region_chain {
 public:
-    // `pure` is resolve_region(...)'s answer; `imds` configures the last step (imds.disabled skips it).
-    region_chain(region_choice pure, imds_options imds) : choice_(std::move(pure)), imds_(std::move(imds)) {}
+    enum class state { reading_files, imds, finished };
 
-    // Resolves the pure part from default_chain_options (reads and parses the profile files once).
-    static region_chain from(const default_chain_options& o) {
-        detail::chain_context c(o);
-        return region_chain(resolve_region(o.region, o.environment, c.selected()), c.imds());
+    // `pure` is resolve_region(...)'s answer; `imds` configures the last step (imds.disabled skips it).
+    region_chain(region_choice pure, imds_options imds) : imds_(std::in_place, std::move(imds)) {
+        result_.value = std::move(pure);
+        state_ = state::imds;
     }
+
+    // Reads the files through the driver, then resolves as above.
+    static region_chain from(const default_chain_options& o) { return region_chain(o); }
 
     action next(time_point now) {
-        if (choice_.found()) return action::finished();
-        if (failed_) return action::fail();
-        action a = imds_.next(now);
-        if (a.kind == action_kind::send || a.kind == action_kind::wait_until) return a;
-        if (imds_.status() == provider_status::ready) {
-            choice_ = region_from_imds(imds_.region());
-            if (choice_.found()) return action::finished();
+        if (state_ == state::reading_files) {
+            if (files_) {
+                action a = files_->next(now);
+                if (a.kind == action_kind::read_file || a.kind == action_kind::wait_until) return a;
+            }
+            static const appconfigdata::outcome<profile_set> none{};
+            detail::chain_context c(*options_, files_ ? files_->outcome() : none);
+            result_.value = resolve_region(c.options.region, c.options.environment, c.selected());
+            imds_.emplace(c.imds());
+            files_.reset();
+            options_.reset();
+            state_ = state::imds;
         }
-        failed_ = true;
-        error_ = errc::invalid_region;
-        diag_.clear();
-        diag_.message = "no AWS region found; tried --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region and IMDS (" +
-                        (imds_.diag().message.empty() ? std::string("no answer") : imds_.diag().message) + ")";
-        return action::fail();
+        if (state_ == state::imds) {
+            if (result_.value.found()) return finish_ready();
+            action a = imds_->next(now);
+            if (a.kind == action_kind::send || a.kind == action_kind::wait_until) return a;
+            if (imds_->outcome().ready()) {
+                result_.value = region_from_imds(imds_->outcome().value);
+                if (result_.value.found()) return finish_ready();
+            }
+            result_.status = outcome_status::failed;
+            result_.error = errc::invalid_region;
+            result_.diag.clear();
+            result_.diag.message = "no AWS region found; tried --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region and IMDS (" +
+                                   (imds_->outcome().diag.message.empty() ? std::string("no answer") : imds_->outcome().diag.message) + ")";
+            state_ = state::finished;
+        }
+        return result_.ready() ? action::finished() : action::fail();
     }
 
-    void on_response(const http::response& r, time_point now) { imds_.on_response(r, now); }
-    void on_transport_error(std::error_code ec, time_point now) { imds_.on_transport_error(ec, now); }
+    std::error_code on_response(const http::response& r, time_point now) {
+        return state_ == state::imds ? imds_->on_response(r, now) : make_error_code(errc::invalid_state);
+    }
+    std::error_code on_transport_error(std::error_code ec, time_point now) {
+        return state_ == state::imds ? imds_->on_transport_error(ec, now) : make_error_code(errc::invalid_state);
+    }
+    std::error_code on_file(const file_result& f, time_point now) {
+        return state_ == state::reading_files && files_ ? files_->on_file(f, now) : make_error_code(errc::invalid_state);
+    }
 
-    const region_choice& choice() const noexcept { return choice_; } // after done
-    std::error_code error() const noexcept { return error_; }       // after failed
-    std::error_code last_error() const noexcept { return error_; }  // the same, for driver::run
-    const diagnostics& diag() const noexcept { return diag_; }
+    const appconfigdata::outcome<region_choice>& outcome() const noexcept { return result_; }
+    const region_choice& choice() const noexcept { return result_.value; } // after done
+    state current_state() const noexcept { return state_; }
 
 private:
-    region_choice choice_;
-    imds_region_provider imds_;
-    bool failed_ = false;
-    std::error_code error_;
-    diagnostics diag_;
+    explicit region_chain(const default_chain_options& o) : options_(o) {
+        if (!o.profiles) files_.emplace(o.environment, o.platform, o.bounds);
+    }
+
+    action finish_ready() {
+        result_.status = outcome_status::ready;
+        state_ = state::finished;
+        return action::finished();
+    }
+
+    std::optional<default_chain_options> options_;
+    std::optional<detail::profile_files_reader> files_;
+    std::optional<imds_region_lookup> imds_;
+    state state_ = state::reading_files;
+    appconfigdata::outcome<region_choice> result_;
 };
 
 APPCONFIGDATA_NAMESPACE_END

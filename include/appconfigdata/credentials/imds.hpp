@@ -187,8 +187,38 @@ public:
         return action::send(request_, timeout_);
     }
 
-    void on_response(const http::response& r, time_point now) {
-        if (!sent_ || outcome_ != outcome::working) return;
+    std::error_code on_response(const http::response& r, time_point now) {
+        if (!sent_ || outcome_ != outcome::working) return errc::invalid_state;
+        answer(r, now);
+        return {};
+    }
+
+    std::error_code on_transport_error(std::error_code ec, time_point now) {
+        if (!sent_ || outcome_ != outcome::working) return errc::invalid_state;
+        sent_ = false;
+        const bool first_contact = !contacted_ && step_ == step::token;
+        if (retry_.can_retry() && (!first_contact || retry_.used < first_contact_attempts_)) {
+            schedule(now);
+            return {};
+        }
+        // Unreachable IMDS means "not on EC2": the provider does not apply.
+        error(ec ? ec : make_error_code(errc::transport_failed), true,
+              remote::transport_message("instance metadata service not reachable at " + base_, ec, retry_.used), nullptr);
+        return {};
+    }
+
+    outcome state() const noexcept { return outcome_; }
+    const std::string& body() const noexcept { return body_; }
+    std::error_code error_code() const noexcept { return error_; }
+    const diagnostics& diag() const noexcept { return diag_; }
+    bool not_applicable() const noexcept { return not_applicable_; }
+    bool have_token(time_point now) const noexcept { return !token_.empty() && now < token_expiry_; }
+    const std::string& base() const noexcept { return base_; }
+
+private:
+    enum class step { token, get };
+
+    void answer(const http::response& r, time_point now) {
         sent_ = false;
         contacted_ = true; // IMDS answered (whatever it said): later transport errors are retried
         if (r.body.size() > max_body_) return error(errc::response_too_large, false, "IMDS reply of " + std::to_string(r.body.size()) + " bytes is too large", &r);
@@ -234,27 +264,6 @@ public:
         return error(r.status == 401 || r.status == 403 ? errc::access_denied : errc::unexpected_status, false,
                      "IMDS GET " + path_ + " answered HTTP " + std::to_string(r.status), &r);
     }
-
-    void on_transport_error(std::error_code ec, time_point now) {
-        if (!sent_ || outcome_ != outcome::working) return;
-        sent_ = false;
-        const bool first_contact = !contacted_ && step_ == step::token;
-        if (retry_.can_retry() && (!first_contact || retry_.used < first_contact_attempts_)) return schedule(now);
-        // Unreachable IMDS means "not on EC2": the provider does not apply.
-        error(ec ? ec : make_error_code(errc::transport_failed), true,
-              remote::transport_message("instance metadata service not reachable at " + base_, ec, retry_.used), nullptr);
-    }
-
-    outcome state() const noexcept { return outcome_; }
-    const std::string& body() const noexcept { return body_; }
-    std::error_code error_code() const noexcept { return error_; }
-    const diagnostics& diag() const noexcept { return diag_; }
-    bool not_applicable() const noexcept { return not_applicable_; }
-    bool have_token(time_point now) const noexcept { return !token_.empty() && now < token_expiry_; }
-    const std::string& base() const noexcept { return base_; }
-
-private:
-    enum class step { token, get };
 
     void build(bool token_request) {
         request_ = http::request{};
@@ -340,17 +349,17 @@ public:
         return advance(now);
     }
 
-    void on_response(const http::response& r, time_point now) override {
-        if (step_ != step::role_name && step_ != step::role_credentials) return;
-        flow_.on_response(r, now);
+    std::error_code on_response(const http::response& r, time_point now) override {
+        if (step_ != step::role_name && step_ != step::role_credentials) return errc::invalid_state;
+        return flow_.on_response(r, now);
     }
 
-    void on_transport_error(std::error_code ec, time_point now) override {
-        if (step_ != step::role_name && step_ != step::role_credentials) return;
-        flow_.on_transport_error(ec, now);
+    std::error_code on_transport_error(std::error_code ec, time_point now) override {
+        if (step_ != step::role_name && step_ != step::role_credentials) return errc::invalid_state;
+        return flow_.on_transport_error(ec, now);
     }
 
-    const provider_result& result() const noexcept override { return result_; }
+    const provider_result& outcome() const noexcept override { return result_; }
 
     // Starts over; the IMDS session token is kept while valid.
     void restart() override {
@@ -416,72 +425,68 @@ private:
     provider_result result_;
 };
 
-// The region step of the region chain: GET /latest/meta-data/placement/region, same machine shape.
-// result(): status ready with the region in `region()`, or not_applicable / failed like the
-// credential provider.
-class imds_region_provider {
+// The region step of the region chain: GET /latest/meta-data/placement/region, as a machine (not a
+// credential provider). outcome(): ready with the region as the value, or not_applicable / failed
+// like the credential provider.
+class imds_region_lookup {
 public:
-    explicit imds_region_provider(imds_options options) : options_(std::move(options)) {}
+    enum class state { start, fetching, finished };
+
+    explicit imds_region_lookup(imds_options options) : options_(std::move(options)) {}
 
     std::string_view name() const noexcept { return "imds-region"; }
 
     action next(time_point now) {
-        if (status_ == provider_status::pending && !started_) {
-            started_ = true;
+        if (state_ == state::start) {
+            state_ = state::fetching;
             if (options_.disabled) return finish(provider_status::not_applicable, errc::no_credentials, "IMDS is disabled by AWS_EC2_METADATA_DISABLED");
             std::string base, why;
             if (auto ec = resolve_imds_endpoint(options_.endpoint, base, why)) return finish(provider_status::failed, ec, std::move(why));
             flow_.configure(std::move(base), options_);
             flow_.get(std::string(imds_region_path), now);
         }
-        if (status_ == provider_status::ready) return action::finished();
-        if (status_ != provider_status::pending) return action::fail();
+        if (state_ == state::finished) return result_.ready() ? action::finished() : action::fail();
         action a = flow_.next(now);
         if (a.kind == action_kind::send || a.kind == action_kind::wait_until) return a;
         if (flow_.state() == detail::imds_flow::outcome::error) {
-            status_ = flow_.not_applicable() ? provider_status::not_applicable : provider_status::failed;
-            error_ = flow_.error_code();
-            diag_ = flow_.diag();
+            result_.status = flow_.not_applicable() ? provider_status::not_applicable : provider_status::failed;
+            result_.error = flow_.error_code();
+            result_.diag = flow_.diag();
+            state_ = state::finished;
             return action::fail();
         }
         std::string_view r = detail::trim(flow_.body());
         bool ok = !r.empty() && r.size() <= 64;
         for (char c : r) ok = ok && (detail::is_ascii_alnum(c) || c == '-');
         if (!ok) return finish(provider_status::failed, errc::invalid_region, "IMDS returned an invalid region");
-        region_ = std::string(r);
-        status_ = provider_status::ready;
+        result_ = ready_outcome(std::string(r));
+        state_ = state::finished;
         return action::finished();
     }
 
-    void on_response(const http::response& r, time_point now) {
-        if (status_ == provider_status::pending && started_) flow_.on_response(r, now);
+    std::error_code on_response(const http::response& r, time_point now) {
+        if (state_ != state::fetching) return errc::invalid_state;
+        return flow_.on_response(r, now);
     }
-    void on_transport_error(std::error_code ec, time_point now) {
-        if (status_ == provider_status::pending && started_) flow_.on_transport_error(ec, now);
+    std::error_code on_transport_error(std::error_code ec, time_point now) {
+        if (state_ != state::fetching) return errc::invalid_state;
+        return flow_.on_transport_error(ec, now);
     }
 
-    provider_status status() const noexcept { return status_; }
-    const std::string& region() const noexcept { return region_; }  // status ready
-    std::error_code error() const noexcept { return error_; }      // not_applicable / failed
-    std::error_code last_error() const noexcept { return error_; } // the same, for driver::run
-    const diagnostics& diag() const noexcept { return diag_; }
+    const appconfigdata::outcome<std::string>& outcome() const noexcept { return result_; }
+    state current_state() const noexcept { return state_; }
 
 private:
     action finish(provider_status s, std::error_code ec, std::string message) {
-        status_ = s;
-        error_ = ec;
-        diag_.clear();
-        diag_.message = std::move(message);
+        result_ = error_outcome<std::string>(s, ec, std::move(message));
+        state_ = state::finished;
         return action::fail();
     }
 
     imds_options options_;
     detail::imds_flow flow_;
-    bool started_ = false;
-    provider_status status_ = provider_status::pending;
-    std::string region_;
-    std::error_code error_;
-    diagnostics diag_;
+    state state_ = state::start;
+    appconfigdata::outcome<std::string> result_;
 };
 
 APPCONFIGDATA_NAMESPACE_END

@@ -1,8 +1,9 @@
 // credential_process: run an external command and read credentials from its standard output.
 //
-// The command comes from the profile's `credential_process` value. It is split into argv here (pure) and
-// run by an injected `process_runner`; adapters/process_runner.hpp has one that uses fork/exec WITHOUT a
-// shell, with a timeout that kills the child. Splitting follows the AWS CLI's documented syntax: elements
+// The command comes from the profile's `credential_process` value. It is split into argv here (pure);
+// `process_provider` hands the run out as an action (action::run) and the driver performs it
+// (adapters/process_runner.hpp has a POSIX runner that uses fork/exec WITHOUT a shell, with a timeout
+// that kills the child; a platform without processes answers errc::not_supported). Splitting follows the AWS CLI's documented syntax: elements
 // are separated by spaces or tabs, and an element containing spaces is wrapped in double quotes. We also
 // accept single quotes (POSIX habit), and \" for a literal quote; every other backslash is literal
 // (Windows paths). No variables, globbing, pipes or "~" expansion: AWS documents that none may be used.
@@ -19,6 +20,7 @@
 #include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/time_format.hpp>
+#include <appconfigdata/io.hpp>
 #include <appconfigdata/sigv4/credentials.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -36,48 +38,6 @@
 APPCONFIGDATA_NAMESPACE_BEGIN
 
 inline constexpr std::string_view process_provider_name = "process";
-
-// What to run. argv[0] is the program (looked up in PATH when it has no '/').
-struct process_request {
-    std::vector<std::string> argv;
-    std::chrono::milliseconds timeout{30000};                 // kill the child after this long
-    std::size_t max_stdout = default_limits.max_credential_document; // stdout beyond this is an error
-
-    friend bool operator==(const process_request& a, const process_request& b) {
-        return a.argv == b.argv && a.timeout == b.timeout && a.max_stdout == b.max_stdout;
-    }
-    // Prints the program name and the argument count only (arguments may hold secrets).
-    friend std::ostream& operator<<(std::ostream& os, const process_request& r) {
-        os << "process_request{" << (r.argv.empty() ? std::string("<none>") : r.argv[0]) << ", " << (r.argv.empty() ? 0 : r.argv.size() - 1)
-           << " args, timeout " << r.timeout.count() << "ms}";
-        return os;
-    }
-};
-
-// What happened. A runner fills it and returns an empty error code when the process ran (whatever its exit
-// status); it returns an error (e.g. std::errc::no_such_file_or_directory) when it could not be started.
-struct process_outcome {
-    bool exited = true;             // false: killed by a signal (or by the timeout)
-    int exit_code = 0;              // when exited
-    bool timed_out = false;         // the runner killed it after request.timeout
-    bool stdout_too_large = false;  // stdout exceeded request.max_stdout (the rest was discarded)
-    std::string stdout_text;        // at most request.max_stdout bytes
-    std::size_t stderr_bytes = 0;   // how much the child wrote to stderr (the text is not kept)
-
-    friend bool operator==(const process_outcome& a, const process_outcome& b) {
-        return a.exited == b.exited && a.exit_code == b.exit_code && a.timed_out == b.timed_out && a.stdout_too_large == b.stdout_too_large &&
-               a.stdout_text == b.stdout_text && a.stderr_bytes == b.stderr_bytes;
-    }
-    // Prints sizes and status, never the output.
-    friend std::ostream& operator<<(std::ostream& os, const process_outcome& o) {
-        os << "process_outcome{" << (o.timed_out ? "timed out" : o.exited ? "exit " + std::to_string(o.exit_code) : std::string("killed"))
-           << ", stdout " << o.stdout_text.size() << " bytes, stderr " << o.stderr_bytes << " bytes}";
-        return os;
-    }
-};
-
-// Runs a process. Must not throw; see process_outcome for the contract.
-using process_runner = std::function<std::error_code(const process_request& request, process_outcome& outcome)>;
 
 // Splits a credential_process value into argv (see the top of this file). Returns errc::invalid_argument
 // for an empty command or an unterminated quote (the message never repeats the command). Never throws
@@ -192,75 +152,106 @@ struct process_options {
     std::size_t max_stdout = default_limits.max_credential_document;
 };
 
-// The credential_process provider: splits `command`, runs it through `run`, parses its output.
-// `fallback_account_id` (the profile's aws_account_id) is used when the output has no AccountId.
-// Returns ready, or failed with: errc::invalid_argument (bad command), errc::process_failed (could not
-// start / timed out / killed / non-zero exit / bad output), errc::limit_exceeded (stdout too large).
-// Messages say which step failed (with the exit code) and never contain output, arguments or stderr.
-// Never throws except std::bad_alloc.
-inline provider_result credentials_from_process(std::string_view command, const process_runner& run, std::string_view fallback_account_id = {},
-                                                const process_options& options = {}) {
-    provider_result r;
-    r.status = provider_status::failed;
-    process_request request;
-    if (auto ec = split_command_line(command, request.argv, &r.diag)) {
-        r.error = ec;
-        return r;
-    }
-    request.timeout = options.timeout;
-    request.max_stdout = options.max_stdout;
-    if (!run) {
-        r.error = errc::process_failed;
-        r.diag.message = "credential_process: no process runner was given";
-        return r;
-    }
-    process_outcome outcome;
-    std::error_code ec;
-    try {
-        ec = run(request, outcome);
-    } catch (...) {
-        ec = errc::process_failed;
-    }
-    const std::string program = "credential_process (" + request.argv[0] + ")";
-    if (ec) {
-        r.error = errc::process_failed;
-        r.diag.message = program + ": could not start the process: " + ec.message();
-        return r;
-    }
-    if (outcome.timed_out) {
-        r.error = errc::process_failed;
-        r.diag.message = program + ": the process did not finish within " + std::to_string(request.timeout.count()) + " ms and was killed";
-        return r;
-    }
+// What a credential_process run gave, read as credentials: ready, or failed with errc::process_failed
+// (could not start / timed out / killed / non-zero exit / bad output; errc::not_supported when the
+// platform runs no processes) or errc::limit_exceeded (stdout too large). `fallback_account_id` (the
+// profile's aws_account_id) is used when the output has no AccountId. Messages say which step failed
+// (with the exit code) and never contain output, arguments or stderr. Never throws except std::bad_alloc.
+inline provider_result interpret_process_result(const process_request& request, const process_result& run,
+                                                std::string_view fallback_account_id = {}) {
+    const std::string program = "credential_process (" + (request.argv.empty() ? std::string() : request.argv[0]) + ")";
+    auto failed = [&](errc e, std::string why) { return error_result(provider_status::failed, e, program + ": " + std::move(why)); };
+    if (run.error == errc::not_supported) return failed(errc::not_supported, "this platform (or driver) cannot run processes");
+    if (run.error) return failed(errc::process_failed, "could not start the process: " + run.error.message());
+    const process_outcome& outcome = run.outcome;
+    if (outcome.timed_out)
+        return failed(errc::process_failed, "the process did not finish within " + std::to_string(request.timeout.count()) + " ms and was killed");
     const std::string stderr_note =
         outcome.stderr_bytes ? " (it wrote " + std::to_string(outcome.stderr_bytes) + " bytes to stderr, not shown: it may hold secrets)" : "";
-    if (!outcome.exited) {
-        r.error = errc::process_failed;
-        r.diag.message = program + ": the process was killed by a signal" + stderr_note;
-        return r;
-    }
-    if (outcome.exit_code != 0) {
-        r.error = errc::process_failed;
-        r.diag.message = program + ": external process exited with code " + std::to_string(outcome.exit_code) + stderr_note;
-        return r;
-    }
-    if (outcome.stdout_too_large) {
-        r.error = errc::limit_exceeded;
-        r.diag.message = program + ": output exceeds the limit of " + std::to_string(request.max_stdout) + " bytes";
-        return r;
-    }
+    if (!outcome.exited) return failed(errc::process_failed, "the process was killed by a signal" + stderr_note);
+    if (outcome.exit_code != 0)
+        return failed(errc::process_failed, "external process exited with code " + std::to_string(outcome.exit_code) + stderr_note);
+    if (outcome.stdout_too_large) return failed(errc::limit_exceeded, "output exceeds the limit of " + std::to_string(request.max_stdout) + " bytes");
     credentials c;
     diagnostics d;
     if (auto pec = parse_credential_process_output(outcome.stdout_text, c, &d, request.max_stdout)) {
-        r.error = pec;
         constexpr std::string_view prefix = "credential_process: ";
         std::string_view why = d.message;
         if (why.substr(0, prefix.size()) == prefix) why.remove_prefix(prefix.size());
-        r.diag.message = program + ": " + std::string(why);
-        return r;
+        return error_result(provider_status::failed, pec, program + ": " + std::string(why));
     }
     if (c.account_id.empty()) c.account_id = std::string(fallback_account_id);
     return ready_result(std::move(c));
+}
+
+// The credential_process provider as a machine: next() hands out the run (action::run), on_process()
+// reads its output. restart() runs the process again (the cache calls it before expiry). A command
+// that cannot be split fails at once with errc::invalid_argument.
+class process_provider final : public credentials_provider {
+public:
+    enum class state { start, running, finished };
+
+    explicit process_provider(std::string command, std::string fallback_account_id = {}, process_options options = {})
+        : command_(std::move(command)), fallback_account_id_(std::move(fallback_account_id)), options_(options) {}
+
+    std::string_view name() const noexcept override { return process_provider_name; }
+
+    action next(time_point) override {
+        switch (state_) {
+        case state::start: {
+            process_request r;
+            diagnostics d;
+            if (auto ec = split_command_line(command_, r.argv, &d)) {
+                result_ = error_result(provider_status::failed, ec, d.message);
+                state_ = state::finished;
+                return action::fail();
+            }
+            r.timeout = options_.timeout;
+            r.max_stdout = options_.max_stdout;
+            request_ = std::move(r);
+            state_ = state::running;
+            return action::run(request_);
+        }
+        case state::running: return action::wait(time_point::max()); // the run is outstanding: feed on_process
+        case state::finished: break;
+        }
+        return result_.ready() ? action::finished() : action::fail();
+    }
+
+    std::error_code on_process(const process_result& r, time_point) override {
+        if (state_ != state::running) return errc::invalid_state;
+        result_ = interpret_process_result(request_, r, fallback_account_id_);
+        state_ = state::finished;
+        return {};
+    }
+    std::error_code on_response(const http::response&, time_point) override { return errc::invalid_state; }
+    std::error_code on_transport_error(std::error_code, time_point) override { return errc::invalid_state; }
+
+    const provider_result& outcome() const noexcept override { return result_; }
+    state current_state() const noexcept { return state_; }
+
+    void restart() override {
+        state_ = state::start;
+        result_ = provider_result{};
+    }
+
+private:
+    std::string command_;
+    std::string fallback_account_id_;
+    process_options options_;
+    process_request request_;
+    state state_ = state::start;
+    provider_result result_;
+};
+
+// One call for blocking programs and tests: the process_provider's run performed at once with `run`
+// (errc::not_supported without one). Machines never call this; the chains hand the run out instead.
+inline provider_result credentials_from_process(std::string_view command, const process_runner& run, std::string_view fallback_account_id = {},
+                                                const process_options& options = {}) {
+    process_provider p{std::string(command), std::string(fallback_account_id), options};
+    const action a = p.next(time_point{});
+    if (a.kind == action_kind::run_process) p.on_process(perform(*a.process, run), time_point{});
+    return p.outcome();
 }
 
 APPCONFIGDATA_NAMESPACE_END

@@ -128,32 +128,29 @@ inline bool is_file_not_found(std::error_code ec) noexcept {
     return ec == errc::file_not_found || ec == std::errc::no_such_file_or_directory;
 }
 
-// Reads both files through `read` and parses them (config first, the credentials file winning).
-// A missing file reads as empty. Returns errc::profile_parse_error / errc::limit_exceeded from the parser,
-// or the reader's error (errc::io_failed, errc::limit_exceeded...) for a file that exists but cannot be
-// read; *diag says which file (path) and why, never the file's contents. Never throws except std::bad_alloc.
-inline std::error_code load_profile_set(const profile_file_locations& where, const file_reader& read, profile_set& out,
-                                        diagnostics* diag = nullptr, const limits& lim = default_limits) {
-    std::string texts[2];
+// Parses what reading the two files gave (config first, the credentials file winning). A missing
+// file (errc::file_not_found) reads as empty. Returns errc::profile_parse_error / errc::limit_exceeded
+// from the parser, or the read's error (errc::io_failed, errc::limit_exceeded, errc::not_supported...)
+// for a file that exists but cannot be read; *diag says which file (path) and why, never the file's
+// contents. Never throws except std::bad_alloc.
+inline std::error_code profile_set_from_files(const profile_file_locations& where, const file_result& config, const file_result& credentials,
+                                              profile_set& out, diagnostics* diag = nullptr, const limits& lim = default_limits) {
+    const file_result* results[2] = {&config, &credentials};
     const std::string* paths[2] = {&where.config, &where.credentials};
     for (int i = 0; i < 2; ++i) {
-        std::error_code ec = read ? read(*paths[i], texts[i]) : std::error_code(errc::file_not_found);
-        if (ec && is_file_not_found(ec)) {
-            texts[i].clear();
-            continue;
+        const std::error_code ec = results[i]->error;
+        if (!ec || is_file_not_found(ec)) continue;
+        if (diag) {
+            diag->clear();
+            diag->error_type = "ProfileFileError";
+            diag->message = "could not read " + *paths[i] + ": " + ec.message();
         }
-        if (ec) {
-            if (diag) {
-                diag->clear();
-                diag->error_type = "ProfileFileError";
-                diag->message = "could not read " + *paths[i] + ": " + ec.message();
-            }
-            out = profile_set{};
-            return ec;
-        }
+        out = profile_set{};
+        return ec;
     }
+    auto text = [](const file_result& r) -> std::string_view { return r.error ? std::string_view() : std::string_view(r.contents); };
     diagnostics parse_diag;
-    if (auto ec = parse_profile_files(texts[0], texts[1], out, &parse_diag, lim)) {
+    if (auto ec = parse_profile_files(text(config), text(credentials), out, &parse_diag, lim)) {
         if (diag) {
             *diag = parse_diag;
             diag->message = "could not parse profile file: " + parse_diag.message;
@@ -161,6 +158,20 @@ inline std::error_code load_profile_set(const profile_file_locations& where, con
         return ec;
     }
     return {};
+}
+
+// Reads both files through `read` at once and parses them (profile_set_from_files): for blocking
+// programs and tests; the chains hand the reads out as actions instead. Never throws except std::bad_alloc.
+inline std::error_code load_profile_set(const profile_file_locations& where, const file_reader& read, profile_set& out,
+                                        diagnostics* diag = nullptr, const limits& lim = default_limits) {
+    file_result config, credentials;
+    if (read) {
+        config.error = read(where.config, config.contents);
+        credentials.error = read(where.credentials, credentials.contents);
+    } else {
+        config.error = credentials.error = errc::file_not_found;
+    }
+    return profile_set_from_files(where, config, credentials, out, diag, lim);
 }
 
 APPCONFIGDATA_NAMESPACE_END

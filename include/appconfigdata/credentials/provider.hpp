@@ -1,22 +1,18 @@
 // The shared shape of every credential provider, so the default chain can run its sub-machines
-// and any driver (driver/) can drive any of them.
-//
-// NOTE to the profile engineer (and everyone adding a provider): this header is owned by the
-// "remote credentials" work (container, IMDS, STS, SSO, default chain). A provider that needs no
-// HTTP (environment, static profile keys, credential_process) can still be a `credentials_provider`
-// (see `resolved_provider` below: it answers done/failed on the first `next`). The default chain
-// accepts any `credentials_provider`. Please do not redefine the names below; add what you need in
-// your own headers and tell us if this shape is missing something.
+// and any driver (driver/) can drive any of them. `credentials_provider` is the type-erased form of
+// the machine concept (driver/machine.hpp): the chains hold their steps through it.
 //
 // The loop (see action.hpp):
 //   for (;;) {
 //       action a = p.next(now);
 //       send             -> p.on_response(resp, now) or p.on_transport_error(ec, now)
+//       read_file        -> p.on_file(result, now)      (token files, the SSO cache, profile files)
+//       run_process      -> p.on_process(result, now)   (credential_process)
 //       wait_until       -> sleep until a.when (or until a new input arrives), then call next again
 //       need_credentials -> p.set_credentials(source, now) (only machines that sign: STS AssumeRole)
-//       done / failed    -> read p.result()
+//       done / failed    -> read p.outcome()
 //   }
-// `result().status` tells a chain what to do next: `ready` (use `value`), `not_applicable` (this
+// `outcome().status` tells a chain what to do next: `ready` (use `value`), `not_applicable` (this
 // provider is not configured here: try the next one), `failed` (configured but broken: stop).
 #pragma once
 
@@ -25,6 +21,8 @@
 #include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/message.hpp>
+#include <appconfigdata/io.hpp>
+#include <appconfigdata/outcome.hpp>
 #include <appconfigdata/sigv4/credentials.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -41,52 +39,13 @@ APPCONFIGDATA_NAMESPACE_BEGIN
 // tests a map. Must not throw.
 using environment_lookup = std::function<std::optional<std::string>(std::string_view name)>;
 
-// Reads a whole file into `contents`: errc::io_failed (or a std::errc) when it cannot, and
-// errc::limit_exceeded when it is larger than the limit the reader enforces. Must not throw.
-using file_reader = std::function<std::error_code(std::string_view path, std::string& contents)>;
-
-enum class provider_status {
-    pending,        // still working: call next(now)
-    ready,          // credentials are in result().value
-    not_applicable, // this provider is not configured here; a chain tries the next one
-    failed,         // configured but failed; a chain stops and reports result().error
-};
-
-inline const char* to_string(provider_status s) noexcept {
-    switch (s) {
-    case provider_status::pending: return "pending";
-    case provider_status::ready: return "ready";
-    case provider_status::not_applicable: return "not applicable";
-    case provider_status::failed: return "failed";
-    }
-    return "?";
-}
-
-inline std::ostream& operator<<(std::ostream& os, provider_status s) { return os << to_string(s); }
-
-// What a provider produced. Printing shows the status, the error and the diagnostics, never a secret.
-struct provider_result {
-    provider_status status = provider_status::pending;
-    credentials value;     // status == ready
-    std::error_code error; // status == not_applicable or failed
-    diagnostics diag;      // why (never holds secrets)
-
-    friend bool operator==(const provider_result& a, const provider_result& b) {
-        return a.status == b.status && a.value == b.value && a.error == b.error && a.diag == b.diag;
-    }
-    friend bool operator!=(const provider_result& a, const provider_result& b) { return !(a == b); }
-
-    friend std::ostream& operator<<(std::ostream& os, const provider_result& r) {
-        os << r.status;
-        if (r.status == provider_status::ready) return os << " " << r.value;
-        if (r.error) os << " (" << r.error.message() << ")";
-        if (!r.diag.empty()) os << ": " << r.diag;
-        return os;
-    }
-};
+// What a provider produced (outcome.hpp): status, credentials or a typed error + diagnostics.
+using provider_status = outcome_status;
+using provider_result = outcome<credentials>;
 
 // The interface every credential provider machine implements. None of the calls throws (beyond
-// std::bad_alloc); a call in the wrong state is ignored or ends the machine with errc::invalid_state.
+// std::bad_alloc). Every input returns errc::invalid_state when the machine was not waiting for it
+// (nothing changes), else an empty error code.
 class credentials_provider {
 public:
     virtual ~credentials_provider() = default;
@@ -94,28 +53,43 @@ public:
     // A short, stable name used in chain reports and in credentials::provider ("imds", "container"...).
     virtual std::string_view name() const noexcept = 0;
 
-    // What to do at time `now`: send (then feed on_response / on_transport_error), wait_until,
-    // need_credentials (then call set_credentials), done (result().status == ready) or failed
-    // (result().status == not_applicable or failed). Legal at any time.
+    // What to do at time `now` (action.hpp): send, read_file, run_process, wait_until,
+    // need_credentials, done (outcome().status == ready) or failed (not_applicable or failed).
     virtual action next(time_point now) = 0;
 
-    // The response to the request last returned by next(). Ignored when no request is outstanding.
-    virtual void on_response(const http::response& response, time_point now) = 0;
+    // The response to the request last returned by next().
+    virtual std::error_code on_response(const http::response& response, time_point now) = 0;
 
     // The request last returned by next() got no response (errc::transport_failed, errc::timeout...).
-    virtual void on_transport_error(std::error_code error, time_point now) = 0;
+    virtual std::error_code on_transport_error(std::error_code error, time_point now) = 0;
 
-    // Source credentials for a machine that answered need_credentials; ignored by the others.
-    virtual void set_credentials(const credentials& source, time_point now) {
+    // The file read last asked for by next().
+    virtual std::error_code on_file(const file_result& result, time_point now) {
+        (void)result;
+        (void)now;
+        return errc::invalid_state;
+    }
+
+    // The process run last asked for by next().
+    virtual std::error_code on_process(const process_result& result, time_point now) {
+        (void)result;
+        (void)now;
+        return errc::invalid_state;
+    }
+
+    // Source credentials for a machine that answered need_credentials.
+    virtual std::error_code set_credentials(const credentials& source, time_point now) {
         (void)source;
         (void)now;
+        return errc::invalid_state;
     }
 
     // The outcome so far (status pending while working).
-    virtual const provider_result& result() const noexcept = 0;
+    virtual const provider_result& outcome() const noexcept = 0;
 
-    // The error of the outcome (empty while pending or when ready): lets driver::run report it.
-    std::error_code last_error() const noexcept { return result().error; }
+    // The coarse state every provider shares (each concrete provider also has its own state enum,
+    // under the same name, that hides this one).
+    outcome_status current_state() const noexcept { return outcome().status; }
 
     // Starts over to fetch fresh credentials (refresh). Keeps what may be reused (an IMDS session
     // token, a signing-key cache). Legal in any state; abandons an outstanding request.
@@ -130,9 +104,9 @@ public:
 
     std::string_view name() const noexcept override { return name_; }
     action next(time_point) override { return result_.status == provider_status::ready ? action::finished() : action::fail(); }
-    void on_response(const http::response&, time_point) override {}
-    void on_transport_error(std::error_code, time_point) override {}
-    const provider_result& result() const noexcept override { return result_; }
+    std::error_code on_response(const http::response&, time_point) override { return errc::invalid_state; }
+    std::error_code on_transport_error(std::error_code, time_point) override { return errc::invalid_state; }
+    const provider_result& outcome() const noexcept override { return result_; }
     void restart() override {}
 
 private:
@@ -141,19 +115,10 @@ private:
 };
 
 // Helpers to build results.
-inline provider_result ready_result(credentials c) {
-    provider_result r;
-    r.status = provider_status::ready;
-    r.value = std::move(c);
-    return r;
-}
+inline provider_result ready_result(credentials c) { return ready_outcome(std::move(c)); }
 
 inline provider_result error_result(provider_status status, std::error_code ec, std::string message) {
-    provider_result r;
-    r.status = status;
-    r.error = ec;
-    r.diag.message = std::move(message);
-    return r;
+    return error_outcome<credentials>(status, ec, std::move(message));
 }
 
 APPCONFIGDATA_NAMESPACE_END

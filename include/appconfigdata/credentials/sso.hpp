@@ -31,7 +31,6 @@ struct sso_options {
     std::string sso_account_id;    // required
     std::string sso_role_name;     // required
     std::string token_cache_file;  // path of the cached token (see sso_token_cache_key)
-    file_reader read_file;         // reads token_cache_file
     bool use_fips = false;
     bool use_dual_stack = false;
     std::string endpoint_url;      // explicit portal endpoint (wins when set)
@@ -74,24 +73,62 @@ inline std::error_code resolve_sso_portal_endpoint(const sso_options& o, http::u
 
 class sso_provider final : public credentials_provider {
 public:
+    enum class state { start, reading_cache, waiting, sent, finished };
+
     explicit sso_provider(sso_options options) : options_(std::move(options)) { retry_.max_attempts = options_.max_attempts; }
 
     std::string_view name() const noexcept override { return "sso"; }
 
     action next(time_point now) override {
         switch (state_) {
-        case state::start: return begin(now);
+        case state::start: return begin();
         case state::waiting:
             if (now < resume_) return action::wait(resume_);
             return send();
-        case state::sent: return action::wait(time_point::max());
+        case state::reading_cache:
+        case state::sent: return action::wait(time_point::max()); // an answer is outstanding
         case state::finished: return result_.status == provider_status::ready ? action::finished() : action::fail();
         }
         return action::fail();
     }
 
-    void on_response(const http::response& r, time_point now) override {
-        if (state_ != state::sent) return;
+    std::error_code on_file(const file_result& f, time_point now) override {
+        if (state_ != state::reading_cache) return errc::invalid_state;
+        on_cache(f, now);
+        return {};
+    }
+
+    std::error_code on_response(const http::response& r, time_point now) override {
+        if (state_ != state::sent) return errc::invalid_state;
+        on_reply(r, now);
+        return {};
+    }
+
+    std::error_code on_transport_error(std::error_code ec, time_point now) override {
+        if (state_ != state::sent) return errc::invalid_state;
+        if (retry_.can_retry()) {
+            resume_ = retry_.resume_at(now);
+            state_ = state::waiting;
+            return {};
+        }
+        fail(ec ? ec : make_error_code(errc::transport_failed),
+             detail::remote::transport_message("SSO portal " + request_.host + " did not answer", ec, retry_.used), nullptr);
+        return {};
+    }
+
+    state current_state() const noexcept { return state_; }
+
+    const provider_result& outcome() const noexcept override { return result_; }
+
+    // Starts over, reading the token cache again (the user may have run `aws sso login`).
+    void restart() override {
+        state_ = state::start;
+        result_ = provider_result{};
+        retry_.reset();
+    }
+
+private:
+    void on_reply(const http::response& r, time_point now) {
         if (r.body.size() > options_.bounds.max_credential_document)
             return fail(errc::response_too_large, "SSO GetRoleCredentials reply of " + std::to_string(r.body.size()) + " bytes is too large", &r);
         if (r.status == 200) return read_credentials(r);
@@ -130,75 +167,59 @@ public:
         result_.diag.error_type = type;
     }
 
-    void on_transport_error(std::error_code ec, time_point now) override {
-        if (state_ != state::sent) return;
-        if (retry_.can_retry()) {
-            resume_ = retry_.resume_at(now);
-            state_ = state::waiting;
-            return;
-        }
-        fail(ec ? ec : make_error_code(errc::transport_failed),
-             detail::remote::transport_message("SSO portal " + request_.host + " did not answer", ec, retry_.used), nullptr);
-    }
-
-    const provider_result& result() const noexcept override { return result_; }
-
-    // Starts over, reading the token cache again (the user may have run `aws sso login`).
-    void restart() override {
-        state_ = state::start;
-        result_ = provider_result{};
-        retry_.reset();
-    }
-
-private:
-    enum class state { start, waiting, sent, finished };
-
     std::string login_hint() const {
         if (!options_.sso_session.empty()) return "run `aws sso login --sso-session " + options_.sso_session + "`";
         return "run `aws sso login`";
     }
 
-    action begin(time_point now) {
+    action begin() {
         if (options_.sso_account_id.empty() || options_.sso_role_name.empty()) {
             fail(errc::invalid_argument, "SSO: sso_account_id and sso_role_name are required", nullptr);
             return action::fail();
         }
-        std::string text;
-        std::error_code ec = options_.read_file ? options_.read_file(options_.token_cache_file, text) : make_error_code(errc::io_failed);
-        if (ec) {
-            fail(errc::io_failed, "SSO: failed to read the cached token `" + options_.token_cache_file + "`: " + ec.message() + "; " + login_hint(),
-                 nullptr);
-            return action::fail();
+        cache_file_.path = options_.token_cache_file;
+        cache_file_.max_size = options_.bounds.max_credential_document;
+        state_ = state::reading_cache;
+        return action::read(cache_file_);
+    }
+
+    // Reads the cached token and prepares the request (state sent... waiting), or fails.
+    void on_cache(const file_result& f, time_point now) {
+        if (f.error) {
+            fail(f.error == errc::not_supported ? f.error : make_error_code(errc::io_failed),
+                 "SSO: failed to read the cached token `" + options_.token_cache_file + "`: " + f.error.message() + "; " + login_hint(), nullptr);
+            return;
         }
+        const std::string& text = f.contents;
         boost::json::object o;
         std::string why;
         if (!detail::remote::parse_json_object(text, options_.bounds.max_credential_document, o, why)) {
             fail(errc::malformed_document, "SSO: the cached token file is invalid (" + why + "); " + login_hint(), nullptr);
-            return action::fail();
+            return;
         }
         const auto* token = detail::remote::json_string(o, "accessToken");
         const auto* expires = detail::remote::json_string(o, "expiresAt");
         if (!token || token->empty() || !expires) {
             fail(errc::malformed_document, "SSO: the cached token file lacks accessToken or expiresAt; " + login_hint(), nullptr);
-            return action::fail();
+            return;
         }
         time_point expires_at;
         if (http::parse_iso8601(detail::remote::sv(*expires), expires_at)) {
             fail(errc::malformed_document, "SSO: the cached token has an invalid expiresAt; " + login_hint(), nullptr);
-            return action::fail();
+            return;
         }
         if (now >= expires_at) {
             fail(errc::expired_token, "SSO: the cached SSO token expired at " + http::format_iso8601(expires_at) + "; " + login_hint(), nullptr);
-            return action::fail();
+            return;
         }
         if (detail::remote::contains_line_break(detail::remote::sv(*token))) {
             fail(errc::malformed_document, "SSO: the cached token contains a line break; " + login_hint(), nullptr);
-            return action::fail();
+            return;
         }
         http::url endpoint;
         if (auto e = resolve_sso_portal_endpoint(options_, endpoint, why)) {
             fail(e, "SSO: " + why, nullptr);
-            return action::fail();
+            return;
         }
         request_ = http::request{};
         request_.method = "GET";
@@ -212,7 +233,8 @@ private:
         request_.query = std::move(q);
         request_.headers.add("x-amz-sso_bearer_token", detail::remote::sv(*token));
         retry_.reset();
-        return send();
+        resume_ = time_point{};
+        state_ = state::waiting;
     }
 
     action send() {
@@ -262,6 +284,7 @@ private:
     }
 
     sso_options options_;
+    file_request cache_file_;
     state state_ = state::start;
     http::request request_;
     detail::remote::retry_budget retry_;

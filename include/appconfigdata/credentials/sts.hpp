@@ -103,7 +103,6 @@ struct web_identity_options {
     std::string web_identity_token_file;
     std::string role_session_name;    // "" -> "appconfigdata-<unix seconds>"
     sts_endpoint_options endpoint;
-    file_reader read_file;            // reads web_identity_token_file
     milliseconds timeout{5000};
     int max_attempts = 3;
     limits bounds = default_limits;
@@ -294,92 +293,53 @@ inline std::error_code read_sts_credentials(const xml::document& doc, std::strin
 
 } // namespace detail
 
-// STS AssumeRoleWithWebIdentity. not_applicable never happens here (the caller decides whether web
-// identity is configured, e.g. with web_identity_options::from_environment); a missing token file
-// fails with errc::io_failed before any request.
-class web_identity_provider final : public credentials_provider {
+namespace detail {
+
+// What the two STS providers share: one exchange, the outcome, reading the reply into credentials.
+class sts_provider_base : public credentials_provider {
 public:
-    explicit web_identity_provider(web_identity_options options) : options_(std::move(options)) {
-        exchange_.configure(options_.timeout, options_.max_attempts, options_.bounds.max_credential_document);
-    }
+    enum class state { start, need_source, reading_token, exchanging, finished };
 
-    std::string_view name() const noexcept override { return "web-identity"; }
-
-    action next(time_point now) override {
-        if (state_ == state::start) {
-            if (auto ec = begin(now)) return finish_error(ec);
-            state_ = state::exchanging;
-        }
-        if (state_ == state::finished) return result_.status == provider_status::ready ? action::finished() : action::fail();
-        return exchange_.next(now);
-    }
-
-    void on_response(const http::response& r, time_point now) override {
-        if (state_ != state::exchanging || !exchange_.sent()) return;
+    std::error_code on_response(const http::response& r, time_point now) final {
+        if (state_ != state::exchanging || !exchange_.sent()) return errc::invalid_state;
         detail::xml::document doc;
         std::error_code ec;
         diagnostics diag;
-        switch (exchange_.on_response(r, now, "AssumeRoleWithWebIdentity", doc, ec, diag)) {
-        case detail::sts_exchange::verdict::retry: return;
-        case detail::sts_exchange::verdict::error: return set_failed(ec, std::move(diag));
+        switch (exchange_.on_response(r, now, operation_, doc, ec, diag)) {
+        case detail::sts_exchange::verdict::retry: return {};
+        case detail::sts_exchange::verdict::error: set_failed(ec, std::move(diag)); return {};
         case detail::sts_exchange::verdict::ok: break;
         }
         credentials c;
         std::string why;
-        if (auto e = detail::read_sts_credentials(doc, "AssumeRoleWithWebIdentityResult", name(), c, why)) {
+        if (auto e = detail::read_sts_credentials(doc, std::string(operation_) + "Result", name(), c, why)) {
             diagnostics d;
-            detail::remote::status_diagnostics(d, r, "STS AssumeRoleWithWebIdentity reply: " + why);
-            return set_failed(e, std::move(d));
+            detail::remote::status_diagnostics(d, r, "STS " + std::string(operation_) + " reply: " + why);
+            set_failed(e, std::move(d));
+            return {};
         }
         result_ = ready_result(std::move(c));
         state_ = state::finished;
-    }
-
-    void on_transport_error(std::error_code error, time_point now) override {
-        if (state_ != state::exchanging || !exchange_.sent()) return;
-        std::error_code ec;
-        diagnostics diag;
-        if (!exchange_.on_transport_error(error, now, "AssumeRoleWithWebIdentity", ec, diag)) set_failed(ec, std::move(diag));
-    }
-
-    const provider_result& result() const noexcept override { return result_; }
-
-    void restart() override {
-        state_ = state::start;
-        result_ = provider_result{};
-    }
-
-private:
-    enum class state { start, exchanging, finished };
-
-    std::error_code begin(time_point now) {
-        if (options_.role_arn.empty()) {
-            why_ = "web identity: `web_identity_token_file` was specified but `role_arn` was missing";
-            return errc::invalid_argument;
-        }
-        std::string token;
-        std::error_code ec = options_.read_file ? options_.read_file(options_.web_identity_token_file, token) : make_error_code(errc::io_failed);
-        if (ec) {
-            why_ = "web identity: cannot read the token file " + options_.web_identity_token_file + ": " + ec.message();
-            return errc::io_failed;
-        }
-        const std::string_view jwt = detail::trim(token);
-        if (jwt.empty()) {
-            why_ = "web identity: the token file " + options_.web_identity_token_file + " is empty";
-            return errc::invalid_credentials;
-        }
-        http::url endpoint;
-        if (auto e = resolve_sts_endpoint(options_.endpoint, endpoint, why_)) return e;
-        std::string form;
-        detail::append_form(form, "Action", "AssumeRoleWithWebIdentity");
-        detail::append_form(form, "Version", "2011-06-15");
-        detail::append_form(form, "RoleArn", options_.role_arn);
-        detail::append_form(form, "RoleSessionName",
-                            options_.role_session_name.empty() ? detail::default_session_name(now) : options_.role_session_name);
-        detail::append_form(form, "WebIdentityToken", jwt);
-        exchange_.prepare(endpoint, std::move(form));
         return {};
     }
+
+    std::error_code on_transport_error(std::error_code error, time_point now) final {
+        if (state_ != state::exchanging || !exchange_.sent()) return errc::invalid_state;
+        std::error_code ec;
+        diagnostics diag;
+        if (!exchange_.on_transport_error(error, now, operation_, ec, diag)) set_failed(ec, std::move(diag));
+        return {};
+    }
+
+    const provider_result& outcome() const noexcept final { return result_; }
+    state current_state() const noexcept { return state_; }
+
+protected:
+    sts_provider_base(std::string_view operation, milliseconds timeout, int max_attempts, const limits& bounds) : operation_(operation) {
+        exchange_.configure(timeout, max_attempts, bounds.max_credential_document);
+    }
+
+    action finished_action() const { return result_.ready() ? action::finished() : action::fail(); }
 
     action finish_error(std::error_code ec) {
         result_ = error_result(provider_status::failed, ec, std::move(why_));
@@ -395,19 +355,99 @@ private:
         state_ = state::finished;
     }
 
-    web_identity_options options_;
+    // Starts the exchange: the form for `endpoint` (Action and Version first).
+    void prepare(const http::url& endpoint, std::string form) {
+        exchange_.prepare(endpoint, std::move(form));
+        state_ = state::exchanging;
+    }
+
+    void reset(state s) {
+        state_ = s;
+        result_ = provider_result{};
+    }
+
+    std::string_view operation_;
     detail::sts_exchange exchange_;
     state state_ = state::start;
     std::string why_;
     provider_result result_;
 };
 
+} // namespace detail
+
+// STS AssumeRoleWithWebIdentity. not_applicable never happens here (the caller decides whether web
+// identity is configured, e.g. with web_identity_options::from_environment). The token file is read
+// through the driver (action::read) on every fetch; an unreadable one fails with errc::io_failed
+// before any request.
+class web_identity_provider final : public detail::sts_provider_base {
+public:
+    explicit web_identity_provider(web_identity_options options)
+        : sts_provider_base("AssumeRoleWithWebIdentity", options.timeout, options.max_attempts, options.bounds), options_(std::move(options)) {}
+
+    std::string_view name() const noexcept override { return "web-identity"; }
+
+    action next(time_point now) override {
+        switch (state_) {
+        case state::start:
+            if (options_.role_arn.empty()) {
+                why_ = "web identity: `web_identity_token_file` was specified but `role_arn` was missing";
+                return finish_error(errc::invalid_argument);
+            }
+            token_file_.path = options_.web_identity_token_file;
+            token_file_.max_size = options_.bounds.max_credential_document;
+            state_ = state::reading_token;
+            return action::read(token_file_);
+        case state::reading_token: return action::wait(time_point::max()); // the read is outstanding
+        case state::exchanging: return exchange_.next(now);
+        case state::need_source:
+        case state::finished: break;
+        }
+        return finished_action();
+    }
+
+    std::error_code on_file(const file_result& f, time_point now) override {
+        if (state_ != state::reading_token) return errc::invalid_state;
+        if (auto ec = begin(f, now)) finish_error(ec);
+        return {};
+    }
+
+    void restart() override { reset(state::start); }
+
+private:
+    std::error_code begin(const file_result& f, time_point now) {
+        if (f.error) {
+            why_ = "web identity: cannot read the token file " + options_.web_identity_token_file + ": " + f.error.message();
+            return f.error == errc::not_supported ? f.error : make_error_code(errc::io_failed);
+        }
+        const std::string_view jwt = detail::trim(f.contents);
+        if (jwt.empty()) {
+            why_ = "web identity: the token file " + options_.web_identity_token_file + " is empty";
+            return errc::invalid_credentials;
+        }
+        http::url endpoint;
+        if (auto e = resolve_sts_endpoint(options_.endpoint, endpoint, why_)) return e;
+        std::string form;
+        detail::append_form(form, "Action", "AssumeRoleWithWebIdentity");
+        detail::append_form(form, "Version", "2011-06-15");
+        detail::append_form(form, "RoleArn", options_.role_arn);
+        detail::append_form(form, "RoleSessionName",
+                            options_.role_session_name.empty() ? detail::default_session_name(now) : options_.role_session_name);
+        detail::append_form(form, "WebIdentityToken", jwt);
+        prepare(endpoint, std::move(form));
+        return {};
+    }
+
+    web_identity_options options_;
+    file_request token_file_;
+};
+
 // STS AssumeRole, signed with source credentials given through set_credentials (the machine answers
 // need_credentials until then). Each retry is signed again (fresh X-Amz-Date).
-class assume_role_provider final : public credentials_provider {
+class assume_role_provider final : public detail::sts_provider_base {
 public:
-    explicit assume_role_provider(assume_role_options options) : options_(std::move(options)) {
-        exchange_.configure(options_.timeout, options_.max_attempts, options_.bounds.max_credential_document);
+    explicit assume_role_provider(assume_role_options options)
+        : sts_provider_base("AssumeRole", options.timeout, options.max_attempts, options.bounds), options_(std::move(options)) {
+        state_ = state::need_source;
     }
 
     std::string_view name() const noexcept override { return "assume-role"; }
@@ -415,8 +455,10 @@ public:
     action next(time_point now) override {
         switch (state_) {
         case state::need_source: return action::credentials_needed();
-        case state::finished: return result_.status == provider_status::ready ? action::finished() : action::fail();
         case state::exchanging: break;
+        case state::start:
+        case state::reading_token:
+        case state::finished: return finished_action();
         }
         if (!exchange_.sent()) {
             action a = exchange_.next(now); // may be a wait
@@ -439,19 +481,20 @@ public:
         return exchange_.next(now);
     }
 
-    // The source credentials (legal in state need_source; later calls replace them for the next restart).
-    void set_credentials(const credentials& source, time_point now) override {
+    // The source credentials (legal in state need_source; later calls replace them for the next
+    // restart and return errc::invalid_state).
+    std::error_code set_credentials(const credentials& source, time_point now) override {
         source_ = source;
-        if (state_ != state::need_source) return;
+        if (state_ != state::need_source) return errc::invalid_state;
         if (source_.empty()) {
             why_ = "assume role: the source credentials are empty";
             finish_error(errc::invalid_credentials);
-            return;
+            return {};
         }
         http::url endpoint;
         if (auto ec = resolve_sts_endpoint(options_.endpoint, endpoint, why_)) {
             finish_error(ec);
-            return;
+            return {};
         }
         region_ = options_.endpoint.region.empty() ? std::string("us-east-1") : options_.endpoint.region;
         std::string form;
@@ -462,72 +505,19 @@ public:
                             options_.role_session_name.empty() ? detail::default_session_name(now) : options_.role_session_name);
         if (!options_.external_id.empty()) detail::append_form(form, "ExternalId", options_.external_id);
         if (options_.duration) detail::append_form(form, "DurationSeconds", std::to_string(options_.duration->count()));
-        exchange_.prepare(endpoint, std::move(form));
-        state_ = state::exchanging;
+        prepare(endpoint, std::move(form));
+        return {};
     }
-
-    void on_response(const http::response& r, time_point now) override {
-        if (state_ != state::exchanging || !exchange_.sent()) return;
-        detail::xml::document doc;
-        std::error_code ec;
-        diagnostics diag;
-        switch (exchange_.on_response(r, now, "AssumeRole", doc, ec, diag)) {
-        case detail::sts_exchange::verdict::retry: return;
-        case detail::sts_exchange::verdict::error: return set_failed(ec, std::move(diag));
-        case detail::sts_exchange::verdict::ok: break;
-        }
-        credentials c;
-        std::string why;
-        if (auto e = detail::read_sts_credentials(doc, "AssumeRoleResult", name(), c, why)) {
-            diagnostics d;
-            detail::remote::status_diagnostics(d, r, "STS AssumeRole reply: " + why);
-            return set_failed(e, std::move(d));
-        }
-        result_ = ready_result(std::move(c));
-        state_ = state::finished;
-    }
-
-    void on_transport_error(std::error_code error, time_point now) override {
-        if (state_ != state::exchanging || !exchange_.sent()) return;
-        std::error_code ec;
-        diagnostics diag;
-        if (!exchange_.on_transport_error(error, now, "AssumeRole", ec, diag)) set_failed(ec, std::move(diag));
-    }
-
-    const provider_result& result() const noexcept override { return result_; }
 
     // Starts over: asks for (possibly refreshed) source credentials again.
-    void restart() override {
-        state_ = state::need_source;
-        result_ = provider_result{};
-    }
+    void restart() override { reset(state::need_source); }
 
     const std::string& role_arn() const noexcept { return options_.role_arn; }
 
 private:
-    enum class state { need_source, exchanging, finished };
-
-    action finish_error(std::error_code ec) {
-        result_ = error_result(provider_status::failed, ec, std::move(why_));
-        state_ = state::finished;
-        return action::fail();
-    }
-
-    void set_failed(std::error_code ec, diagnostics diag) {
-        result_ = provider_result{};
-        result_.status = provider_status::failed;
-        result_.error = ec;
-        result_.diag = std::move(diag);
-        state_ = state::finished;
-    }
-
     assume_role_options options_;
-    detail::sts_exchange exchange_;
-    state state_ = state::need_source;
     credentials source_;
     std::string region_;
-    std::string why_;
-    provider_result result_;
 };
 
 APPCONFIGDATA_NAMESPACE_END

@@ -16,7 +16,8 @@
 //                                 then read s.at(step.machine).poll_event() ...
 //                                 call next(now) again at once: other machines may want to send too.
 //       case action_kind::need_credentials: fetch credentials for step.credential_group, set_credentials(...).
-//       case action_kind::failed: s.at(step.machine).last_error() (reported once; the others go on).
+//       case action_kind::read_file / run_process: perform it, then s.on_file / s.on_process(step.machine, ...).
+//       case action_kind::failed: s.at(step.machine).outcome() says why (reported once; the others go on).
 //       case action_kind::done:   the machine finished (reported once).
 //       case action_kind::wait_until: nothing to do before step.act.when (or before a response arrives).
 //       }
@@ -29,10 +30,11 @@
 // credentials version. The signing-key cache stays inside each machine (a key is derived once a
 // day per session: four HMACs).
 //
-// Machine requirements: `action next(time_point)`, `on_response(const http::response&, time_point)`,
-// `on_transport_error(std::error_code, time_point)`, and `set_credentials(const credentials&)` when
-// it can answer need_credentials. Machines must be movable (they are stored by value in a deque,
-// so their addresses — and the requests they hand out — stay put while others are added).
+// Machine requirements: the machine concept (driver/machine.hpp); set_credentials when it can
+// answer need_credentials, on_file / on_process when it reads files or runs processes (the
+// scheduler hands those out like sends: answer with on_file(i, ...) / on_process(i, ...)). Machines
+// are stored by value in a deque, so their addresses — and the requests they hand out — stay put
+// while others are added.
 //
 // Cost: next(now) looks only at machines whose wake time has come or that got an input since
 // their last step; the rest are skipped by a comparison. Not thread-safe: one thread drives it.
@@ -40,7 +42,7 @@
 
 #include <appconfigdata/action.hpp>
 #include <appconfigdata/clock.hpp>
-#include <appconfigdata/driver/machine_traits.hpp>
+#include <appconfigdata/driver/machine.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/message.hpp>
 #include <appconfigdata/sigv4/credentials.hpp>
@@ -73,6 +75,8 @@ struct scheduled_action {
 
 template <class Machine>
 class scheduler {
+    static_assert(check_machine<Machine>());
+
 public:
     scheduler() = default;
     scheduler(const scheduler&) = delete;
@@ -124,6 +128,7 @@ public:
     // for a response or has stopped). Call again after acting on a send: one call returns one
     // step. Machines take turns (round robin), so a busy one cannot starve the others.
     scheduled_action next(time_point now) {
+        last_now_ = now;
         time_point earliest = (time_point::max)();
         const std::size_t n = entries_.size();
         for (std::size_t k = 0; k < n; ++k) {
@@ -139,6 +144,8 @@ public:
             e.dirty = false;
             switch (a.kind) {
             case action_kind::send:
+            case action_kind::read_file:
+            case action_kind::run_process:
                 e.in_flight = true;
                 cursor_ = (i + 1) % n;
                 return {i, a, e.group};
@@ -171,20 +178,26 @@ public:
     // unknown or removed machine, errc::invalid_state when it has no request outstanding (nothing
     // changes); otherwise what the machine's on_response returns.
     std::error_code on_response(std::size_t i, const http::response& r, time_point now) {
-        if (auto ec = check_in_flight(i)) return ec;
-        entry& e = entries_[i];
-        e.in_flight = false;
-        e.dirty = true;
-        return call([&] { return e.machine.on_response(r, now); });
+        return deliver(i, now, [&](Machine& m) { return m.on_response(r, now); });
     }
 
     // Machine `i`'s outstanding request got no response. Errors as on_response.
     std::error_code on_transport_error(std::size_t i, std::error_code ec, time_point now) {
-        if (auto bad = check_in_flight(i)) return bad;
-        entry& e = entries_[i];
-        e.in_flight = false;
-        e.dirty = true;
-        return call([&] { return e.machine.on_transport_error(ec, now); });
+        return deliver(i, now, [&](Machine& m) { return m.on_transport_error(ec, now); });
+    }
+
+    // Machine `i`'s file read / process run finished. Errors as on_response.
+    std::error_code on_file(std::size_t i, const file_result& r, time_point now) {
+        return deliver(i, now, [&](Machine& m) -> std::error_code {
+            if constexpr (detail::has_on_file<Machine>::value) return m.on_file(r, now);
+            else return errc::invalid_state;
+        });
+    }
+    std::error_code on_process(std::size_t i, const process_result& r, time_point now) {
+        return deliver(i, now, [&](Machine& m) -> std::error_code {
+            if constexpr (detail::has_on_process<Machine>::value) return m.on_process(r, now);
+            else return errc::invalid_state;
+        });
     }
 
     // Marks machine `i` as changed by the caller (e.g. after calling a method on at(i) directly),
@@ -229,7 +242,7 @@ private:
         if constexpr (detail::has_set_credentials<Machine>::value) {
             group& g = groups_[e.group];
             if (!g.has || e.creds_version == g.version) return false;
-            e.machine.set_credentials(g.creds);
+            e.machine.set_credentials(g.creds, last_now_);
             e.creds_version = g.version;
             e.dirty = true;
             return true;
@@ -245,21 +258,20 @@ private:
         return {};
     }
 
-    // Calls `f`; its result as an error_code when it returns one, {} when it returns void.
     template <class F>
-    static std::error_code call(F&& f) {
-        using result = decltype(f());
-        if constexpr (std::is_convertible_v<result, std::error_code>) {
-            return std::error_code(f());
-        } else {
-            f();
-            return {};
-        }
+    std::error_code deliver(std::size_t i, time_point now, F&& f) {
+        if (auto bad = check_in_flight(i)) return bad;
+        entry& e = entries_[i];
+        e.in_flight = false;
+        e.dirty = true;
+        last_now_ = now;
+        return f(e.machine);
     }
 
     std::deque<entry> entries_;
     std::vector<group> groups_{1};
     std::size_t cursor_ = 0;
+    time_point last_now_{}; // the latest time a caller gave (set_credentials has none of its own)
 };
 
 } // namespace driver

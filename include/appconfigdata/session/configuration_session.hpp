@@ -41,6 +41,7 @@
 #include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/message.hpp>
+#include <appconfigdata/outcome.hpp>
 #include <appconfigdata/protocol/get_latest_configuration.hpp>
 #include <appconfigdata/protocol/request_target.hpp>
 #include <appconfigdata/protocol/service_error.hpp>
@@ -142,9 +143,9 @@ public:
         if (!ec) ec = protocol::parse_endpoint(config_.endpoint_url, endpoint_);
         if (!ec && config_.region.empty()) ec = errc::invalid_region;
         if (ec) {
-            state_ = session_state::failed;
-            last_error_ = ec;
-            last_diag_.message = "invalid session configuration: " + ec.message();
+            set_failed_state();
+            outcome_.error = ec;
+            outcome_.diag.message = "invalid session configuration: " + ec.message();
         }
         current_interval_ = config_.options.min_poll_interval ? *config_.options.min_poll_interval : config_.options.default_poll_interval;
         if (current_interval_ < std::chrono::seconds(1)) current_interval_ = std::chrono::seconds(1);
@@ -153,11 +154,24 @@ public:
         events_.reserve(16);
     }
 
-    // Gives the session credentials to sign with. Legal in every state; takes effect at the next send.
-    // Never throws but for allocation.
-    void set_credentials(const credentials& creds) {
+    // Gives the session credentials to sign with. Legal in every state (returns {}); takes effect at
+    // the next send. `now` is when they were received: credentials that expire are asked for again
+    // ahead of expiry (session_options::credentials_refresh_window). Never throws but for allocation.
+    std::error_code set_credentials(const credentials& creds, time_point now) {
+        const bool same = creds == creds_;
         creds_ = creds;
         credentials_rejected_ = false;
+        if (!same) {
+            credentials_refresh_at_ = refresh_time(creds_, now, config_.options.credentials_refresh_window);
+            refresh_asked_ = false;
+        }
+        return {};
+    }
+    // The same, for callers without a time at hand: the refresh time is set by the next next(now).
+    void set_credentials(const credentials& creds) {
+        const bool same = creds == creds_;
+        (void)set_credentials(creds, time_point{});
+        if (!same) credentials_refresh_at_ = (time_point::min)();
     }
 
     // What to do at `now`:
@@ -181,6 +195,12 @@ public:
             state_ = session_state::start_due;
         }
         if (creds_.empty() || credentials_rejected_ || creds_.expired(skew_.corrected(now))) return action::credentials_needed();
+        if (credentials_refresh_at_ == (time_point::min)())
+            credentials_refresh_at_ = refresh_time(creds_, skew_.corrected(now), config_.options.credentials_refresh_window);
+        if (!refresh_asked_ && skew_.corrected(now) >= credentials_refresh_at_) {
+            refresh_asked_ = true; // once per credentials: the same ones back are used until they expire
+            return action::credentials_needed();
+        }
         if (!operation_active_) begin_operation();
 
         std::error_code ec;
@@ -297,10 +317,14 @@ public:
     bool has_configuration() const noexcept { return has_configuration_; }
 
     session_state state() const noexcept { return state_; }
-    // The error that made the session `failed`; otherwise the last failure seen (retried or reported),
-    // empty before any. Its diagnostics are in last_diagnostics().
-    std::error_code last_error() const noexcept { return last_error_; }
-    const diagnostics& last_diagnostics() const noexcept { return last_diag_; }
+    session_state current_state() const noexcept { return state_; } // the machine concept's name for state()
+    // outcome(): status failed (with the error and its diagnostics) once the session is `failed`;
+    // otherwise pending, with the last failure seen (retried or reported), empty before any.
+    // Configurations are reported as events and by latest(), not here.
+    const appconfigdata::outcome<no_value>& outcome() const noexcept { return outcome_; }
+    // Shorthands of outcome().error and outcome().diag (the README's API).
+    std::error_code last_error() const noexcept { return outcome_.error; }
+    const diagnostics& last_diagnostics() const noexcept { return outcome_.diag; }
     // The full details of the last service error response (BadRequest problems, ReferencedBy...).
     const protocol::service_error& last_service_error() const noexcept { return error_; }
     // When the next request may go out (meaningful in start_due / poll_due).
@@ -315,6 +339,11 @@ public:
     const http::request& last_request() const noexcept { return request_; }
 
 private:
+    void set_failed_state() {
+        state_ = session_state::failed;
+        outcome_.status = outcome_status::failed;
+    }
+
     void begin_operation() {
         operation_active_ = true;
         strategy_.begin_operation();
@@ -365,8 +394,8 @@ private:
     }
 
     void report_error(time_point now, std::error_code ec, std::error_code why_stopped) {
-        last_error_ = ec;
-        last_diag_ = error_.diag;
+        outcome_.error = ec;
+        outcome_.diag = error_.diag;
         event e = make_event(event_kind::error, now);
         e.error = ec;
         e.detail = why_stopped;
@@ -379,7 +408,7 @@ private:
         error_.code = ec;
         error_.diag.message = std::move(message);
         report_error(now, ec, {});
-        state_ = session_state::failed;
+        set_failed_state();
         return action::fail();
     }
 
@@ -434,8 +463,8 @@ private:
     void handle_failure(std::error_code ec, time_point now, bool was_poll, bool skew_corrected, const http::headers* response_headers) {
         const bool transport = response_headers == nullptr;
         state_ = session_state::start_due; // a failed poll never reuses its token; a failed start starts again
-        last_error_ = ec;
-        last_diag_ = error_.diag;
+        outcome_.error = ec;
+        outcome_.diag = error_.diag;
 
         // Token problems: restart at once (PollIntervalNotSatisfied: after a full interval).
         if (was_poll && ec == errc::bad_request && !error_.invalid_parameters.empty()) {
@@ -487,7 +516,7 @@ private:
         if (is_credentials_error(ec) && cls != retry::error_class::throttling) credentials_rejected_ = true;
         if (!was_poll && !has_configuration_ && config_.options.fail_on_initial_error && !d.reason && !transport &&
             cls == retry::error_class::non_retryable && !is_credentials_error(ec)) {
-            state_ = session_state::failed;
+            set_failed_state();
             return;
         }
         if (was_poll) push_restart(now, restart_reason::token_lost, ec, &error_.diag);
@@ -506,6 +535,8 @@ private:
     http::url endpoint_;
     credentials creds_;
     bool credentials_rejected_ = false;
+    time_point credentials_refresh_at_ = (time_point::max)(); // ask for fresh credentials from then on
+    bool refresh_asked_ = false;
 
     session_state state_ = session_state::start_due;
     time_point due_{};                 // nothing is sent before this
@@ -528,8 +559,7 @@ private:
     std::vector<event> events_;
     std::size_t event_head_ = 0;
 
-    std::error_code last_error_;
-    diagnostics last_diag_;
+    appconfigdata::outcome<no_value> outcome_; // status failed once the session is; else the last failure seen
     session_stats stats_;
 };
 

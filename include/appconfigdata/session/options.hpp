@@ -29,6 +29,11 @@ struct session_options {
     std::uint64_t jitter_seed = 0;
     // Restart the session (new StartConfigurationSession) before tokens reach the service's 24 h limit.
     duration max_session_age = std::chrono::hours(23);
+    // Credentials that expire are asked for again (need_credentials) this long before their
+    // expiration, at most half their remaining life (refresh_time(), sigv4/credentials.hpp; the
+    // credentials cache uses the same window). If the same credentials come back, they are used
+    // until they expire; expired credentials are never used.
+    duration credentials_refresh_window = std::chrono::minutes(5);
     // Wait used before the service has said anything (first retry-after-error cycle) when
     // min_poll_interval is unset.
     std::chrono::seconds default_poll_interval{60};
@@ -49,7 +54,7 @@ struct session_options {
 
     friend bool operator==(const session_options& a, const session_options& b) {
         return a.min_poll_interval == b.min_poll_interval && a.fleet_jitter == b.fleet_jitter && a.jitter_seed == b.jitter_seed &&
-               a.max_session_age == b.max_session_age && a.default_poll_interval == b.default_poll_interval && a.retry == b.retry &&
+               a.max_session_age == b.max_session_age && a.credentials_refresh_window == b.credentials_refresh_window && a.default_poll_interval == b.default_poll_interval && a.retry == b.retry &&
                a.clock_skew.enabled == b.clock_skew.enabled && a.clock_skew.threshold == b.clock_skew.threshold &&
                a.clock_skew.max_round_trip == b.clock_skew.max_round_trip && a.request_timeout == b.request_timeout &&
                a.sdk_request_headers == b.sdk_request_headers && a.fail_on_initial_error == b.fail_on_initial_error &&

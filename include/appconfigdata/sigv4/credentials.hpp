@@ -81,4 +81,15 @@ struct credentials {
     }
 };
 
+// When credentials received at `received` should be fetched again: `window` before their expiration,
+// but never earlier than half their remaining life (short-lived credentials are not refreshed at
+// once); time_point::max() when they do not expire. The cache (credentials/default_chain.hpp) and
+// the session use this one rule, so a session asking for fresh credentials finds the cache ready.
+inline time_point refresh_time(const credentials& c, time_point received, duration window) noexcept {
+    if (!c.expiration) return (time_point::max)();
+    if (*c.expiration <= received) return *c.expiration;
+    const duration remaining = *c.expiration - received;
+    return *c.expiration - (window < remaining / 2 ? window : remaining / 2);
+}
+
 APPCONFIGDATA_NAMESPACE_END

@@ -109,6 +109,10 @@ struct replay_transport {
     std::vector<recorded> script;
     std::size_t next = 0;
     std::vector<std::string> problems;
+    file_reader read_file;             // the scenario's fs/ (test_support::drive answers action::read with it)
+    process_runner run_process;        // no processes in these scenarios
+    std::vector<std::string> files_read;
+    int processes_run = 0;
 
     std::error_code operator()(const http::request& req, http::response& resp) {
         if (next >= script.size()) {
@@ -165,18 +169,18 @@ scenario_outcome run_scenario(const std::string& dir, const std::string& name) {
 
     default_chain_options o;
     o.environment = environment_from_map(env);
-    o.read_file = reader_over(load_fs(dir));
+    transport.read_file = reader_over(load_fs(dir));
     o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
     o.sso_cache_file = adapters::sso_cache_locator(o.environment, os_platform::posix);
     o.platform = os_platform::posix;
-    o.run_process = [](const process_request&, process_outcome&) -> std::error_code { return std::make_error_code(std::errc::operation_not_permitted); };
+    transport.run_process = [](const process_request&, process_outcome&) -> std::error_code { return std::make_error_code(std::errc::operation_not_permitted); };
     // Rust runs this one scenario with retries disabled (README, section 4).
     if (name == "sso_server_error") o.sso_max_attempts = 1;
 
     default_credentials_chain chain(std::move(o));
     time_point now{}; // the Unix epoch: recorded credentials expired long ago and must still be returned
     const action last = test_support::drive(chain, transport, now);
-    const provider_result& r = chain.result();
+    const provider_result& r = chain.outcome();
 
     std::ostringstream why;
     for (const auto& p : transport.problems) why << p << "; ";
@@ -371,13 +375,13 @@ TEST_CASE("conformance: IMDS endpoint configuration (imds-endpoint-tests.json)",
         const action a = provider.next(time_point{});
         const json::object& result = o.at("result").as_object();
         bool ok;
-        std::string got = a.kind == action_kind::send ? a.request->url_string() : provider.result().diag.message;
+        std::string got = a.kind == action_kind::send ? a.request->url_string() : provider.outcome().diag.message;
         if (auto* want = result.if_contains("Ok"))
             ok = a.kind == action_kind::send && a.request->method == "PUT" && got == str(*want) &&
                  a.request->headers.find("x-aws-ec2-metadata-token-ttl-seconds") &&
                  *a.request->headers.find("x-aws-ec2-metadata-token-ttl-seconds") == "21600";
         else
-            ok = a.kind == action_kind::failed && provider.result().status == provider_status::failed;
+            ok = a.kind == action_kind::failed && provider.outcome().status == provider_status::failed;
         if (ok) ++passed;
         else std::cout << "  FAIL imds: " << str(o.at("docs")) << " (" << got << ")\n";
         CHECK(ok);

@@ -90,6 +90,10 @@ struct replay {
     std::vector<exchange> recording;
     std::size_t sent = 0;
     std::vector<std::string> mismatches;
+    file_reader read_file;             // the scenario's fs/ (test_support::drive answers action::read with it)
+    process_runner run_process;        // what `sh -c` would have printed
+    std::vector<std::string> files_read;
+    int processes_run = 0;
 
     std::error_code operator()(const http::request& request, http::response& response) {
         if (sent >= recording.size()) {
@@ -177,15 +181,17 @@ std::string run_scenario(const std::string& dir) {
 
     default_chain_options o;
     o.environment = environment_from_map(env);
-    o.read_file = scenario_files(dir);
-    o.run_process = canned_shell;
+    transport.read_file = scenario_files(dir);
+    transport.run_process = canned_shell;
     o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
     o.sso_cache_file = adapters::sso_cache_locator(o.environment, os_platform::posix);
     o.platform = os_platform::posix;
-    profile_plan_provider provider(std::make_shared<const detail::chain_context>(std::move(o)));
+    outcome<profile_set> files;
+    files.error = load_profile_set(resolve_profile_file_locations(o.environment, o.platform), transport.read_file, files.value, &files.diag);
+    profile_plan_provider provider(std::make_shared<const detail::chain_context>(std::move(o), files));
     time_point now{}; // recorded credentials expired long ago; a provider returns them anyway
     const action last = test_support::drive(provider, transport, now);
-    const provider_result& r = provider.result();
+    const provider_result& r = provider.outcome();
 
     std::ostringstream why;
     for (const auto& m : transport.mismatches) why << m << "; ";

@@ -7,7 +7,6 @@
 using namespace appconfigdata;
 using namespace remote_test;
 using test_support::drive;
-using test_support::scripted_transport;
 
 namespace {
 
@@ -15,7 +14,7 @@ default_chain_options chain_options(std::map<std::string, std::string> env, std:
     if (!env.count("HOME")) env["HOME"] = "/home/u";
     default_chain_options o;
     o.environment = environment_from_map(std::move(env));
-    o.read_file = files(std::move(fs));
+    test_files() = files(std::move(fs));
     o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
     o.sso_cache_file = [](std::string_view key) { return "/home/u/.aws/sso/cache/" + std::string(key.size() > 3 ? "url" : "ses") + ".json"; };
     o.platform = os_platform::posix;
@@ -34,13 +33,13 @@ std::string sts_assume_role_reply() {
 TEST_CASE("chain: environment first", "[chain]") {
     default_credentials_chain chain(chain_options({{"AWS_ACCESS_KEY_ID", "AKIAENV"}, {"AWS_SECRET_ACCESS_KEY", secret_key}},
                                                   {{"/home/u/.aws/credentials", "[default]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = x\n"}}));
-    scripted_transport t;
+    io_transport t;
     time_point now = at(1700000000);
     REQUIRE(drive(chain, t, now).kind == action_kind::done);
-    CHECK(chain.result().value.access_key_id == "AKIAENV");
+    CHECK(chain.outcome().value.access_key_id == "AKIAENV");
     CHECK(chain.answered_by() == "environment");
     CHECK(t.sent.empty());
-    check_no_secrets(chain.result());
+    check_no_secrets(chain.outcome());
 }
 
 TEST_CASE("chain: named profile beside a wrong [default]", "[chain]") {
@@ -48,10 +47,10 @@ TEST_CASE("chain: named profile beside a wrong [default]", "[chain]") {
         {{"AWS_PROFILE", "dev"}},
         {{"/home/u/.aws/credentials", "[default]\naws_access_key_id = AKIAWRONG\naws_secret_access_key = wrong\n"
                                       "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = devsecret\n"}}));
-    scripted_transport t;
+    io_transport t;
     time_point now = at(1700000000);
     REQUIRE(drive(chain, t, now).kind == action_kind::done);
-    CHECK(chain.result().value.access_key_id == "AKIADEV");
+    CHECK(chain.outcome().value.access_key_id == "AKIADEV");
     CHECK(chain.answered_by() == "profile");
 }
 
@@ -61,45 +60,45 @@ TEST_CASE("chain: explicit --profile and AWS_CONFIG_FILE / AWS_SHARED_CREDENTIAL
                             {"/home/u/.aws/credentials", "[ops]\naws_access_key_id = AKIAHOME\naws_secret_access_key = s\n"}});
     o.profile_name = "ops";
     default_credentials_chain chain(o);
-    scripted_transport t;
+    io_transport t;
     time_point now = at(1700000000);
     REQUIRE(drive(chain, t, now).kind == action_kind::done);
-    CHECK(chain.result().value.access_key_id == "AKIAOPS");
+    CHECK(chain.outcome().value.access_key_id == "AKIAOPS");
 }
 
 TEST_CASE("chain: a profile that names a missing profile fails instead of falling through", "[chain]") {
     default_credentials_chain chain(chain_options({{"AWS_PROFILE", "nope"}}, {{"/home/u/.aws/config", "[default]\nregion = us-east-1\n"}}));
-    scripted_transport t;
+    io_transport t;
     time_point now = at(1700000000);
     CHECK(drive(chain, t, now).kind == action_kind::failed);
-    CHECK(chain.result().error == errc::profile_not_found);
+    CHECK(chain.outcome().error == errc::profile_not_found);
     CHECK(t.sent.empty());
 }
 
 TEST_CASE("chain: credential_process through the injected runner", "[chain]") {
     auto o = chain_options({}, {{"/home/u/.aws/config", "[default]\ncredential_process = /usr/bin/get-creds --json\n"}});
     std::vector<std::string> argv;
-    o.run_process = [&argv](const process_request& r, process_outcome& out) -> std::error_code {
+    test_processes() = [&argv](const process_request& r, process_outcome& out) -> std::error_code {
         argv = r.argv;
         out.stdout_text = std::string(R"({"Version":1,"AccessKeyId":"AKIAPROC","SecretAccessKey":")") + secret_key + "\"}";
         return {};
     };
     default_credentials_chain chain(o);
-    scripted_transport t;
+    io_transport t;
     time_point now = at(1700000000);
     REQUIRE(drive(chain, t, now).kind == action_kind::done);
-    CHECK(chain.result().value.access_key_id == "AKIAPROC");
+    CHECK(chain.outcome().value.access_key_id == "AKIAPROC");
     CHECK(argv == std::vector<std::string>{"/usr/bin/get-creds", "--json"});
 }
 
 TEST_CASE("chain: nothing anywhere fails within seconds and names every provider", "[chain]") {
     default_credentials_chain chain(chain_options({}));
-    scripted_transport t;
+    io_transport t;
     for (int i = 0; i < 3; ++i) t.fail(errc::timeout); // no IMDS on this laptop
     time_point now = at(1700000000);
     const time_point start = now;
     CHECK(drive(chain, t, now).kind == action_kind::failed);
-    const provider_result& r = chain.result();
+    const provider_result& r = chain.outcome();
     CHECK(r.status == provider_status::failed);
     CHECK(r.error == errc::no_credentials);
     for (const char* name : {"environment", "profile", "web-identity", "container", "imds"}) {
@@ -112,13 +111,13 @@ TEST_CASE("chain: nothing anywhere fails within seconds and names every provider
 
 TEST_CASE("chain: nothing anywhere while something at the IMDS address refuses the token (403)", "[chain]") {
     default_credentials_chain chain(chain_options({}));
-    scripted_transport t;
+    io_transport t;
     t.respond(403);
     time_point now = at(1700000000);
     CHECK(drive(chain, t, now).kind == action_kind::failed);
-    CHECK(chain.result().error == errc::no_credentials);
-    CHECK(chain.last_error() == errc::no_credentials);
-    CHECK(chain.result().diag.message.find("imds: request forbidden") != std::string::npos);
+    CHECK(chain.outcome().error == errc::no_credentials);
+    CHECK(chain.current_state() == default_credentials_chain::state::finished);
+    CHECK(chain.outcome().diag.message.find("imds: request forbidden") != std::string::npos);
 }
 
 TEST_CASE("chain: role from a profile, assumed with static source keys (signed)", "[chain]") {
@@ -126,7 +125,7 @@ TEST_CASE("chain: role from a profile, assumed with static source keys (signed)"
         {{"AWS_PROFILE", "admin"}, {"AWS_REGION", "eu-north-1"}},
         {{"/home/u/.aws/config", "[profile admin]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\nexternal_id = E\n"},
          {"/home/u/.aws/credentials", "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = basesecret\n"}}));
-    scripted_transport t;
+    io_transport t;
     t.respond(200, sts_assume_role_reply());
     time_point now = at(1700000000);
     REQUIRE(drive(chain, t, now).kind == action_kind::done);
@@ -134,32 +133,32 @@ TEST_CASE("chain: role from a profile, assumed with static source keys (signed)"
     CHECK(t.sent[0].host == "sts.eu-north-1.amazonaws.com");
     CHECK(t.sent[0].headers.find("Authorization")->find("Credential=AKIABASE/20231114/eu-north-1/sts/aws4_request") != std::string::npos);
     CHECK(t.sent[0].body.find("ExternalId=E") != std::string::npos);
-    CHECK(chain.result().value.access_key_id == "ASIAROLE");
-    CHECK(chain.result().value.account_id == "111122223333");
+    CHECK(chain.outcome().value.access_key_id == "ASIAROLE");
+    CHECK(chain.outcome().value.account_id == "111122223333");
 }
 
 TEST_CASE("chain: container before IMDS; a broken container configuration stops the chain", "[chain]") {
     time_point now = at(1700000000);
     {
         default_credentials_chain chain(chain_options({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/c"}}));
-        scripted_transport t;
+        io_transport t;
         t.respond(200, credential_json());
         REQUIRE(drive(chain, t, now).kind == action_kind::done);
         CHECK(chain.answered_by() == "container");
     }
     {
         default_credentials_chain chain(chain_options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://evil.example/"}}));
-        scripted_transport t;
+        io_transport t;
         CHECK(drive(chain, t, now).kind == action_kind::failed);
-        CHECK(chain.result().error == errc::invalid_url);
-        CHECK(chain.result().diag.message.rfind("container:", 0) == 0);
+        CHECK(chain.outcome().error == errc::invalid_url);
+        CHECK(chain.outcome().diag.message.rfind("container:", 0) == 0);
         CHECK(t.sent.empty());
     }
 }
 
 TEST_CASE("chain: IMDSv2 on a loopback endpoint", "[chain]") {
     default_credentials_chain chain(chain_options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1338"}}));
-    scripted_transport t;
+    io_transport t;
     t.respond(200, "TOK").respond(200, "role").respond(200, credential_json());
     time_point now = at(1700000000);
     REQUIRE(drive(chain, t, now).kind == action_kind::done);
@@ -169,14 +168,14 @@ TEST_CASE("chain: IMDSv2 on a loopback endpoint", "[chain]") {
 
 TEST_CASE("chain: restart refreshes through the provider that answered", "[chain]") {
     default_credentials_chain chain(chain_options({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/c"}}));
-    scripted_transport t;
+    io_transport t;
     t.respond(200, credential_json("2030-01-01T00:00:00Z")).respond(200, credential_json("2031-01-01T00:00:00Z"));
     time_point now = at(1700000000);
     REQUIRE(drive(chain, t, now).kind == action_kind::done);
     chain.restart();
     REQUIRE(drive(chain, t, now).kind == action_kind::done);
     CHECK(t.sent.size() == 2);
-    CHECK(chain.result().value.expiration == at(1924992000));
+    CHECK(chain.outcome().value.expiration == at(1924992000));
 }
 
 TEST_CASE("chain: transport fails at each step of a profile role chain over IMDS", "[chain][sweep]") {
@@ -217,9 +216,9 @@ public:
         }
         return result_.status == provider_status::ready ? action::finished() : action::fail();
     }
-    void on_response(const http::response&, time_point) override {}
-    void on_transport_error(std::error_code, time_point) override {}
-    const provider_result& result() const noexcept override { return result_; }
+    std::error_code on_response(const http::response&, time_point) override { return errc::invalid_state; }
+    std::error_code on_transport_error(std::error_code, time_point) override { return errc::invalid_state; }
+    const provider_result& outcome() const noexcept override { return result_; }
     void restart() override { started_ = false; }
 
 private:
@@ -299,7 +298,7 @@ TEST_CASE("cache: credentials without expiry are cached for good; expired answer
         inner->answers = {creds_until(t0 - std::chrono::seconds(1), "OLD")};
         cached_credentials_provider cache(std::move(inner));
         CHECK(cache.next(t0).kind == action_kind::failed);
-        CHECK(cache.result().error == errc::credentials_expired);
+        CHECK(cache.outcome().error == errc::credentials_expired);
         CHECK(cache.current(t0) == nullptr);
     }
     {
@@ -307,7 +306,7 @@ TEST_CASE("cache: credentials without expiry are cached for good; expired answer
         inner->answers = {error_result(provider_status::failed, errc::access_denied, "no")};
         cached_credentials_provider cache(std::move(inner));
         CHECK(cache.next(t0).kind == action_kind::failed);
-        CHECK(cache.result().error == errc::access_denied);
+        CHECK(cache.outcome().error == errc::access_denied);
     }
     {
         // Short-lived credentials: refresh at half their remaining life, not before they are fetched.
@@ -322,7 +321,7 @@ TEST_CASE("cache: credentials without expiry are cached for good; expired answer
 TEST_CASE("cache: over the real chain, refresh sends while current() keeps serving", "[cache]") {
     const time_point t0 = at(1700000000);
     cached_credentials_provider cache(std::make_unique<default_credentials_chain>(chain_options({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/c"}})));
-    scripted_transport t;
+    io_transport t;
     t.respond(200, credential_json("2023-11-14T23:13:20Z")); // t0 + 1 h
     time_point now = t0;
     REQUIRE(drive(cache, t, now).kind == action_kind::done);
@@ -343,7 +342,7 @@ TEST_CASE("region chain: pure sources first, then IMDS", "[region]") {
     {
         auto o = chain_options({{"AWS_DEFAULT_REGION", "ap-south-1"}});
         region_chain r = region_chain::from(o);
-        scripted_transport t;
+        io_transport t;
         CHECK(drive(r, t, now).kind == action_kind::done);
         CHECK(r.choice().region == "ap-south-1");
         CHECK(r.choice().source == region_source::aws_default_region);
@@ -352,13 +351,13 @@ TEST_CASE("region chain: pure sources first, then IMDS", "[region]") {
     {
         auto o = chain_options({}, {{"/home/u/.aws/config", "[default]\nregion = sa-east-1\n"}});
         region_chain r = region_chain::from(o);
-        scripted_transport t;
+        io_transport t;
         CHECK(drive(r, t, now).kind == action_kind::done);
         CHECK(r.choice().region == "sa-east-1");
     }
     {
         region_chain r = region_chain::from(chain_options({}));
-        scripted_transport t;
+        io_transport t;
         t.respond(200, "TOK").respond(200, "ca-central-1");
         CHECK(drive(r, t, now).kind == action_kind::done);
         CHECK(r.choice().region == "ca-central-1");
@@ -366,10 +365,10 @@ TEST_CASE("region chain: pure sources first, then IMDS", "[region]") {
     }
     {
         region_chain r = region_chain::from(chain_options({}));
-        scripted_transport t;
+        io_transport t;
         t.fail().fail().fail();
         CHECK(drive(r, t, now).kind == action_kind::failed);
-        CHECK(r.error() == errc::invalid_region);
-        CHECK(r.diag().message.find("AWS_REGION") != std::string::npos);
+        CHECK(r.outcome().error == errc::invalid_region);
+        CHECK(r.outcome().diag.message.find("AWS_REGION") != std::string::npos);
     }
 }

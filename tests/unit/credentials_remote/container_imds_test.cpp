@@ -7,7 +7,6 @@
 using namespace appconfigdata;
 using namespace remote_test;
 using test_support::drive;
-using test_support::scripted_transport;
 
 // ---------------------------------------------------------------- container
 
@@ -15,14 +14,14 @@ namespace {
 container_options container_env(std::map<std::string, std::string> env, std::map<std::string, std::string> fs = {}) {
     container_options o;
     o.environment = environment_from_map(std::move(env));
-    o.read_file = files(std::move(fs));
+    test_files() = files(std::move(fs));
     return o;
 }
 } // namespace
 
 TEST_CASE("container: relative URI, success with account id and expiry", "[container]") {
     container_provider p(container_env({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc"}}));
-    scripted_transport t;
+    io_transport t;
     t.respond(200, credential_json("2030-01-01T00:00:00Z", ",\"AccountId\":\"123456789012\""));
     time_point now = at(1700000000);
     const action a = drive(p, t, now);
@@ -31,7 +30,7 @@ TEST_CASE("container: relative URI, success with account id and expiry", "[conta
     CHECK(t.sent[0].method == "GET");
     CHECK(t.sent[0].url_string() == "http://169.254.170.2/v2/credentials/abc");
     CHECK_FALSE(t.sent[0].headers.contains("Authorization"));
-    const credentials& c = p.result().value;
+    const credentials& c = p.outcome().value;
     CHECK(c.access_key_id == "ASIAEXAMPLE");
     CHECK(c.secret_access_key.reveal() == secret_key);
     CHECK(c.session_token.reveal() == session_token);
@@ -39,7 +38,7 @@ TEST_CASE("container: relative URI, success with account id and expiry", "[conta
     REQUIRE(c.expiration);
     CHECK(*c.expiration == at(1893456000));
     CHECK(c.provider == "container");
-    check_no_secrets(p.result());
+    check_no_secrets(p.outcome());
 }
 
 TEST_CASE("container: authorization token file is preferred over the token variable and re-read on restart", "[container]") {
@@ -48,14 +47,14 @@ TEST_CASE("container: authorization token file is preferred over the token varia
     container_options o = container_env({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1/credentials"},
                                          {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/var/token"},
                                          {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "env-token"}});
-    o.read_file = [reads](std::string_view path, std::string& out) -> std::error_code {
+    test_files() = [reads](std::string_view path, std::string& out) -> std::error_code {
         ++*reads;
         if (path != "/var/token") return errc::file_not_found;
         out = *reads == 1 ? "  file-token-1\n" : "file-token-2";
         return {};
     };
     container_provider p(o);
-    scripted_transport t;
+    io_transport t;
     t.respond(200, credential_json()).respond(200, credential_json());
     time_point now = at(1700000000);
     REQUIRE(drive(p, t, now).kind == action_kind::done);
@@ -72,7 +71,7 @@ TEST_CASE("container: authorization token file is preferred over the token varia
 TEST_CASE("container: token from the environment variable", "[container]") {
     container_provider p(container_env({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:8080/creds"},
                                         {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "env-token"}}));
-    scripted_transport t;
+    io_transport t;
     t.respond(200, credential_json());
     time_point now = at(1700000000);
     REQUIRE(drive(p, t, now).kind == action_kind::done);
@@ -107,33 +106,33 @@ TEST_CASE("container: not applicable without configuration; disallowed host and 
     time_point now = at(1700000000);
     {
         container_provider p(container_env({}));
-        scripted_transport t;
+        io_transport t;
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().status == provider_status::not_applicable);
-        CHECK(p.result().error == errc::no_credentials);
+        CHECK(p.outcome().status == provider_status::not_applicable);
+        CHECK(p.outcome().error == errc::no_credentials);
         CHECK(t.sent.empty());
     }
     {
         container_provider p(container_env({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://evil.example/creds"}}));
-        scripted_transport t;
+        io_transport t;
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().status == provider_status::failed);
-        CHECK(p.result().error == errc::invalid_url);
+        CHECK(p.outcome().status == provider_status::failed);
+        CHECK(p.outcome().error == errc::invalid_url);
         CHECK(t.sent.empty());
     }
     {
         container_provider p(container_env({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/x"}, {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/nope"}}));
-        scripted_transport t;
+        io_transport t;
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().error == errc::io_failed);
-        CHECK(p.result().diag.message.find("/nope") != std::string::npos);
+        CHECK(p.outcome().error == errc::io_failed);
+        CHECK(p.outcome().diag.message.find("/nope") != std::string::npos);
         CHECK(t.sent.empty());
     }
     {
         container_provider p(container_env({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/x"}, {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "a\r\nX-Evil: 1"}}));
-        scripted_transport t;
+        io_transport t;
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().error == errc::invalid_header);
+        CHECK(p.outcome().error == errc::invalid_header);
         CHECK(t.sent.empty());
     }
 }
@@ -143,27 +142,27 @@ TEST_CASE("container: error replies are typed; 5xx retried; malformed bodies rej
     time_point now = at(1700000000);
     SECTION("403 with a JSON message") {
         container_provider p(env());
-        scripted_transport t;
+        io_transport t;
         t.respond(403, R"({"code":"AccessDenied","message":"role not assumable"})");
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().error == errc::access_denied);
-        CHECK(p.result().diag.http_status == 403);
-        CHECK(p.result().diag.message.find("role not assumable") != std::string::npos);
+        CHECK(p.outcome().error == errc::access_denied);
+        CHECK(p.outcome().diag.http_status == 403);
+        CHECK(p.outcome().diag.message.find("role not assumable") != std::string::npos);
         CHECK(t.sent.size() == 1);
     }
     SECTION("500 then 200") {
         container_provider p(env());
-        scripted_transport t;
+        io_transport t;
         t.respond(500).respond(200, credential_json());
         CHECK(drive(p, t, now).kind == action_kind::done);
         CHECK(t.sent.size() == 2);
     }
     SECTION("503 three times: gives up after 3 attempts") {
         container_provider p(env());
-        scripted_transport t;
+        io_transport t;
         t.respond(503).respond(503).respond(503).respond(200, credential_json());
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().error == errc::unexpected_status);
+        CHECK(p.outcome().error == errc::unexpected_status);
         CHECK(t.sent.size() == 3);
     }
     SECTION("malformed documents") {
@@ -172,11 +171,11 @@ TEST_CASE("container: error replies are typed; 5xx retried; malformed bodies rej
                                        std::string(R"({"Code":"Failure","AccessKeyId":"A","SecretAccessKey":"S"})"),
                                        std::string(70000, '{')}) {
             container_provider p(env());
-            scripted_transport t;
+            io_transport t;
             t.respond(200, body);
             CHECK(drive(p, t, now).kind == action_kind::failed);
-            CHECK(p.result().status == provider_status::failed);
-            CHECK(p.result().diag.message.find("container") != std::string::npos);
+            CHECK(p.outcome().status == provider_status::failed);
+            CHECK(p.outcome().diag.message.find("container") != std::string::npos);
         }
     }
 }
@@ -216,7 +215,7 @@ http::response imds_good(int step) {
 
 TEST_CASE("imds: token, role name, credentials; never a request without the session token", "[imds]") {
     imds_credentials_provider p(imds_env());
-    scripted_transport t;
+    io_transport t;
     for (int i = 0; i < 3; ++i) {
         auto r = imds_good(i);
         t.respond(r.status, r.body, r.headers);
@@ -231,15 +230,15 @@ TEST_CASE("imds: token, role name, credentials; never a request without the sess
     CHECK(t.sent[1].url_string() == "http://169.254.169.254/latest/meta-data/iam/security-credentials/");
     CHECK(t.sent[2].url_string() == "http://169.254.169.254/latest/meta-data/iam/security-credentials/my-role");
     for (int i = 1; i < 3; ++i) CHECK(*t.sent[i].headers.find("x-aws-ec2-metadata-token") == "IMDSTOKEN");
-    CHECK(p.result().value.access_key_id == "ASIAEXAMPLE");
-    CHECK(p.result().value.account_id.empty());
-    CHECK(p.result().value.expiration == at(1893456000));
-    check_no_secrets(p.result());
+    CHECK(p.outcome().value.access_key_id == "ASIAEXAMPLE");
+    CHECK(p.outcome().value.account_id.empty());
+    CHECK(p.outcome().value.expiration == at(1893456000));
+    check_no_secrets(p.outcome());
 }
 
 TEST_CASE("imds: the session token is reused on refresh until near expiry, and fetched again on 401", "[imds]") {
     imds_credentials_provider p(imds_env());
-    scripted_transport t;
+    io_transport t;
     t.respond(200, "TOKEN1", ttl_header("600")).respond(200, "role").respond(200, credential_json());
     time_point now = at(1700000000);
     REQUIRE(drive(p, t, now).kind == action_kind::done);
@@ -272,53 +271,53 @@ TEST_CASE("imds: failures", "[imds]") {
     time_point now = at(1700000000);
     SECTION("disabled") {
         imds_credentials_provider p(imds_env({{"AWS_EC2_METADATA_DISABLED", "TRUE"}}));
-        scripted_transport t;
+        io_transport t;
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().status == provider_status::not_applicable);
+        CHECK(p.outcome().status == provider_status::not_applicable);
         CHECK(t.sent.empty());
     }
     SECTION("token forbidden: no IMDSv1 fallback") {
         imds_credentials_provider p(imds_env());
-        scripted_transport t;
+        io_transport t;
         t.respond(403);
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().status == provider_status::not_applicable);
-        CHECK(p.result().error == errc::access_denied);
+        CHECK(p.outcome().status == provider_status::not_applicable);
+        CHECK(p.outcome().error == errc::access_denied);
         CHECK(t.sent.size() == 1); // no GET without a token
     }
     SECTION("token PUT unsupported (405): fails, no GET") {
         imds_credentials_provider p(imds_env());
-        scripted_transport t;
+        io_transport t;
         t.respond(405);
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().status == provider_status::not_applicable);
-        CHECK(p.result().error == errc::unexpected_status);
+        CHECK(p.outcome().status == provider_status::not_applicable);
+        CHECK(p.outcome().error == errc::unexpected_status);
         CHECK(t.sent.size() == 1);
     }
     SECTION("no role attached") {
         imds_credentials_provider p(imds_env());
-        scripted_transport t;
+        io_transport t;
         t.respond(200, "T").respond(404);
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().status == provider_status::not_applicable);
-        CHECK(p.result().error == errc::no_credentials);
+        CHECK(p.outcome().status == provider_status::not_applicable);
+        CHECK(p.outcome().error == errc::no_credentials);
     }
     SECTION("empty role list, bad role name, bad document") {
         for (const auto& script : std::vector<std::vector<std::string>>{{"T", ""}, {"T", "../etc"}, {"T", "role", "{"}}) {
             imds_credentials_provider p(imds_env());
-            scripted_transport t;
+            io_transport t;
             for (const auto& body : script) t.respond(200, body);
             CHECK(drive(p, t, now).kind == action_kind::failed);
-            CHECK(p.result().status != provider_status::ready);
+            CHECK(p.outcome().status != provider_status::ready);
         }
     }
     SECTION("unreachable: fails fast (one attempt of at most 1 s) and does not apply") {
         imds_credentials_provider p(imds_env());
-        scripted_transport t;
+        io_transport t;
         t.fail(errc::timeout).fail(errc::timeout).fail(errc::timeout);
         const time_point start = now;
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().status == provider_status::not_applicable);
+        CHECK(p.outcome().status == provider_status::not_applicable);
         CHECK(t.sent.size() == 1);
         CHECK(now == start); // no backoff waits; the one attempt is bounded by the 1 s timeout
         imds_credentials_provider fresh(imds_env());
@@ -328,7 +327,7 @@ TEST_CASE("imds: failures", "[imds]") {
 
 TEST_CASE("imds: 5xx retried on every step", "[imds]") {
     imds_credentials_provider p(imds_env());
-    scripted_transport t;
+    io_transport t;
     for (int i = 0; i < 3; ++i) {
         t.respond(503);
         auto r = imds_good(i);
@@ -344,7 +343,7 @@ TEST_CASE("imds: attempts and timeout from AWS_METADATA_SERVICE_*; transport err
     {
         imds_credentials_provider p(imds_env({{"AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2"}, {"AWS_METADATA_SERVICE_TIMEOUT", "5"}}));
         CHECK(p.next(now).timeout == std::chrono::milliseconds(5000));
-        scripted_transport t;
+        io_transport t;
         t.fail(errc::timeout).fail(errc::timeout);
         p.on_transport_error(errc::timeout, now);
         CHECK(drive(p, t, now).kind == action_kind::failed);
@@ -352,13 +351,13 @@ TEST_CASE("imds: attempts and timeout from AWS_METADATA_SERVICE_*; transport err
     }
     {
         imds_credentials_provider p(imds_env({}, {{"metadata_service_num_attempts", "3"}}));
-        scripted_transport t;
+        io_transport t;
         t.fail().fail().respond(200, "T").respond(200, "role").respond(200, credential_json());
         CHECK(drive(p, t, now).kind == action_kind::done);
     }
     {
         imds_credentials_provider p(imds_env());
-        scripted_transport t;
+        io_transport t;
         t.respond(200, "T").fail().respond(200, "role").fail().respond(200, credential_json());
         CHECK(drive(p, t, now).kind == action_kind::done);
         CHECK(t.sent.size() == 5);
@@ -379,7 +378,7 @@ TEST_CASE("imds: endpoint configuration", "[imds]") {
     auto first_url = [](imds_options o) {
         imds_credentials_provider p(std::move(o));
         action a = p.next(at(0));
-        return a.kind == action_kind::send ? a.request->url_string() : std::string("error: ") + p.result().diag.message;
+        return a.kind == action_kind::send ? a.request->url_string() : std::string("error: ") + p.outcome().diag.message;
     };
     CHECK(first_url(imds_env()) == "http://169.254.169.254/latest/api/token");
     CHECK(first_url(imds_env({{"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ipv6"}})) == "http://[fd00:ec2::254]/latest/api/token");
@@ -392,24 +391,24 @@ TEST_CASE("imds: endpoint configuration", "[imds]") {
 }
 
 TEST_CASE("imds: region step", "[imds][region]") {
-    imds_region_provider p(imds_env());
-    scripted_transport t;
+    imds_region_lookup p(imds_env());
+    io_transport t;
     t.respond(200, "T", ttl_header()).respond(200, "eu-central-1\n");
     time_point now = at(1700000000);
     CHECK(drive(p, t, now).kind == action_kind::done);
-    CHECK(p.region() == "eu-central-1");
+    CHECK(p.outcome().value == "eu-central-1");
     CHECK(t.sent[1].url_string() == "http://169.254.169.254/latest/meta-data/placement/region");
     CHECK(*t.sent[1].headers.find("x-aws-ec2-metadata-token") == "T");
 
-    imds_region_provider bad(imds_env());
-    scripted_transport t2;
+    imds_region_lookup bad(imds_env());
+    io_transport t2;
     t2.respond(200, "T").respond(200, "eu central<1>");
     CHECK(drive(bad, t2, now).kind == action_kind::failed);
-    CHECK(bad.error() == errc::invalid_region);
+    CHECK(bad.outcome().error == errc::invalid_region);
 
-    imds_region_provider off(imds_env());
-    scripted_transport t3;
+    imds_region_lookup off(imds_env());
+    io_transport t3;
     t3.fail().fail().fail();
     CHECK(drive(off, t3, now).kind == action_kind::failed);
-    CHECK(off.status() == provider_status::not_applicable);
+    CHECK(off.outcome().status == provider_status::not_applicable);
 }

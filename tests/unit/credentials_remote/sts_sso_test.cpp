@@ -11,7 +11,6 @@
 using namespace appconfigdata;
 using namespace remote_test;
 using test_support::drive;
-using test_support::scripted_transport;
 
 namespace {
 
@@ -34,7 +33,7 @@ web_identity_options wi_options() {
     o.web_identity_token_file = "/var/run/token";
     o.role_session_name = "my-session";
     o.endpoint.region = "eu-west-1";
-    o.read_file = files({{"/var/run/token", std::string("JWT.") + bearer + "\n"}});
+    test_files() = files({{"/var/run/token", std::string("JWT.") + bearer + "\n"}});
     return o;
 }
 
@@ -131,7 +130,7 @@ TEST_CASE("sts: regional endpoints per partition, FIPS, dual-stack, override", "
 
 TEST_CASE("web identity: unsigned form POST, XML reply, account from the role ARN", "[sts][web-identity]") {
     web_identity_provider p(wi_options());
-    scripted_transport t;
+    io_transport t;
     t.respond(200, sts_reply("AssumeRoleWithWebIdentity"));
     time_point now = at(1700000000);
     REQUIRE(drive(p, t, now).kind == action_kind::done);
@@ -144,14 +143,14 @@ TEST_CASE("web identity: unsigned form POST, XML reply, account from the role AR
     CHECK(r.body == std::string("Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fweb%20role"
                                 "&RoleSessionName=my-session&WebIdentityToken=JWT.") +
                         bearer);
-    const credentials& c = p.result().value;
+    const credentials& c = p.outcome().value;
     CHECK(c.access_key_id == "ASIASTS");
     CHECK(c.secret_access_key.reveal() == secret_key);
     CHECK(c.session_token.reveal() == session_token);
     CHECK(c.account_id == "123456789012");
     CHECK(c.expiration == at(1893456000));
     CHECK(c.provider == "web-identity");
-    check_no_secrets(p.result());
+    check_no_secrets(p.outcome());
     std::ostringstream s;
     s << r;
     CHECK(s.str().find(bearer) == std::string::npos); // the body (with the JWT) is never printed
@@ -163,44 +162,44 @@ TEST_CASE("web identity: default session name, missing token file, STS errors ty
         auto o = wi_options();
         o.role_session_name.clear();
         web_identity_provider p(o);
-        scripted_transport t;
+        io_transport t;
         t.respond(200, sts_reply("AssumeRoleWithWebIdentity"));
         REQUIRE(drive(p, t, now).kind == action_kind::done);
         CHECK(t.sent[0].body.find("RoleSessionName=appconfigdata-1700000000") != std::string::npos);
     }
     SECTION("missing token file: no request") {
         auto o = wi_options();
-        o.read_file = files({});
+        test_files() = files({});
         web_identity_provider p(o);
-        scripted_transport t;
+        io_transport t;
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().error == errc::io_failed);
+        CHECK(p.outcome().error == errc::io_failed);
         CHECK(t.sent.empty());
     }
     SECTION("InvalidIdentityToken is not retried and keeps the STS code, message and request id") {
         web_identity_provider p(wi_options());
-        scripted_transport t;
+        io_transport t;
         t.respond(400, sts_error("InvalidIdentityToken", "No OpenIDConnect provider found in your account"));
         CHECK(drive(p, t, now).kind == action_kind::failed);
         CHECK(t.sent.size() == 1);
-        CHECK(p.result().error == errc::service_error);
-        CHECK(p.result().diag.error_type == "InvalidIdentityToken");
-        CHECK(p.result().diag.message == "No OpenIDConnect provider found in your account");
-        CHECK(p.result().diag.request_id == "req-err");
-        CHECK(p.result().diag.http_status == 400);
+        CHECK(p.outcome().error == errc::service_error);
+        CHECK(p.outcome().diag.error_type == "InvalidIdentityToken");
+        CHECK(p.outcome().diag.message == "No OpenIDConnect provider found in your account");
+        CHECK(p.outcome().diag.request_id == "req-err");
+        CHECK(p.outcome().diag.http_status == 400);
     }
     SECTION("AccessDenied and ExpiredToken map to errc values") {
         for (auto pair : {std::make_pair("AccessDenied", errc::access_denied), std::make_pair("ExpiredTokenException", errc::expired_token)}) {
             web_identity_provider p(wi_options());
-            scripted_transport t;
+            io_transport t;
             t.respond(403, sts_error(pair.first, "no"));
             CHECK(drive(p, t, now).kind == action_kind::failed);
-            CHECK(p.result().error == pair.second);
+            CHECK(p.outcome().error == pair.second);
         }
     }
     SECTION("IDPCommunicationError and 503 are retried") {
         web_identity_provider p(wi_options());
-        scripted_transport t;
+        io_transport t;
         t.respond(400, sts_error("IDPCommunicationError", "later")).respond(503, "").respond(200, sts_reply("AssumeRoleWithWebIdentity"));
         CHECK(drive(p, t, now).kind == action_kind::done);
         CHECK(t.sent.size() == 3);
@@ -209,10 +208,10 @@ TEST_CASE("web identity: default session name, missing token file, STS errors ty
         for (const std::string& body : {std::string("<x"), std::string("<AssumeRoleWithWebIdentityResponse/>"),
                                        std::string("<!DOCTYPE x><x/>")}) {
             web_identity_provider p(wi_options());
-            scripted_transport t;
+            io_transport t;
             t.respond(200, body);
             CHECK(drive(p, t, now).kind == action_kind::failed);
-            CHECK(p.result().error == errc::malformed_response);
+            CHECK(p.outcome().error == errc::malformed_response);
         }
     }
 }
@@ -250,7 +249,7 @@ TEST_CASE("assume role: asks for source credentials, then signs and sends", "[st
     time_point now = at(1700000000);
     CHECK(p.next(now).kind == action_kind::need_credentials);
     p.set_credentials(source_credentials(), now);
-    scripted_transport t;
+    io_transport t;
     t.respond(200, sts_reply("AssumeRole", "arn:aws:sts::210987654321:assumed-role/RoleA/sess"));
     REQUIRE(drive(p, t, now).kind == action_kind::done);
     REQUIRE(t.sent.size() == 1);
@@ -266,9 +265,9 @@ TEST_CASE("assume role: asks for source credentials, then signs and sends", "[st
     CHECK(parts.service == "sts");
     CHECK(*r.headers.find("X-Amz-Security-Token") == std::string(session_token) + "-source");
     CHECK(*r.headers.find("X-Amz-Date") == "20231114T221320Z");
-    CHECK(p.result().value.account_id == "210987654321");
-    CHECK(p.result().value.provider == "assume-role");
-    check_no_secrets(p.result());
+    CHECK(p.outcome().value.account_id == "210987654321");
+    CHECK(p.outcome().value.provider == "assume-role");
+    check_no_secrets(p.outcome());
 }
 
 TEST_CASE("assume role: each retry is signed again; errors typed; no signer is an error", "[sts][assume-role]") {
@@ -277,7 +276,7 @@ TEST_CASE("assume role: each retry is signed again; errors typed; no signer is a
         assume_role_provider p(ar_options());
         p.next(now);
         p.set_credentials(source_credentials(), now);
-        scripted_transport t;
+        io_transport t;
         t.respond(500, "").respond(200, sts_reply("AssumeRole"));
         REQUIRE(drive(p, t, now).kind == action_kind::done);
         REQUIRE(t.sent.size() == 2);
@@ -289,12 +288,12 @@ TEST_CASE("assume role: each retry is signed again; errors typed; no signer is a
         assume_role_provider p(ar_options());
         p.next(now);
         p.set_credentials(source_credentials(), now);
-        scripted_transport t;
+        io_transport t;
         t.respond(403, sts_error("AccessDenied", "not authorized to perform sts:AssumeRole"));
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().error == errc::access_denied);
-        CHECK(p.result().diag.error_type == "AccessDenied");
-        check_no_secrets(p.result());
+        CHECK(p.outcome().error == errc::access_denied);
+        CHECK(p.outcome().diag.error_type == "AccessDenied");
+        check_no_secrets(p.outcome());
     }
     SECTION("no signer") {
         auto o = ar_options();
@@ -302,22 +301,22 @@ TEST_CASE("assume role: each retry is signed again; errors typed; no signer is a
         assume_role_provider p(o);
         p.next(now);
         p.set_credentials(source_credentials(), now);
-        scripted_transport t;
+        io_transport t;
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().error == errc::invalid_argument);
+        CHECK(p.outcome().error == errc::invalid_argument);
     }
     SECTION("empty source credentials") {
         assume_role_provider p(ar_options());
         p.next(now);
         p.set_credentials(credentials{}, now);
         CHECK(p.next(now).kind == action_kind::failed);
-        CHECK(p.result().error == errc::invalid_credentials);
+        CHECK(p.outcome().error == errc::invalid_credentials);
     }
     SECTION("restart asks for source credentials again") {
         assume_role_provider p(ar_options());
         p.next(now);
         p.set_credentials(source_credentials(), now);
-        scripted_transport t;
+        io_transport t;
         t.respond(200, sts_reply("AssumeRole"));
         REQUIRE(drive(p, t, now).kind == action_kind::done);
         p.restart();
@@ -358,7 +357,7 @@ sso_options sso_opts(std::string cache = sso_token_json()) {
     o.sso_account_id = "123456789012";
     o.sso_role_name = "Dev Role";
     o.token_cache_file = sso_cache_path;
-    o.read_file = files({{sso_cache_path, std::move(cache)}});
+    test_files() = files({{sso_cache_path, std::move(cache)}});
     return o;
 }
 
@@ -371,7 +370,7 @@ std::string sso_reply() {
 
 TEST_CASE("sso: cached token, GetRoleCredentials, expiration in milliseconds", "[sso]") {
     sso_provider p(sso_opts());
-    scripted_transport t;
+    io_transport t;
     t.respond(200, sso_reply());
     time_point now = at(1700000000);
     REQUIRE(drive(p, t, now).kind == action_kind::done);
@@ -380,63 +379,63 @@ TEST_CASE("sso: cached token, GetRoleCredentials, expiration in milliseconds", "
     CHECK(r.method == "GET");
     CHECK(r.url_string() == "https://portal.sso.eu-west-1.amazonaws.com/federation/credentials?account_id=123456789012&role_name=Dev%20Role");
     CHECK(*r.headers.find("x-amz-sso_bearer_token") == bearer);
-    const credentials& c = p.result().value;
+    const credentials& c = p.outcome().value;
     CHECK(c.access_key_id == "ASIASSO");
     CHECK(c.account_id == "123456789012");
     CHECK(c.expiration == at(1893456000));
-    check_no_secrets(p.result());
+    check_no_secrets(p.outcome());
 }
 
 TEST_CASE("sso: failures tell the user to run aws sso login", "[sso]") {
     time_point now = at(1700000000);
     SECTION("expired cached token: no request") {
         sso_provider p(sso_opts(sso_token_json("2020-01-01T00:00:00Z")));
-        scripted_transport t;
+        io_transport t;
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().error == errc::expired_token);
-        CHECK(p.result().diag.message.find("aws sso login") != std::string::npos);
+        CHECK(p.outcome().error == errc::expired_token);
+        CHECK(p.outcome().diag.message.find("aws sso login") != std::string::npos);
         CHECK(t.sent.empty());
-        check_no_secrets(p.result());
+        check_no_secrets(p.outcome());
     }
     SECTION("missing cache file names the path") {
         auto o = sso_opts();
-        o.read_file = files({});
+        test_files() = files({});
         sso_provider p(o);
-        scripted_transport t;
+        io_transport t;
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().error == errc::io_failed);
-        CHECK(p.result().diag.message.find(sso_cache_path) != std::string::npos);
-        CHECK(p.result().diag.message.find("aws sso login") != std::string::npos);
+        CHECK(p.outcome().error == errc::io_failed);
+        CHECK(p.outcome().diag.message.find(sso_cache_path) != std::string::npos);
+        CHECK(p.outcome().diag.message.find("aws sso login") != std::string::npos);
     }
     SECTION("sso-session hint") {
         auto o = sso_opts(sso_token_json("2020-01-01T00:00:00Z"));
         o.sso_session = "my-sso";
         sso_provider p(o);
-        scripted_transport t;
+        io_transport t;
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().diag.message.find("aws sso login --sso-session my-sso") != std::string::npos);
+        CHECK(p.outcome().diag.message.find("aws sso login --sso-session my-sso") != std::string::npos);
     }
     SECTION("bad cache documents") {
         for (const std::string& doc : {std::string("nope"), std::string("{}"), std::string("{\"accessToken\":\"x\",\"expiresAt\":\"soon\"}")}) {
             sso_provider p(sso_opts(doc));
-            scripted_transport t;
+            io_transport t;
             CHECK(drive(p, t, now).kind == action_kind::failed);
-            CHECK(p.result().error == errc::malformed_document);
+            CHECK(p.outcome().error == errc::malformed_document);
         }
     }
     SECTION("401 from the portal") {
         sso_provider p(sso_opts());
-        scripted_transport t;
+        io_transport t;
         t.respond(401, R"({"message":"Session token not found or invalid"})", http::headers{{"x-amzn-errortype", "UnauthorizedException:http://x"}});
         CHECK(drive(p, t, now).kind == action_kind::failed);
-        CHECK(p.result().error == errc::expired_token);
-        CHECK(p.result().diag.error_type == "UnauthorizedException");
-        CHECK(p.result().diag.message.find("aws sso login") != std::string::npos);
-        check_no_secrets(p.result());
+        CHECK(p.outcome().error == errc::expired_token);
+        CHECK(p.outcome().diag.error_type == "UnauthorizedException");
+        CHECK(p.outcome().diag.message.find("aws sso login") != std::string::npos);
+        check_no_secrets(p.outcome());
     }
     SECTION("503 retried, then success") {
         sso_provider p(sso_opts());
-        scripted_transport t;
+        io_transport t;
         t.respond(503).respond(200, sso_reply());
         CHECK(drive(p, t, now).kind == action_kind::done);
         CHECK(t.sent.size() == 2);
@@ -445,10 +444,10 @@ TEST_CASE("sso: failures tell the user to run aws sso login", "[sso]") {
         for (const std::string& body : {std::string("{}"), std::string("{\"roleCredentials\":{}}"),
                                        std::string("{\"roleCredentials\":{\"accessKeyId\":\"A\",\"secretAccessKey\":\"S\",\"expiration\":\"x\"}}")}) {
             sso_provider p(sso_opts());
-            scripted_transport t;
+            io_transport t;
             t.respond(200, body);
             CHECK(drive(p, t, now).kind == action_kind::failed);
-            CHECK(p.result().error == errc::malformed_response);
+            CHECK(p.outcome().error == errc::malformed_response);
         }
     }
 }

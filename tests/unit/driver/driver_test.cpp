@@ -18,25 +18,30 @@ const time_point t0 = clock_type::from_time_t(1764140000);
 
 // A tiny machine that follows action.hpp: waits, sends `sends` requests, then is done (or failed).
 struct counting_machine {
+    enum class state { working };
     int sends = 2;
     bool fail_at_end = false;
     int responses = 0, transport_errors = 0;
     time_point wake{};
     http::request req;
-    std::error_code last_error() const { return errc::credential_provider_failed; }
+    appconfigdata::outcome<no_value> result = error_outcome(outcome_status::failed, errc::credential_provider_failed, "counting machine");
+    const appconfigdata::outcome<no_value>& outcome() const { return result; }
+    state current_state() const { return state::working; }
     action next(time_point now) {
         if (responses + transport_errors >= sends) return fail_at_end ? action::fail() : action::finished();
         if (now < wake) return action::wait(wake);
         req.path = "/step" + std::to_string(responses + transport_errors);
         return action::send(req);
     }
-    void on_response(const http::response&, time_point now) {
+    std::error_code on_response(const http::response&, time_point now) {
         ++responses;
         wake = now + 5s;
+        return {};
     }
-    void on_transport_error(std::error_code, time_point now) {
+    std::error_code on_transport_error(std::error_code, time_point now) {
         ++transport_errors;
         wake = now + 5s;
+        return {};
     }
 };
 

@@ -46,11 +46,16 @@ struct fake_machine {
         due = now + interval;
         return {};
     }
-    void set_credentials(const credentials& c) {
+    std::error_code set_credentials(const credentials& c, time_point) {
         creds = c;
         rejected = false;
         ++credential_sets;
+        return {};
     }
+    enum class state { running, failed };
+    state current_state() const { return failed ? state::failed : state::running; }
+    const appconfigdata::outcome<no_value>& outcome() const { return result; }
+    appconfigdata::outcome<no_value> result;
 
     std::string name;
     duration interval;
@@ -75,8 +80,18 @@ struct plain_machine {
         ++sends;
         return sends > 2 ? action::finished() : action::send(req);
     }
-    void on_response(const http::response&, time_point) { busy = false; }
-    void on_transport_error(std::error_code, time_point) { busy = false; }
+    std::error_code on_response(const http::response&, time_point) {
+        busy = false;
+        return {};
+    }
+    std::error_code on_transport_error(std::error_code, time_point) {
+        busy = false;
+        return {};
+    }
+    enum class state { running };
+    state current_state() const { return state::running; }
+    const appconfigdata::outcome<no_value>& outcome() const { return result; }
+    appconfigdata::outcome<no_value> result;
 };
 
 credentials creds(std::string id) {
