@@ -3,8 +3,9 @@
 appconfigdata-emulator: session, first configuration, empty repeat, edited file, early poll refused
 with BadRequestException, wrong secret refused, unknown application refused with
 ResourceNotFoundException, AWS_ENDPOINT_URL_APPCONFIGDATA instead of --endpoint-url, and the
-emulator's log holding no reused token and no early successful poll. Skips (exit 77) loudly when
-`aws` is not installed."""
+emulator's log holding no reused token and no early successful poll. Then with AWS_SESSION_TOKEN set
+(temporary credentials): refused by the strict default, accepted by --any-session-token and by a pair
+configured with --session-token. Skips (exit 77) loudly when `aws` is not installed."""
 
 import json
 import os
@@ -17,21 +18,27 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from emulator_support import ACCESS_KEY, SECRET_KEY, Emulator, check_log_invariants, read_log, write_config  # noqa: E402
 
+SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+example=="
 POLL = 10  # long enough that a slow `aws` start (a loaded CI machine) never makes the early poll late
 failures = []
+passed = [0]
 
 
 def check(cond, what):
-    print(("ok    " if cond else "FAIL  ") + what)
-    if not cond:
+    print(("ok    " if cond else "FAIL  ") + what, flush=True)
+    if cond:
+        passed[0] += 1
+    else:
         failures.append(what)
 
 
-def aws(emu, *args, secret=SECRET_KEY, endpoint_env=False):
+def aws(emu, *args, secret=SECRET_KEY, endpoint_env=False, session_token=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=secret, AWS_CONFIG_FILE="/dev/null",
                AWS_SHARED_CREDENTIALS_FILE="/dev/null", AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="",
                AWS_MAX_ATTEMPTS="1", AWS_RETRY_MODE="standard", AWS_EC2_METADATA_DISABLED="true")
+    if session_token:
+        env["AWS_SESSION_TOKEN"] = session_token
     cmd = ["aws", "appconfigdata"] + list(args) + ["--region", "us-east-1", "--output", "json"]
     if endpoint_env:
         env["AWS_ENDPOINT_URL_APPCONFIGDATA"] = emu.url
@@ -119,11 +126,33 @@ def main():
             text = f.read()
         check(SECRET_KEY not in text and '"feature"' not in text, "log: no secret, no configuration body")
 
-    if failures:
-        print("\n%d check(s) failed" % len(failures))
-        return 1
-    print("\nall AWS CLI checks passed")
-    return 0
+        # Temporary credentials: AWS_SESSION_TOKEN set in the shell.
+        tok = {"session_token": SESSION_TOKEN}
+        with Emulator(cfg, "--poll-interval", str(POLL)) as strict:
+            rc, so, se = start(strict, **tok)
+            check(rc != 0 and "UnrecognizedClientException" in se, "with AWS_SESSION_TOKEN the strict default refuses (UnrecognizedClientException)")
+        for what, extra in (("--any-session-token", ["--any-session-token"]),
+                            ("--session-token for the pair", ["--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY, "--session-token", SESSION_TOKEN])):
+            with Emulator(cfg, "--poll-interval", str(POLL), *extra) as emu:
+                rc, so, se = start(emu, **tok)
+                check(rc == 0, "AWS_SESSION_TOKEN, %s: start-configuration-session succeeds (%s)" % (what, se.strip()[:200]))
+                token = json.loads(so)["InitialConfigurationToken"] if rc == 0 else "x"
+                rc, so, se = get(emu, token, out, **tok)
+                with open(out) as f:
+                    check(rc == 0 and f.read() == '{"feature":"off"}', "AWS_SESSION_TOKEN, %s: the first poll has the configuration" % what)
+                token = json.loads(so)["NextPollConfigurationToken"] if rc == 0 else "x"
+                rc, so, se = get(emu, token, out, **tok)
+                check(rc != 0 and "Request too early" in se, "AWS_SESSION_TOKEN, %s: an early poll is refused" % what)
+                rc, so, se = start(emu, app="no-such-app", **tok)
+                check(rc != 0 and "ResourceNotFoundException" in se, "AWS_SESSION_TOKEN, %s: unknown application" % what)
+            if extra[0] == "--access-key":
+                with Emulator(cfg, *extra) as emu:
+                    rc, so, se = start(emu, session_token=SESSION_TOKEN + "x")
+                    check(rc != 0 and "UnrecognizedClientException" in se, "another session token than the pair's is refused")
+                    check(SESSION_TOKEN not in se, "the refusal does not echo the session token")
+
+    print("\nAWS CLI: %d passed, %d failed" % (passed[0], len(failures)))
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -47,12 +47,12 @@ def write_config(root, relative, content):
 class Emulator:
     """Runs the emulator on a free loopback port; stop() sends SIGTERM and returns the exit code."""
 
-    def __init__(self, config_dir, *args, binary=None):
+    def __init__(self, config_dir, *args, binary=None, preexec_fn=None):
         argv = [binary or emulator_binary(), "--config-dir", config_dir] + list(args)
         if not any(a == "--port" or a.startswith("--port=") for a in args):
             argv += ["--port", "0"]
         self.stderr = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.stderr)
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.stderr, preexec_fn=preexec_fn)
         line = self.proc.stdout.readline().decode().strip()
         if not line.startswith("listening on http://"):
             self.stop()
@@ -89,25 +89,31 @@ def _quote(s):
     return urllib.parse.quote(s, safe="-_.~")
 
 
-def sign(method, host, path, query_pairs, body, access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION, now=None):
-    """SigV4 headers (Host, X-Amz-Date, Authorization) for service 'appconfig'. query_pairs: [(k, v)] raw."""
+def sign(method, host, path, query_pairs, body, access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION, now=None, session_token=None):
+    """SigV4 headers (Host, X-Amz-Date, [X-Amz-Security-Token,] Authorization) for service 'appconfig'.
+    query_pairs: [(k, v)] raw; a value may be bytes (sent percent-encoded as they are, e.g. b"\\xff")."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     amz_date = now.strftime("%Y%m%dT%H%M%SZ")
     date = amz_date[:8]
     canonical_query = "&".join("%s=%s" % (_quote(k), _quote(v)) for k, v in sorted(query_pairs))
     payload_hash = hashlib.sha256(body).hexdigest()
-    canonical = "\n".join([method, path, canonical_query, "host:" + host, "x-amz-date:" + amz_date, "", "host;x-amz-date", payload_hash])
+    header_lines = ["host:" + host, "x-amz-date:" + amz_date] + (["x-amz-security-token:" + session_token] if session_token else [])
+    signed = "host;x-amz-date" + (";x-amz-security-token" if session_token else "")
+    canonical = "\n".join([method, path, canonical_query] + header_lines + ["", signed, payload_hash])
     scope = "%s/%s/appconfig/aws4_request" % (date, region)
     string_to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
     key = ("AWS4" + secret_key).encode()
     for part in (date, region, "appconfig", "aws4_request"):
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()
     signature = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
-    return {
+    headers = {
         "Host": host,
         "X-Amz-Date": amz_date,
-        "Authorization": "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=host;x-amz-date, Signature=%s" % (access_key, scope, signature),
+        "Authorization": "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s" % (access_key, scope, signed, signature),
     }
+    if session_token:
+        headers["X-Amz-Security-Token"] = session_token
+    return headers
 
 
 def start_session_request(app, env, profile, min_interval=None):
@@ -147,8 +153,18 @@ class Client:
 
 
 def read_log(path):
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
+    """Every line of an emulator --log as JSON. Strict: a line that is not UTF-8 or not JSON raises
+    ValueError naming the line (the emulator promises valid UTF-8 JSON lines always)."""
+    records = []
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+                if line.strip():
+                    records.append(json.loads(line))
+            except ValueError as e:
+                raise ValueError("%s line %d is not UTF-8 JSON: %s" % (path, number, e)) from None
+    return records
 
 
 def check_log_invariants(records):

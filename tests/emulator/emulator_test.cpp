@@ -60,7 +60,8 @@ acd::time_point t0() {
 }
 
 acd::http::request make_request(const std::string& method, const std::string& url, std::string body, acd::time_point now,
-                                const std::string& key = key_id, const std::string& sec = secret, const std::string& region = "us-east-1") {
+                                const std::string& key = key_id, const std::string& sec = secret, const std::string& region = "us-east-1",
+                                const std::string& session_token = {}) {
     acd::http::request req;
     req.method = method;
     REQUIRE_FALSE(req.set_url(url));
@@ -69,6 +70,7 @@ acd::http::request make_request(const std::string& method, const std::string& ur
     acd::credentials creds;
     creds.access_key_id = key;
     creds.secret_access_key = sec;
+    creds.session_token = session_token;
     acd::sigv4::signer<acd::adapters::botan_crypto> signer;
     acd::sigv4::signing_params p;
     p.region = region;
@@ -439,6 +441,242 @@ TEST_CASE("emulator: the log line is JSON and holds no secret or configuration")
     CHECK(line.find("hunter2") == std::string::npos);
     CHECK(line.find(secret) == std::string::npos);
     CHECK(v.at("time").as_string() == "2026-11-26T08:00:00.000Z");
+}
+
+TEST_CASE("emulator: temporary credentials: a pair's session token, strict by default, any with --any-session-token") {
+    temp_dir d;
+    d.write("app/env/prof.json", "{}");
+    emulator::service_settings st;
+    st.config_dir = d.path.string();
+    const std::string body = session_body("app", "env", "prof");
+    const std::string url = base + "/configurationsessions";
+    const acd::time_point now = t0();
+    emulator::request_log log;
+    const std::vector<emulator::key_pair> keys{{"ASIATEMP", "temp-secret", "IQoJb3JpZ2luX2VjEXAMPLE+/="}, {key_id, secret}};
+    auto type_of = [&](emulator::service& svc, const acd::http::request& r) {
+        auto res = svc.handle(r, now, log);
+        return res.status == 201 ? std::string("201") : error_type(res);
+    };
+    SECTION("strict") {
+        emulator::service svc(st, emulator::make_sigv4_authenticator(keys, {}));
+        CHECK(type_of(svc, make_request("POST", url, body, now, "ASIATEMP", "temp-secret", "us-east-1", "IQoJb3JpZ2luX2VjEXAMPLE+/=")) == "201");
+        CHECK(type_of(svc, make_request("POST", url, body, now, "ASIATEMP", "temp-secret")) == "UnrecognizedClientException");
+        CHECK(type_of(svc, make_request("POST", url, body, now, "ASIATEMP", "temp-secret", "us-east-1", "other")) == "UnrecognizedClientException");
+        CHECK(type_of(svc, make_request("POST", url, body, now, key_id, secret)) == "201");
+        CHECK(type_of(svc, make_request("POST", url, body, now, key_id, secret, "us-east-1", "a-token")) == "UnrecognizedClientException");
+        auto res = svc.handle(make_request("POST", url, body, now, "ASIATEMP", "temp-secret", "us-east-1", "secret-session-token"), now, log);
+        CHECK(res.body.find("secret-session-token") == std::string::npos);
+        CHECK(emulator::format_log_line(log, now, 0).find("secret-session-token") == std::string::npos);
+    }
+    SECTION("any session token") {
+        emulator::service svc(st, emulator::make_sigv4_authenticator(keys, {}, true));
+        CHECK(type_of(svc, make_request("POST", url, body, now, key_id, secret, "us-east-1", "FwoGZXIvYXdzEXAMPLE")) == "201");
+        CHECK(type_of(svc, make_request("POST", url, body, now, key_id, secret)) == "201");
+        CHECK(type_of(svc, make_request("POST", url, body, now, "ASIATEMP", "temp-secret", "us-east-1", "anything")) == "201");
+        CHECK(type_of(svc, make_request("POST", url, body, now, key_id, "wrong", "us-east-1", "FwoGZXIvYXdzEXAMPLE")) == "InvalidSignatureException");
+        CHECK(type_of(svc, make_request("POST", url, body, now, "AKIDUNKNOWN", secret, "us-east-1", "x")) == "UnrecognizedClientException");
+        // The token is signed: changing it after signing breaks the signature.
+        auto r = make_request("POST", url, body, now, key_id, secret, "us-east-1", "FwoGZXIvYXdzEXAMPLE");
+        r.headers.set("X-Amz-Security-Token", "FwoGZXIvYXdzEXAMPLF");
+        CHECK(type_of(svc, r) == "InvalidSignatureException");
+    }
+}
+
+TEST_CASE("emulator: an expired token reads Expired at any age; one from another run reads Corrupted") {
+    harness h;
+    const auto spent = h.start_token();
+    auto r1 = h.get(spent);
+    REQUIRE(r1.status == 200);
+    const auto live = next_token(r1);
+    for (auto age : {24h, 48h, 49h, 24h * 30}) {
+        INFO("age " << age.count() << " h");
+        h.now = t0() + age;
+        auto e = h.get(live);
+        CHECK(e.status == 400);
+        CHECK(problem(e) == "Expired");
+        // A spent token is Corrupted while young, Expired once the lifetime is over.
+        CHECK(problem(h.get(spent)) == "Expired");
+        // Many requests prune the forgotten tokens: the answer stays the same.
+        for (int i = 0; i < 1100; ++i) h.get("x");
+        CHECK(problem(h.get(live)) == "Expired");
+    }
+    h.now = t0() + 1h;
+    CHECK(problem(h.get(spent)) == "Corrupted");
+    // A token of the same shape from another emulator run: its seal does not verify.
+    harness other;
+    const auto foreign = other.start_token();
+    CHECK(foreign.size() == live.size());
+    h.now = t0() + 48h;
+    CHECK(problem(h.get(foreign)) == "Corrupted");
+    std::string tampered = live;
+    tampered[10] = tampered[10] == 'A' ? 'B' : 'A';
+    CHECK(problem(h.get(tampered)) == "Corrupted");
+}
+
+TEST_CASE("emulator: names resolve exactly: no match by extension, never a sidecar") {
+    temp_dir d;
+    d.write("app/env/settings.json", "{\"s\":1}");
+    d.write("app/env/settings.json.version", "v1");
+    d.write("app/env/flags.json", "{}");
+    d.write("app/env/flags.json.version", "v9");
+    d.write("app/env/my.profile.json", "{\"dotted\":true}");
+    d.write("app:env.v2:prof", "agent");
+    d.write("app:env:only.version", "not a configuration");
+    emulator::stored_configuration c;
+    using emulator::lookup_result;
+    const auto dir = d.path.string();
+    REQUIRE(emulator::find_configuration(dir, "app", "env", "settings", 1024, c) == lookup_result::found);
+    CHECK(c.content_type == "application/json");
+    CHECK(c.version_label == "v1");
+    CHECK(c.labelled);
+    CHECK(emulator::find_configuration(dir, "app", "env", "settings.json", 1024, c) == lookup_result::no_profile);
+    CHECK(emulator::find_configuration(dir, "app", "env", "settings.json.version", 1024, c) == lookup_result::no_profile);
+    CHECK(emulator::find_configuration(dir, "app", "env", "flags.json.version", 1024, c) == lookup_result::no_profile);
+    CHECK(emulator::find_configuration(dir, "app", "env", "flags.json", 1024, c) == lookup_result::no_profile);
+    CHECK(emulator::find_configuration(dir, "app", "env", "only", 1024, c) == lookup_result::no_profile);
+    REQUIRE(emulator::find_configuration(dir, "app", "env", "my.profile", 1024, c) == lookup_result::found);
+    CHECK(c.content == "{\"dotted\":true}");
+    CHECK_FALSE(c.labelled);
+    CHECK(emulator::find_configuration(dir, "app", "env", "my", 1024, c) == lookup_result::no_profile);
+    REQUIRE(emulator::find_configuration(dir, "app", "env.v2", "prof", 1024, c) == lookup_result::found);
+    CHECK(c.content == "agent");
+    CHECK(c.content_type == "application/octet-stream");
+
+    std::string profile, ext;
+    CHECK(emulator::configuration_name("a.tar.gz", profile, ext));
+    CHECK(profile == "a.tar");
+    CHECK(ext == "gz");
+    CHECK_FALSE(emulator::configuration_name("x.json.version", profile, ext));
+    CHECK_FALSE(emulator::configuration_name(".json", profile, ext));
+    CHECK_FALSE(emulator::configuration_name("a:b:.json", profile, ext));
+
+    // Through the service: 404 ResourceNotFoundException as the real service would say.
+    harness h;
+    h.dir.write("app/env/settings.json", "{}");
+    h.dir.write("app/env/settings.json.version", "v1");
+    for (const char* name : {"settings.json", "settings.json.version", "prof.json"}) {
+        INFO(name);
+        auto r = h.start("app", "env", name);
+        CHECK(r.status == 404);
+        CHECK(error_type(r) == "ResourceNotFoundException");
+    }
+    CHECK(h.start("app", "env", "settings").status == 201);
+}
+
+TEST_CASE("emulator: --version-label sidecar-only sends Version-Label only for labelled versions") {
+    temp_dir d;
+    d.write("app/env/plain.json", "{}");
+    d.write("app/env/labelled.json", "{}");
+    d.write("app/env/labelled.json.version", "2024-01\n");
+    emulator::service_settings st;
+    st.config_dir = d.path.string();
+    st.poll_interval = 0;
+    st.sidecar_labels_only = true;
+    emulator::service svc(st, emulator::make_sigv4_authenticator({{key_id, secret}}, {}));
+    emulator::request_log log;
+    const auto now = t0();
+    auto first_poll = [&](const std::string& profile) {
+        auto s = svc.handle(make_request("POST", base + "/configurationsessions", session_body("app", "env", profile), now), now, log);
+        REQUIRE(s.status == 201);
+        const std::string token(json::parse(s.body).as_object().at("InitialConfigurationToken").as_string());
+        return svc.handle(make_request("GET", base + "/configuration?configuration_token=" + acd::http::percent_encode(token), "", now), now, log);
+    };
+    auto plain = first_poll("plain");
+    REQUIRE(plain.status == 200);
+    CHECK(plain.body == "{}");
+    CHECK_FALSE(plain.headers.contains("Version-Label"));
+    auto labelled = first_poll("labelled");
+    REQUIRE(labelled.status == 200);
+    REQUIRE(labelled.headers.contains("Version-Label"));
+    CHECK(*labelled.headers.find("Version-Label") == "2024-01");
+    // An edit without a label is still served (change detection does not need the label).
+    d.write("app/env/plain.json", "{\"b\":2}");
+    auto again = svc.handle(make_request("GET", base + "/configuration?configuration_token=" + acd::http::percent_encode(next_token(plain)), "", now),
+                            now, log);
+    REQUIRE(again.status == 200);
+    CHECK(again.body == "{\"b\":2}");
+}
+
+TEST_CASE("emulator: log lines and error bodies are valid UTF-8 JSON whatever bytes arrive") {
+    CHECK(emulator::valid_utf8("plain") == "plain");
+    CHECK(emulator::valid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80") == "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
+    const std::string r = "\xEF\xBF\xBD";
+    CHECK(emulator::valid_utf8("\xFF\xFE") == r + r);
+    CHECK(emulator::valid_utf8("a\xC3") == "a" + r);                   // truncated at the end
+    CHECK(emulator::valid_utf8("\xE2\x82x") == r + "x");               // one U+FFFD for the maximal subpart
+    CHECK(emulator::valid_utf8("\xC0\xAF") == r + r);                  // overlong
+    CHECK(emulator::valid_utf8("\xED\xA0\x80") == r + r + r);          // surrogate
+    CHECK(emulator::valid_utf8("\xF4\x90\x80\x80") == r + r + r + r);  // above U+10FFFF
+    CHECK(emulator::valid_utf8(std::string("\0x", 2)) == std::string("\0x", 2));
+
+    harness h;
+    auto res = h.send(make_request("GET", base + "/configuration?configuration_token=%FF%FE", "", h.now));
+    CHECK(res.status == 400);
+    CHECK(h.log.token == "\xFF\xFE");
+    const auto line = emulator::format_log_line(h.log, h.now, 0.5);
+    json::error_code ec;
+    auto v = json::parse(line, ec); // Boost.JSON rejects invalid UTF-8
+    REQUIRE_FALSE(ec);
+    CHECK(v.as_object().at("token").as_string() == (r + r).c_str());
+
+    auto odd = h.send(make_request("GET", base + "/\xFF%FE", "", h.now));
+    CHECK(odd.status == 404);
+    CHECK_FALSE(json::parse(odd.body, ec).is_null());
+    CHECK_FALSE(ec);
+    CHECK_FALSE(json::parse(emulator::format_log_line(h.log, h.now, 0.5), ec).is_null());
+    CHECK_FALSE(ec);
+}
+
+TEST_CASE("emulator: rejections by the HTTP layer are AWS-shaped") {
+    harness h;
+    for (auto [status, type] : {std::pair<int, const char*>{413, "RequestEntityTooLargeException"}, {431, "RequestHeaderFieldsTooLargeException"},
+                                {400, "BadRequestException"}}) {
+        INFO(type);
+        emulator::request_log log;
+        auto r = h.svc.reject(status, type, "too much", h.now, log);
+        CHECK(r.status == status);
+        CHECK(error_type(r) == type);
+        CHECK(*r.headers.find("Content-Type") == "application/json");
+        REQUIRE(r.headers.contains("x-amzn-RequestId"));
+        CHECK(*r.headers.find("x-amzn-RequestId") == log.request_id);
+        CHECK(r.headers.contains("Date"));
+        CHECK(message(r) == "too much");
+        CHECK(log.status == status);
+        CHECK(log.error_type == type);
+    }
+}
+
+TEST_CASE("emulator: temporary-credential, version-label and connection options") {
+    auto parse = [](std::vector<std::string> a, emulator::options& o) {
+        std::vector<char*> argv{const_cast<char*>("appconfigdata-emulator")};
+        for (auto& s : a) argv.push_back(s.data());
+        return emulator::parse_options(static_cast<int>(argv.size()), argv.data(), o);
+    };
+    emulator::options o;
+    CHECK(parse({"--config-dir", "d", "--access-key", "K1", "--secret-key", "S1", "--session-token", "T1", "--access-key", "K2",
+                 "--secret-key", "S2"}, o).empty());
+    REQUIRE(o.keys.size() == 2);
+    CHECK(o.keys[0].session_token.reveal() == "T1");
+    CHECK(o.keys[1].session_token.empty());
+    CHECK_FALSE(o.any_session_token);
+    CHECK(o.version_label == emulator::version_label_mode::hash);
+    CHECK(o.max_connections == 0);
+    CHECK(parse({"--config-dir", "d", "--any-session-token", "--version-label", "sidecar-only", "--max-connections", "10"}, o).empty());
+    CHECK(o.any_session_token);
+    CHECK(o.version_label == emulator::version_label_mode::sidecar_only);
+    CHECK(o.max_connections == 10);
+    CHECK(o.keys.size() == 1);
+    CHECK_FALSE(parse({"--config-dir", "d", "--session-token", "T"}, o).empty());
+    CHECK_FALSE(parse({"--config-dir", "d", "--access-key", "K", "--secret-key", "S", "--session-token", "A", "--session-token", "B"}, o).empty());
+    CHECK_FALSE(parse({"--config-dir", "d", "--version-label", "content"}, o).empty());
+    CHECK_FALSE(parse({"--config-dir", "d", "--max-connections", "0"}, o).empty());
+    CHECK_FALSE(parse({"--config-dir", "d", "--any-session-token=yes"}, o).empty());
+    CHECK(emulator::default_max_connections(0) == 4096);
+    CHECK(emulator::default_max_connections(1024) == 1024 - emulator::descriptor_reserve);
+    CHECK(emulator::default_max_connections(48) == 48 - emulator::descriptor_reserve);
+    CHECK(emulator::default_max_connections(10) == 1);
+    CHECK(emulator::default_max_connections(1u << 20) == 4096);
+    CHECK(emulator::usage_text().find("--any-session-token") != std::string::npos);
 }
 
 // ---- The Beast transport against the emulator binary -------------------------------------

@@ -15,18 +15,11 @@ namespace emulator {
 
 namespace {
 
-// Does `name` (a file name) hold the configuration named `stem`? True for "stem" and
-// "stem.<ext>" where <ext> has no '.' and is not "version" (that is a sidecar).
+// Does `name` (a file name) hold the configuration named `stem`? Exactly when its profile part
+// (configuration_name) is `stem`.
 bool names_configuration(const std::string& name, const std::string& stem, std::string& ext) {
-    if (name == stem) {
-        ext.clear();
-        return true;
-    }
-    if (name.size() <= stem.size() + 1 || name.compare(0, stem.size(), stem) != 0 || name[stem.size()] != '.') return false;
-    std::string rest = name.substr(stem.size() + 1);
-    if (rest.find('.') != std::string::npos || rest == "version") return false;
-    ext = rest;
-    return true;
+    std::string profile;
+    return configuration_name(name, profile, ext) && profile == stem;
 }
 
 bool is_file(const fs::path& p) {
@@ -85,6 +78,7 @@ lookup_result load(const fs::path& file, const std::string& ext, std::size_t max
     sidecar += ".version";
     std::string label;
     if (is_file(sidecar) && read_file(sidecar, 1024, label) == lookup_result::found) label = trim(label);
+    out.labelled = !label.empty();
     out.version_label = label.empty() ? content_version_label(out.content) : label;
     return lookup_result::found;
 }
@@ -100,6 +94,26 @@ std::string content_type_for_extension(std::string_view ext) {
     if (e == "txt") return "text/plain";
     if (const auto pct = e.find('%'); pct != std::string::npos && pct > 0 && pct + 1 < e.size()) return e.substr(0, pct) + "/" + e.substr(pct + 1);
     return "application/octet-stream";
+}
+
+bool configuration_name(std::string_view file_name, std::string& profile, std::string& ext) {
+    constexpr std::string_view sidecar = ".version";
+    profile.clear();
+    ext.clear();
+    if (file_name.size() >= sidecar.size() && file_name.substr(file_name.size() - sidecar.size()) == sidecar) return false;
+    // In the agent's "app:env:profile.ext" only the profile part may hold the extension.
+    const auto colon = file_name.rfind(':');
+    const std::size_t start = colon == std::string_view::npos ? 0 : colon + 1;
+    auto dot = file_name.rfind('.');
+    if (dot != std::string_view::npos && dot < start) dot = std::string_view::npos;
+    if (dot == start) return false;
+    if (dot == std::string_view::npos) {
+        profile.assign(file_name.data(), file_name.size());
+        return true;
+    }
+    profile.assign(file_name.data(), dot);
+    ext.assign(file_name.data() + dot + 1, file_name.size() - dot - 1);
+    return true;
 }
 
 bool is_safe_identifier(std::string_view id) {

@@ -3,6 +3,10 @@
 //   DIR/<application>/<environment>/<profile>[.<ext>]      (folders)
 //   DIR/<application>:<environment>:<profile>[.<ext>]      (the AppConfig Agent's local-development naming)
 //
+// Names resolve exactly: a file's profile is its name up to the last '.' (all of it when it has
+// none), and a name ending in ".version" is a sidecar, never a configuration. So profile
+// "settings" finds settings.json, but "settings.json" does not, and "flags.json.version" is 404.
+//
 // The extension gives the Content-Type; the version label is the trimmed text of the sidecar
 // `<file>.version`, else the first 12 hex digits of the content's SHA-256. Nothing is cached:
 // every lookup reads the file again, so an edit shows on the next poll.
@@ -18,6 +22,7 @@ struct stored_configuration {
     std::string content;
     std::string content_type;
     std::string version_label;
+    bool labelled = false; // the label came from a sidecar (else it is the content hash)
     std::string file;   // path of the file served (for the log, never the content)
 };
 
@@ -32,6 +37,10 @@ enum class lookup_result {
 
 // The Content-Type for a file name extension (without the dot; empty when the file has none).
 std::string content_type_for_extension(std::string_view ext);
+
+// The profile a file name holds, with its extension in `ext`; false for a sidecar ("*.version")
+// or a name with no profile part (".json").
+bool configuration_name(std::string_view file_name, std::string& profile, std::string& ext);
 
 // True when `id` may name a file: 1..128 characters, no '/', '\\', ':', NUL or control
 // characters, not "." or "..". Anything else cannot exist on disk (so: not found).

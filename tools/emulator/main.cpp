@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     std::signal(SIGPIPE, SIG_IGN);
+    const std::size_t fd_limit = emulator::descriptor_limit();
+    if (opts.max_connections == 0) opts.max_connections = emulator::default_max_connections(fd_limit);
 
     try {
         emulator::service_settings settings;
@@ -32,7 +34,8 @@ int main(int argc, char** argv) {
         settings.error_rate = opts.error_rate;
         settings.seed = opts.seed_given ? opts.seed : std::random_device{}();
         settings.max_sessions = opts.max_sessions;
-        emulator::service svc(settings, emulator::make_sigv4_authenticator(opts.keys, opts.region));
+        settings.sidecar_labels_only = opts.version_label == emulator::version_label_mode::sidecar_only;
+        emulator::service svc(settings, emulator::make_sigv4_authenticator(opts.keys, opts.region, opts.any_session_token));
 
         boost::asio::io_context ioc(1);
         emulator::server srv(ioc, opts, svc);
@@ -43,7 +46,9 @@ int main(int argc, char** argv) {
         const bool v6 = opts.host.find(':') != std::string::npos;
         std::cout << "listening on http://" << (v6 ? "[" + opts.host + "]" : opts.host) << ":" << srv.port() << std::endl;
         std::cerr << "appconfigdata-emulator: serving " << opts.config_dir << ", " << opts.keys.size() << " key pair(s), poll interval "
-                  << opts.poll_interval << " s" << std::endl;
+                  << opts.poll_interval << " s, at most " << opts.max_connections << " connections (descriptor limit "
+                  << (fd_limit ? std::to_string(fd_limit) : std::string("unlimited")) << ")"
+                  << (opts.any_session_token ? ", any session token accepted" : "") << std::endl;
 
         boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code& ec, int sig) {

@@ -1,7 +1,11 @@
 #include "options.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <map>
 #include <set>
 
 namespace emulator {
@@ -30,28 +34,48 @@ bool parse_rate(const std::string& text, double& out) {
 
 } // namespace
 
+std::size_t descriptor_limit() {
+    struct rlimit rl {};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 0;
+    return static_cast<std::size_t>(rl.rlim_cur);
+}
+
+std::size_t default_max_connections(std::size_t limit) {
+    constexpr std::size_t cap = 4096;
+    if (limit == 0) return cap;
+    if (limit <= descriptor_reserve + 1) return 1;
+    return std::min(cap, limit - descriptor_reserve);
+}
+
 std::string usage_text() {
     std::string t;
     t += "usage: appconfigdata-emulator --config-dir DIR [--host 127.0.0.1] [--port 0]\n";
-    t += "         [--access-key K --secret-key S]... [--region R] [--poll-interval SECONDS]\n";
+    t += "         [--access-key K --secret-key S [--session-token T]]... [--any-session-token]\n";
+    t += "         [--region R] [--poll-interval SECONDS] [--version-label hash|sidecar-only]\n";
     t += "         [--log FILE] [--throttle-rate P] [--error-rate P] [--latency-ms N] [--seed N]\n";
-    t += "         [--max-body-bytes N] [--max-header-bytes N] [--idle-timeout SECONDS]\n\n";
+    t += "         [--max-body-bytes N] [--max-header-bytes N] [--idle-timeout SECONDS] [--max-connections N]\n\n";
     t += "A local AWS AppConfig Data endpoint (StartConfigurationSession, GetLatestConfiguration) over HTTP/1.1.\n";
     t += "The first line on stdout is `listening on http://HOST:PORT`.\n\n";
     t += "Configurations: DIR/<application>/<environment>/<profile>[.<ext>] or DIR/<application>:<environment>:<profile>[.<ext>]\n";
     t += "(the AppConfig Agent's local-development naming). The extension gives the Content-Type: .json application/json,\n";
     t += ".yaml/.yml application/x-yaml, .txt text/plain, .type%subtype type/subtype, none application/octet-stream.\n";
-    t += "Version-Label: the trimmed text of the sidecar file <configuration file>.version, else the first 12 hex digits\n";
-    t += "of the content's SHA-256. Files are read again on every poll: edits are served on the next poll.\n\n";
+    t += "Version-Label: the trimmed text of the sidecar file <configuration file>.version, else (--version-label hash,\n";
+    t += "the default) the first 12 hex digits of the content's SHA-256, or (--version-label sidecar-only, as the service)\n";
+    t += "none. Files are read again on every poll: edits are served on the next poll.\n\n";
     t += "  --config-dir DIR        where the configurations are (required)\n";
     t += "  --host H                address to listen on (default 127.0.0.1)\n";
     t += "  --port N                port (default 0: a free port, printed on the first line)\n";
     t += "  --access-key K          an accepted access key id; repeat with --secret-key for more pairs\n";
     t += "  --secret-key S          its secret access key\n";
     t += "                          (default pair: " + std::string(default_access_key) + " / " + default_secret_key + ")\n";
+    t += "  --session-token T       the session token of the --access-key before it (temporary credentials): requests\n";
+    t += "                          with that key must carry it in X-Amz-Security-Token. Without it, none is accepted.\n";
+    t += "  --any-session-token     accept any session token, or none, for every configured pair (for shells with\n";
+    t += "                          AWS_SESSION_TOKEN set); the default is strict\n";
     t += "  --region R              the only region accepted in the SigV4 credential scope (default: any)\n";
     t += "  --poll-interval N       Next-Poll-Interval-In-Seconds, 0..86400 (default 60 as the service; small values\n";
     t += "                          are for tests). A session's RequiredMinimumPollIntervalInSeconds (15..86400) raises it.\n";
+    t += "  --version-label M       hash (default) or sidecar-only; see above\n";
     t += "  --log FILE              one JSON line per request (time, method, path, token, status, error type, session)\n";
     t += "  --throttle-rate P       probability in [0,1] of an injected 429 ThrottlingException (default 0)\n";
     t += "  --error-rate P          probability in [0,1] of an injected 500 InternalServerException (default 0)\n";
@@ -60,6 +84,8 @@ std::string usage_text() {
     t += "  --max-body-bytes N      largest request body (default 65536; larger: 413 and close)\n";
     t += "  --max-header-bytes N    largest request head (default 16384; larger: 431 and close)\n";
     t += "  --idle-timeout N        seconds a connection may wait for a complete request (default 30)\n";
+    t += "  --max-connections N     open connections; more are closed at once (default 4096, or the descriptor\n";
+    t += "                          limit (ulimit -n) less " + std::to_string(descriptor_reserve) + " when that is lower)\n";
     t += "  --help                  this text\n";
     return t;
 }
@@ -68,9 +94,12 @@ std::string parse_options(int argc, char** argv, options& out) {
     out = options{};
     static const std::set<std::string> valued = {"config-dir", "host", "port", "access-key", "secret-key", "region",
                                                   "poll-interval", "log", "throttle-rate", "error-rate", "latency-ms", "seed",
-                                                  "max-body-bytes", "max-header-bytes", "idle-timeout"};
+                                                  "max-body-bytes", "max-header-bytes", "idle-timeout", "session-token",
+                                                  "version-label", "max-connections"};
+    static const std::set<std::string> flags = {"any-session-token"};
     std::vector<std::string> access_keys;
     std::vector<std::string> secret_keys;
+    std::map<std::size_t, std::string> session_tokens; // index of the --access-key a --session-token follows
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--help" || a == "-h") {
@@ -86,6 +115,11 @@ std::string parse_options(int argc, char** argv, options& out) {
         } else if (valued.count(name)) {
             if (i + 1 >= argc) return "option --" + name + " needs a value";
             value = argv[++i];
+        }
+        if (flags.count(name)) {
+            if (a.find('=') != std::string::npos) return "option --" + name + " takes no value";
+            if (name == "any-session-token") out.any_session_token = true;
+            continue;
         }
         if (!valued.count(name)) return "unknown option --" + name;
 
@@ -104,6 +138,18 @@ std::string parse_options(int argc, char** argv, options& out) {
         } else if (name == "secret-key") {
             if (value.empty()) return "option --secret-key needs a value";
             secret_keys.push_back(value);
+        } else if (name == "session-token") {
+            if (value.empty()) return "option --session-token needs a value";
+            if (access_keys.empty()) return "option --session-token must follow the --access-key it belongs to";
+            if (!session_tokens.emplace(access_keys.size() - 1, value).second)
+                return "option --session-token given twice for one --access-key";
+        } else if (name == "version-label") {
+            if (value == "hash") out.version_label = version_label_mode::hash;
+            else if (value == "sidecar-only") out.version_label = version_label_mode::sidecar_only;
+            else return "option --version-label must be hash or sidecar-only";
+        } else if (name == "max-connections") {
+            if (!parse_integer(value, 1, 1000000, n)) return "option --max-connections must be an integer from 1 to 1000000";
+            out.max_connections = static_cast<std::size_t>(n);
         } else if (name == "region") {
             out.region = value;
         } else if (name == "poll-interval") {
@@ -135,7 +181,10 @@ std::string parse_options(int argc, char** argv, options& out) {
     }
     if (out.config_dir.empty()) return "missing required option --config-dir";
     if (access_keys.size() != secret_keys.size()) return "every --access-key needs one --secret-key (and the other way round)";
-    for (std::size_t i = 0; i < access_keys.size(); ++i) out.keys.push_back({access_keys[i], secret_keys[i]});
+    for (std::size_t i = 0; i < access_keys.size(); ++i) {
+        const auto t = session_tokens.find(i);
+        out.keys.push_back({access_keys[i], secret_keys[i], t == session_tokens.end() ? std::string() : t->second});
+    }
     if (out.keys.empty()) out.keys.push_back({default_access_key, default_secret_key});
     return {};
 }

@@ -7,6 +7,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <iostream>
 #include <optional>
@@ -23,12 +25,14 @@ using tcp = asio::ip::tcp;
 class connection;
 
 struct server::impl : std::enable_shared_from_this<server::impl> {
-    impl(asio::io_context& c, const options& o, service& s) : ioc(c), opts(o), svc(s), acceptor(c) {}
+    impl(asio::io_context& c, const options& o, service& s) : ioc(c), opts(o), svc(s), acceptor(c), accept_pause(c) {}
 
     asio::io_context& ioc;
     const options& opts;
     service& svc;
     tcp::acceptor acceptor;
+    asio::steady_timer accept_pause;            // while out of descriptors: accepting waits for it
+    std::chrono::milliseconds pause{0};         // the current back-off (0: accepting normally)
     std::unordered_set<connection*> connections;
     std::ofstream log;
     bool stopping = false;
@@ -40,7 +44,26 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     }
 
     void accept();
+    void pause_accepting(const beast::error_code& ec);
 };
+
+// True for the accept() failures that mean "no descriptor or memory for a new socket now"
+// (EMFILE, ENFILE, ENOBUFS, ENOMEM): retrying at once would spin; they pass when others close.
+bool out_of_resources(const beast::error_code& ec) {
+    namespace errc = boost::system::errc;
+    return ec == errc::too_many_files_open || ec == errc::too_many_files_open_in_system || ec == errc::no_buffer_space ||
+           ec == errc::not_enough_memory;
+}
+
+// An http::response as Beast's.
+void to_beast(acd::http::response&& out, bhttp::response<bhttp::string_body>& res) {
+    res = {};
+    res.version(11);
+    res.result(static_cast<unsigned>(out.status));
+    for (const auto& f : out.headers) res.insert(f.name, f.value);
+    res.set(bhttp::field::server, "appconfigdata-emulator");
+    res.body() = std::move(out.body);
+}
 
 // One client connection. Owned by shared_ptrs held in its pending handlers; registered in
 // impl::connections (raw pointers, single thread) so that stop() can close it.
@@ -72,12 +95,16 @@ private:
 
     void on_read(beast::error_code ec) {
         if (ec) {
-            // Framing errors get a short answer and a close; a timeout or a vanished peer just a close.
-            if (ec == bhttp::error::body_limit) return reject(413, "Payload Too Large", "request body exceeds the emulator's limit");
-            if (ec == bhttp::error::header_limit) return reject(431, "Request Header Fields Too Large", "request head exceeds the emulator's limit");
+            // Framing errors get an AWS-shaped answer and a close; a timeout or a vanished peer just a close.
+            if (ec == bhttp::error::body_limit)
+                return reject(413, "RequestEntityTooLargeException",
+                              "Request body exceeds the limit of " + std::to_string(srv_->opts.max_body_bytes) + " bytes");
+            if (ec == bhttp::error::header_limit)
+                return reject(431, "RequestHeaderFieldsTooLargeException",
+                              "Request line and headers exceed the limit of " + std::to_string(srv_->opts.max_header_bytes) + " bytes");
             if (&ec.category() == &bhttp::make_error_code(bhttp::error::bad_target).category() && ec != bhttp::error::end_of_stream &&
                 ec != bhttp::error::partial_message)
-                return reject(400, "Bad Request", "malformed HTTP request");
+                return reject(400, "BadRequestException", "Malformed HTTP request: " + ec.message());
             return close();
         }
         started_ = std::chrono::steady_clock::now();
@@ -110,41 +137,56 @@ private:
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
         srv_->write_log(rec, now, ms);
 
-        res_ = {};
-        res_.version(11);
-        res_.result(static_cast<unsigned>(out.status));
-        for (const auto& f : out.headers) res_.insert(f.name, f.value);
-        res_.set(bhttp::field::server, "appconfigdata-emulator");
-        res_.body() = std::move(out.body);
+        to_beast(std::move(out), res_);
         res_.keep_alive(in.keep_alive() && !srv_->stopping);
         res_.prepare_payload();
         write();
     }
 
-    void reject(unsigned status, const char* reason, const char* message) {
-        res_ = {};
-        res_.version(11);
-        res_.result(status);
-        res_.reason(reason);
-        res_.set(bhttp::field::content_type, "text/plain");
-        res_.set(bhttp::field::server, "appconfigdata-emulator");
-        res_.body() = std::string(message) + "\n";
+    // Answers a request the parser refused, then closes (after draining what the client still sends,
+    // so that it reads the answer instead of a reset).
+    void reject(int status, const char* type, const std::string& message) {
+        request_log rec;
+        const auto now = acd::clock_type::now();
+        to_beast(srv_->svc.reject(status, type, message, now, rec), res_);
         res_.keep_alive(false);
         res_.prepare_payload();
-        request_log rec;
-        rec.status = static_cast<int>(status);
-        rec.error_type = reason;
-        srv_->write_log(rec, acd::clock_type::now(), 0.0);
+        if (const auto* in = parser_ ? &parser_->get() : nullptr) {
+            rec.method = std::string(in->method_string());
+            rec.path = std::string(in->target().substr(0, in->target().find('?')));
+        }
+        srv_->write_log(rec, now, 0.0);
+        lingering_ = true;
         write();
     }
 
     void write() {
         stream_.expires_after(srv_->opts.idle_timeout);
         bhttp::async_write(stream_, res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (!ec && self->lingering_) return self->drain();
             if (ec || !self->res_.keep_alive()) return self->close();
             self->read();
         });
     }
+
+    // After a rejection: half-close, then read and drop what the client still sends (at most
+    // drain_limit bytes, at most drain_time) before closing.
+    void drain() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.expires_after(drain_time);
+        drain_more();
+    }
+    void drain_more() {
+        stream_.async_read_some(asio::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            self->drained_ += n;
+            if (ec || self->drained_ > drain_limit) return self->close();
+            self->drain_more();
+        });
+    }
+
+    static constexpr std::chrono::seconds drain_time{3};
+    static constexpr std::size_t drain_limit = 64u * 1024u * 1024u;
 
     std::shared_ptr<server::impl> srv_;
     beast::tcp_stream stream_;
@@ -153,11 +195,19 @@ private:
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     bhttp::response<bhttp::string_body> res_;
     std::chrono::steady_clock::time_point started_{};
+    bool lingering_ = false;
+    std::size_t drained_ = 0;
+    std::array<char, 16 * 1024> drain_buffer_{};
 };
 
 void server::impl::accept() {
     acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
         if (self->stopping || !self->acceptor.is_open()) return;
+        if (ec && out_of_resources(ec)) return self->pause_accepting(ec);
+        if (self->pause.count() > 0) {
+            std::cerr << "appconfigdata-emulator: accepting connections again" << std::endl;
+            self->pause = std::chrono::milliseconds(0);
+        }
         if (!ec) {
             if (self->connections.size() >= self->opts.max_connections) {
                 beast::error_code ignored;
@@ -169,6 +219,19 @@ void server::impl::accept() {
             }
         }
         self->accept();
+    });
+}
+
+// Out of descriptors: stop accepting for a while (10 ms, doubling up to 250 ms while it lasts)
+// instead of retrying at once; the waiting clients stay in the listen backlog.
+void server::impl::pause_accepting(const beast::error_code& ec) {
+    if (pause.count() == 0)
+        std::cerr << "appconfigdata-emulator: cannot accept a connection (" << ec.message() << ", " << connections.size()
+                  << " open); pausing accept" << std::endl;
+    pause = pause.count() == 0 ? std::chrono::milliseconds(10) : std::min(pause * 2, std::chrono::milliseconds(250));
+    accept_pause.expires_after(pause);
+    accept_pause.async_wait([self = shared_from_this()](beast::error_code wec) {
+        if (!wec && !self->stopping) self->accept();
     });
 }
 
@@ -206,6 +269,7 @@ void server::stop() {
     impl_->stopping = true;
     beast::error_code ec;
     impl_->acceptor.close(ec);
+    impl_->accept_pause.cancel();
     // Closing cancels their pending operations; they go away when their handlers have run.
     std::vector<connection*> open(impl_->connections.begin(), impl_->connections.end());
     for (auto* c : open) c->close();

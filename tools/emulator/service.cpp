@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <vector>
 
 namespace emulator {
 
@@ -34,7 +35,7 @@ acd::http::response error_response(int status, const std::string& type, const st
     res.headers.add("Content-Type", "application/json");
     res.headers.add("X-Amzn-ErrorType", framework ? type + coral_suffix : type);
     json::object body = std::move(members);
-    body[framework ? "message" : "Message"] = message;
+    body[framework ? "message" : "Message"] = valid_utf8(message);
     res.body = json::serialize(body);
     log.status = status;
     log.error_type = type;
@@ -116,10 +117,95 @@ void json_field(std::string& out, const char* name, const std::string& value) {
     out += ",\"";
     out += name;
     out += "\":";
-    out += json::serialize(json::string_view(value));
+    out += json::serialize(json::string_view(valid_utf8(value)));
 }
 
+// Decodes standard base64 with padding; false for anything else.
+bool unbase64(std::string_view text, std::vector<std::uint8_t>& out) {
+    out.clear();
+    if (text.size() % 4 != 0) return false;
+    auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '+') return 62;
+        if (c == '/') return 63;
+        return -1;
+    };
+    for (std::size_t i = 0; i < text.size(); i += 4) {
+        int v[4];
+        int pad = 0;
+        for (int k = 0; k < 4; ++k) {
+            const char c = text[i + static_cast<std::size_t>(k)];
+            if (c == '=' && i + 4 == text.size() && k >= 2) {
+                v[k] = 0;
+                ++pad;
+            } else if (pad > 0 || (v[k] = value(c)) < 0) {
+                return false;
+            }
+        }
+        const unsigned n = (unsigned(v[0]) << 18) | (unsigned(v[1]) << 12) | (unsigned(v[2]) << 6) | unsigned(v[3]);
+        out.push_back(static_cast<std::uint8_t>(n >> 16));
+        if (pad < 2) out.push_back(static_cast<std::uint8_t>(n >> 8));
+        if (pad < 1) out.push_back(static_cast<std::uint8_t>(n));
+    }
+    return true;
+}
+
+// Token layout (46 bytes, 64 base64 characters): 0..5 random (bytes 3 and 4 fixed so that '+' and
+// '/' appear), 6..13 the issue time in seconds since the epoch (big-endian), 14..37 random,
+// 38..45 the first 8 bytes of HMAC-SHA256(run key, bytes 0..37). Like the service's tokens
+// (self-contained ciphertexts), one of ours still says when it was issued after it is forgotten.
+constexpr std::size_t token_bytes = 46;
+constexpr std::size_t token_time_at = 6;
+constexpr std::size_t token_sealed = 38;
+
 } // namespace
+
+std::string valid_utf8(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    while (i < n) {
+        const unsigned char b = p[i];
+        if (b < 0x80) {
+            out.push_back(static_cast<char>(b));
+            ++i;
+            continue;
+        }
+        std::size_t need = 0;
+        unsigned char lo = 0x80, hi = 0xBF; // the range of the second byte
+        if (b >= 0xC2 && b <= 0xDF) {
+            need = 1;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            need = 2;
+            if (b == 0xE0) lo = 0xA0;      // no overlong forms
+            if (b == 0xED) hi = 0x9F;      // no surrogates
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            need = 3;
+            if (b == 0xF0) lo = 0x90;      // no overlong forms
+            if (b == 0xF4) hi = 0x8F;      // nothing above U+10FFFF
+        }
+        std::size_t k = 1;
+        if (need > 0) {
+            for (; k <= need && i + k < n; ++k) {
+                const unsigned char c = p[i + k];
+                const unsigned char l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+                if (c < l || c > h) break;
+            }
+        }
+        if (need > 0 && k == need + 1) {
+            out.append(text.data() + i, need + 1);
+            i += need + 1;
+        } else {
+            out += "\xEF\xBF\xBD"; // U+FFFD for the maximal invalid subpart
+            i += k;
+        }
+    }
+    return out;
+}
 
 std::string format_log_line(const request_log& log, acd::time_point now, double duration_ms) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
@@ -150,7 +236,36 @@ std::string format_log_line(const request_log& log, acd::time_point now, double 
 }
 
 service::service(service_settings settings, authenticator auth)
-    : settings_(std::move(settings)), auth_(std::move(auth)), faults_(settings_.seed) {}
+    : settings_(std::move(settings)), auth_(std::move(auth)), faults_(settings_.seed) {
+    rng_.randomize(token_key_.data(), token_key_.size());
+}
+
+std::string service::new_request_id() {
+    return random_hex(4) + "-" + random_hex(2) + "-" + random_hex(2) + "-" + random_hex(2) + "-" + random_hex(6);
+}
+
+void service::seal(std::uint8_t* bytes, std::size_t sealed_size, std::uint8_t* mac) {
+    acd::adapters::botan_crypto crypto;
+    acd::crypto::digest d{};
+    crypto.hmac_sha256(acd::crypto::byte_view(token_key_.data(), token_key_.size()),
+                       std::string_view(reinterpret_cast<const char*>(bytes), sealed_size), d);
+    std::copy(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(token_bytes - token_sealed), mac);
+}
+
+bool service::token_issued_at(const std::string& token, acd::time_point& issued) {
+    std::vector<std::uint8_t> b;
+    if (!unbase64(token, b) || b.size() != token_bytes) return false;
+    std::array<std::uint8_t, token_bytes - token_sealed> mac{};
+    seal(b.data(), token_sealed, mac.data());
+    unsigned diff = 0;
+    for (std::size_t i = 0; i < mac.size(); ++i) diff |= unsigned(mac[i] ^ b[token_sealed + i]);
+    if (diff != 0) return false;
+    std::uint64_t seconds = 0;
+    for (std::size_t i = 0; i < 8; ++i) seconds = (seconds << 8) | b[token_time_at + i];
+    if (seconds > 0x7fffffffffffULL) return false;
+    issued = acd::time_point(std::chrono::seconds(static_cast<std::int64_t>(seconds)));
+    return true;
+}
 
 std::string service::random_hex(std::size_t bytes) {
     std::vector<std::uint8_t> b(bytes);
@@ -169,14 +284,17 @@ std::string service::new_session_id() {
     }
 }
 
-// Opaque, single use: 46 random bytes in base64, so always with '=' padding; two bytes are
+// Opaque, single use: 46 bytes in base64 (layout above), so always with '=' padding; two bytes are
 // fixed so that every token also holds '+' and '/' (clients must percent-encode them).
 std::string service::new_token(const std::string& session_id, acd::time_point now) {
     for (;;) {
-        std::array<std::uint8_t, 46> b{};
+        std::array<std::uint8_t, token_bytes> b{};
         rng_.randomize(b.data(), b.size());
         b[3] = 0xFB;
         b[4] = static_cast<std::uint8_t>(b[4] | 0xF0);
+        auto seconds = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+        for (std::size_t i = 0; i < 8; ++i) b[token_time_at + 7 - i] = static_cast<std::uint8_t>(seconds >> (8 * i));
+        seal(b.data(), token_sealed, b.data() + token_sealed);
         std::string token = base64(b.data(), b.size());
         if (tokens_.count(token)) continue;
         tokens_[token] = token_record{session_id, now};
@@ -184,11 +302,11 @@ std::string service::new_token(const std::string& session_id, acd::time_point no
     }
 }
 
-// Tokens are kept for twice their lifetime, so an expired one is reported as Expired (not
-// Corrupted) for a day; a session goes away with its last token.
+// Tokens are kept for their lifetime; after it the sealed issue time still reads Expired, however
+// old the token is. A session goes away with its last token.
 void service::prune(acd::time_point now) {
     for (auto it = tokens_.begin(); it != tokens_.end();) {
-        if (now - it->second.issued > 2 * settings_.token_lifetime) {
+        if (now - it->second.issued > settings_.token_lifetime) {
             auto s = sessions_.find(it->second.session_id);
             if (s != sessions_.end() && s->second.live_token == it->first) sessions_.erase(s);
             it = tokens_.erase(it);
@@ -200,7 +318,7 @@ void service::prune(acd::time_point now) {
 
 acd::http::response service::handle(const acd::http::request& req, acd::time_point now, request_log& log) {
     log = request_log{};
-    log.request_id = random_hex(4) + "-" + random_hex(2) + "-" + random_hex(2) + "-" + random_hex(2) + "-" + random_hex(6);
+    log.request_id = new_request_id();
     log.method = req.method;
     log.path = req.path;
     if ((++requests_ & 1023u) == 0) prune(now);
@@ -225,7 +343,8 @@ acd::http::response service::handle(const acd::http::request& req, acd::time_poi
         if (auth.diag.http_status >= 400) status = auth.diag.http_status;
         res = error_response(status, type, auth.diag.message.empty() ? e.message() : auth.diag.message, {}, log, true);
     } else if ((start && req.method != "POST") || (get && req.method != "GET") || (!start && !get)) {
-        res = error_response(404, "UnknownOperationException", "No operation matches " + req.method + " " + req.path, {}, log, true);
+        res = error_response(404, "UnknownOperationException", "No operation matches " + req.method + " " + req.path.substr(0, 256), {}, log,
+                             true);
     } else if (settings_.throttle_rate > 0 && std::uniform_real_distribution<double>(0.0, 1.0)(faults_) < settings_.throttle_rate) {
         log.injected = true;
         res = error_response(429, "ThrottlingException", "Rate exceeded", {}, log);
@@ -238,6 +357,15 @@ acd::http::response service::handle(const acd::http::request& req, acd::time_poi
     res.headers.set("x-amzn-RequestId", log.request_id);
     res.headers.set("Date", acd::http::format_http_date(now));
     if (log.status == 0) log.status = res.status;
+    return res;
+}
+
+acd::http::response service::reject(int status, const std::string& type, const std::string& message, acd::time_point now, request_log& log) {
+    log = request_log{};
+    log.request_id = new_request_id();
+    acd::http::response res = error_response(status, type, message, {}, log, true);
+    res.headers.set("x-amzn-RequestId", log.request_id);
+    res.headers.set("Date", acd::http::format_http_date(now));
     return res;
 }
 
@@ -333,7 +461,13 @@ acd::http::response service::get_latest(const acd::http::request& req, acd::time
             return validation_error(validation_message("(a token with whitespace)", member, "Member must satisfy regular expression pattern: \\S{1,8192}"), log);
 
     auto t = tokens_.find(token);
-    if (t == tokens_.end()) return bad_request_problem("Token not valid", "Corrupted", log);
+    if (t == tokens_.end()) {
+        // Spent or forgotten, or never ours: a token of this run older than the lifetime is Expired.
+        acd::time_point issued{};
+        if (token_issued_at(token, issued) && now - issued >= settings_.token_lifetime)
+            return bad_request_problem("Token expired", "Expired", log);
+        return bad_request_problem("Token not valid", "Corrupted", log);
+    }
     log.session = t->second.session_id;
     if (now - t->second.issued >= settings_.token_lifetime) return bad_request_problem("Token expired", "Expired", log);
     auto sit = sessions_.find(t->second.session_id);
@@ -346,6 +480,7 @@ acd::http::response service::get_latest(const acd::http::request& req, acd::time
     stored_configuration c;
     const auto r = find_configuration(settings_.config_dir, s.application, s.environment, s.profile, settings_.max_configuration, c);
     if (r != lookup_result::found) return not_found(r, s, log);
+    if (settings_.sidecar_labels_only && !c.labelled) c.version_label.clear();
 
     // The poll succeeds: the presented token is spent, a new one replaces it.
     acd::http::response res;
@@ -363,7 +498,7 @@ acd::http::response service::get_latest(const acd::http::request& req, acd::time
     res.headers.add("Next-Poll-Interval-In-Seconds", std::to_string(s.interval));
     res.headers.add("Content-Type", c.content_type);
     if (changed) {
-        res.headers.add("Version-Label", c.version_label);
+        if (!c.version_label.empty()) res.headers.add("Version-Label", c.version_label);
         res.body = std::move(c.content);
     }
     log.next_token = s.live_token;

@@ -15,6 +15,7 @@
 
 #include <botan/auto_rng.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -49,8 +50,13 @@ struct request_log {
     bool injected = false;        // the error was injected by --throttle-rate / --error-rate
 };
 
-// One JSON line (no newline) for the --log file.
+// One JSON line (no newline) for the --log file. Always valid UTF-8: bytes that do not decode
+// (a token sent as %FF%FE, raw bytes in a path) are replaced by U+FFFD.
 std::string format_log_line(const request_log& log, appconfigdata::time_point now, double duration_ms);
+
+// `text` with every byte sequence that is not valid UTF-8 replaced by U+FFFD (as Python's
+// errors="replace" and the WHATWG decoder do: one U+FFFD per maximal invalid subpart).
+std::string valid_utf8(std::string_view text);
 
 struct service_settings {
     std::string config_dir;
@@ -61,6 +67,7 @@ struct service_settings {
     std::size_t max_sessions = 100000;
     std::size_t max_configuration = 16u * 1024u * 1024u;
     std::chrono::hours token_lifetime{24};
+    bool sidecar_labels_only = false;       // --version-label sidecar-only: no Version-Label without a sidecar
 };
 
 class service {
@@ -69,6 +76,12 @@ public:
 
     // Answers one request at time `now`. Never throws for any request content.
     appconfigdata::http::response handle(const appconfigdata::http::request& req, appconfigdata::time_point now, request_log& log);
+
+    // An AWS-shaped answer to a request the HTTP layer refused before it reached handle() (body or
+    // head too large, malformed HTTP): restJson1 error with X-Amzn-ErrorType (the long framework form),
+    // a JSON body with "message", x-amzn-RequestId and Date; fills `log` as handle() does.
+    appconfigdata::http::response reject(int status, const std::string& error_type, const std::string& message, appconfigdata::time_point now,
+                                         request_log& log);
 
     std::size_t session_count() const noexcept { return sessions_.size(); }
     std::size_t token_count() const noexcept { return tokens_.size(); }
@@ -94,6 +107,10 @@ private:
     appconfigdata::http::response not_found(lookup_result r, const session& s, request_log& log);
 
     std::string new_token(const std::string& session_id, appconfigdata::time_point now);
+    // The issue time sealed in a token this run handed out (see new_token); false for anything else.
+    bool token_issued_at(const std::string& token, appconfigdata::time_point& issued);
+    void seal(std::uint8_t* bytes, std::size_t sealed_size, std::uint8_t* mac);
+    std::string new_request_id();
     std::string new_session_id();
     std::string random_hex(std::size_t bytes);
     void prune(appconfigdata::time_point now);
@@ -101,6 +118,7 @@ private:
     service_settings settings_;
     authenticator auth_;
     Botan::AutoSeeded_RNG rng_;          // tokens, session ids, request ids
+    std::array<std::uint8_t, 32> token_key_{}; // seals the issue time into tokens (random per run)
     std::mt19937_64 faults_;             // injected throttling / errors (seeded by --seed)
     std::map<std::string, session> sessions_;
     std::map<std::string, token_record> tokens_;
