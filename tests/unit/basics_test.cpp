@@ -1,4 +1,5 @@
 #include <appconfigdata/adapters/botan_crypto.hpp>
+#include <appconfigdata/detail/environment.hpp>
 #include <appconfigdata/detail/hex.hpp>
 #include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/error.hpp>
@@ -6,7 +7,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 
 using namespace appconfigdata;
 
@@ -69,4 +75,27 @@ TEST_CASE("Botan SHA-256 and HMAC-SHA-256 match published vectors") {
     CHECK(detail::to_hex(d) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
     crypto.hmac_sha256(std::string_view(long_key), "Test Using Larger Than Block-Size Key - Hash Key First", d);
     CHECK(detail::to_hex(d) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST_CASE("detail::env_setting: one rule for every setting, trimmed, blank is unset") {
+    using lookup = std::function<std::optional<std::string>(std::string_view)>;
+    const lookup env = [](std::string_view name) -> std::optional<std::string> {
+        if (name == "SET") return std::string("value");
+        if (name == "PADDED") return std::string(" \tvalue \r\n");
+        if (name == "BLANK") return std::string(" \t ");
+        if (name == "EMPTY") return std::string();
+        if (name == "THROWS") throw std::runtime_error("lookup failed");
+        return std::nullopt;
+    };
+    CHECK(detail::env_setting(env, "SET") == std::optional<std::string>("value"));
+    CHECK(detail::env_setting(env, "PADDED") == std::optional<std::string>("value"));
+    CHECK_FALSE(detail::env_setting(env, "BLANK"));
+    CHECK_FALSE(detail::env_setting(env, "EMPTY"));
+    CHECK_FALSE(detail::env_setting(env, "UNSET"));
+    CHECK_FALSE(detail::env_setting(env, "THROWS"));
+    CHECK_FALSE(detail::env_setting(lookup{}, "SET"));
+    // The raw text, for callers that want it exactly.
+    CHECK(detail::env_raw(env, "PADDED") == std::optional<std::string>(" \tvalue \r\n"));
+    CHECK(detail::env_raw(env, "BLANK") == std::optional<std::string>(" \t "));
+    CHECK_FALSE(detail::env_raw(env, "THROWS"));
 }

@@ -9,6 +9,7 @@
 #include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/message.hpp>
+#include <appconfigdata/protocol/detail/json.hpp>
 #include <appconfigdata/version.hpp>
 
 #include <boost/json.hpp>
@@ -133,12 +134,6 @@ inline errc errc_for_status(int status) noexcept {
 }
 
 namespace detail {
-
-inline std::string_view json_string(const boost::json::object& o, std::string_view key) noexcept {
-    if (auto* v = o.if_contains(key))
-        if (auto* s = v->if_string()) return std::string_view(s->data(), s->size());
-    return {};
-}
 
 inline const boost::json::object* json_object(const boost::json::object& o, std::string_view key) noexcept {
     if (auto* v = o.if_contains(key)) return v->if_object();
