@@ -19,6 +19,7 @@
 #pragma once
 
 #include <appconfigdata/clock.hpp>
+#include <appconfigdata/detail/enum_names.hpp>
 #include <appconfigdata/http/message.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -30,14 +31,8 @@ APPCONFIGDATA_NAMESPACE_BEGIN
 enum class action_kind { send, wait_until, done, failed, need_credentials };
 
 inline const char* to_string(action_kind k) noexcept {
-    switch (k) {
-    case action_kind::send: return "send";
-    case action_kind::wait_until: return "wait_until";
-    case action_kind::done: return "done";
-    case action_kind::failed: return "failed";
-    case action_kind::need_credentials: return "need_credentials";
-    }
-    return "?";
+    constexpr const char* names[] = {"send", "wait_until", "done", "failed", "need_credentials"};
+    return appconfigdata::detail::enum_name<action_kind::need_credentials>(k, names);
 }
 
 struct action {

@@ -1,4 +1,5 @@
 #include <appconfigdata/adapters/botan_crypto.hpp>
+#include <appconfigdata/detail/enum_names.hpp>
 #include <appconfigdata/detail/environment.hpp>
 #include <appconfigdata/detail/hex.hpp>
 #include <appconfigdata/diagnostics.hpp>
@@ -75,6 +76,19 @@ TEST_CASE("Botan SHA-256 and HMAC-SHA-256 match published vectors") {
     CHECK(detail::to_hex(d) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
     crypto.hmac_sha256(std::string_view(long_key), "Test Using Larger Than Block-Size Key - Hash Key First", d);
     CHECK(detail::to_hex(d) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+namespace {
+enum class colour { red, green, blue };
+} // namespace
+
+TEST_CASE("detail::enum_name names values from a table in declaration order") {
+    constexpr const char* names[] = {"red", "green", "blue"};
+    static_assert(std::string_view(detail::enum_name<colour::blue>(colour::green, names)) == "green");
+    CHECK(std::string(detail::enum_name<colour::blue>(colour::red, names)) == "red");
+    CHECK(std::string(detail::enum_name<colour::blue>(colour::blue, names)) == "blue");
+    CHECK(std::string(detail::enum_name<colour::blue>(static_cast<colour>(7), names)) == "?");
+    CHECK(std::string(detail::enum_name<colour::blue>(static_cast<colour>(7), names, "unknown")) == "unknown");
 }
 
 TEST_CASE("detail::env_setting: one rule for every setting, trimmed, blank is unset") {

@@ -22,6 +22,7 @@
 
 #include <appconfigdata/action.hpp>
 #include <appconfigdata/clock.hpp>
+#include <appconfigdata/detail/enum_names.hpp>
 #include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/message.hpp>
@@ -53,13 +54,8 @@ enum class provider_status {
 };
 
 inline const char* to_string(provider_status s) noexcept {
-    switch (s) {
-    case provider_status::pending: return "pending";
-    case provider_status::ready: return "ready";
-    case provider_status::not_applicable: return "not applicable";
-    case provider_status::failed: return "failed";
-    }
-    return "?";
+    constexpr const char* names[] = {"pending", "ready", "not applicable", "failed"};
+    return appconfigdata::detail::enum_name<provider_status::failed>(s, names);
 }
 
 inline std::ostream& operator<<(std::ostream& os, provider_status s) { return os << to_string(s); }

@@ -6,6 +6,7 @@
 
 #include <appconfigdata/config.hpp>
 #include <appconfigdata/detail/ascii.hpp>
+#include <appconfigdata/detail/enum_names.hpp>
 #include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/message.hpp>
@@ -28,13 +29,8 @@ namespace protocol {
 enum class invalid_parameter_problem { unknown, corrupted, expired, poll_interval_not_satisfied };
 
 inline const char* to_string(invalid_parameter_problem p) noexcept {
-    switch (p) {
-    case invalid_parameter_problem::unknown: return "Unknown";
-    case invalid_parameter_problem::corrupted: return "Corrupted";
-    case invalid_parameter_problem::expired: return "Expired";
-    case invalid_parameter_problem::poll_interval_not_satisfied: return "PollIntervalNotSatisfied";
-    }
-    return "Unknown";
+    constexpr const char* names[] = {"Unknown", "Corrupted", "Expired", "PollIntervalNotSatisfied"};
+    return appconfigdata::detail::enum_name<invalid_parameter_problem::poll_interval_not_satisfied>(p, names, "Unknown");
 }
 
 inline std::ostream& operator<<(std::ostream& os, invalid_parameter_problem p) { return os << to_string(p); }
