@@ -1,4 +1,5 @@
 #include <appconfigdata/adapters/botan_crypto.hpp>
+#include <appconfigdata/detail/ascii.hpp>
 #include <appconfigdata/detail/enum_names.hpp>
 #include <appconfigdata/detail/environment.hpp>
 #include <appconfigdata/detail/hex.hpp>
@@ -14,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 using namespace appconfigdata;
 
@@ -89,6 +91,27 @@ TEST_CASE("detail::enum_name names values from a table in declaration order") {
     CHECK(std::string(detail::enum_name<colour::blue>(colour::blue, names)) == "blue");
     CHECK(std::string(detail::enum_name<colour::blue>(static_cast<colour>(7), names)) == "?");
     CHECK(std::string(detail::enum_name<colour::blue>(static_cast<colour>(7), names, "unknown")) == "unknown");
+}
+
+TEST_CASE("detail::for_each_piece splits on a separator, empty pieces included, and stops when asked") {
+    auto pieces = [](std::string_view text) {
+        std::vector<std::string> out;
+        detail::for_each_piece(text, ';', [&](std::string_view p) {
+            out.emplace_back(p);
+            return true;
+        });
+        return out;
+    };
+    CHECK(pieces("") == std::vector<std::string>{""});
+    CHECK(pieces("a") == std::vector<std::string>{"a"});
+    CHECK(pieces("a;bc;") == std::vector<std::string>{"a", "bc", ""});
+    CHECK(pieces(";;") == std::vector<std::string>{"", "", ""});
+    int calls = 0;
+    CHECK_FALSE(detail::for_each_piece("a;b;c", ';', [&](std::string_view p) {
+        ++calls;
+        return p != "b";
+    }));
+    CHECK(calls == 2);
 }
 
 TEST_CASE("detail::env_setting: one rule for every setting, trimmed, blank is unset") {

@@ -307,13 +307,9 @@ private:
     // "YYYYMMDDTHHMMSSZ" of `t` into `out`; false when the year is outside 0..9999 (out is then
     // unspecified). The date part is kept for the rest of the day.
     bool format_time(time_point t, char* out) noexcept {
-        const auto secs = std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
-        std::int64_t day = secs / 86400;
-        std::int64_t rem = secs % 86400;
-        if (rem < 0) {
-            rem += 86400;
-            --day;
-        }
+        const http::day_and_second split = http::split_day(t);
+        const std::int64_t day = split.day;
+        const std::int64_t rem = split.second_of_day;
         if (!day_valid_ || day != day_) {
             const http::civil_time civil = http::to_civil(t);
             if (civil.year < 0 || civil.year > 9999) return false;
