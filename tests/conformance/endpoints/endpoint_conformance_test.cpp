@@ -15,14 +15,21 @@
 using namespace appconfigdata;
 namespace json = boost::json;
 
-TEST_CASE("endpoint rule tests (appconfigdata-endpoint-tests.json)", "[endpoint][conformance]") {
+// The JSON document `file` of the conformance endpoints folder, or null after a loud SKIPPED line.
+static json::value load_endpoints_json(const std::string& file) {
     const std::string dir = test_support::conformance_dir("endpoints");
-    if (dir.empty()) return;
+    if (dir.empty()) return nullptr;
     std::string text;
-    REQUIRE(test_support::read_file(dir + "/appconfigdata-endpoint-tests.json", text));
+    REQUIRE(test_support::read_file(dir + "/" + file, text));
     json::error_code jec;
-    const json::value doc = json::parse(text, jec);
+    json::value doc = json::parse(text, jec);
     REQUIRE_FALSE(jec);
+    return doc;
+}
+
+TEST_CASE("endpoint rule tests (appconfigdata-endpoint-tests.json)", "[endpoint][conformance]") {
+    const json::value doc = load_endpoints_json("appconfigdata-endpoint-tests.json");
+    if (doc.is_null()) return;
     const json::array& cases = doc.at("testCases").as_array();
     REQUIRE(cases.size() == 44);
 
@@ -62,23 +69,27 @@ namespace {
 
 bool ends_with(std::string_view s, std::string_view tail) { return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail; }
 
+// The host `resolve` (resolve_sts_endpoint, resolve_sso_portal_endpoint) gives for `o`, or "error: why".
+template <class Options, class Resolve>
+std::string host_of(const Options& o, Resolve resolve) {
+    http::url u;
+    std::string why;
+    return resolve(o, u, why) ? "error: " + why : u.host;
+}
+
 std::string sts_host(const std::string& region, bool fips, bool dual_stack) {
     sts_endpoint_options o;
     o.region = region;
     o.use_fips = fips;
     o.use_dual_stack = dual_stack;
-    http::url u;
-    std::string why;
-    return resolve_sts_endpoint(o, u, why) ? "error: " + why : u.host;
+    return host_of(o, resolve_sts_endpoint);
 }
 
 std::string sso_host(const std::string& region, bool dual_stack) {
     sso_options o;
     o.sso_region = region;
     o.use_dual_stack = dual_stack;
-    http::url u;
-    std::string why;
-    return resolve_sso_portal_endpoint(o, u, why) ? "error: " + why : u.host;
+    return host_of(o, resolve_sso_portal_endpoint);
 }
 
 std::string appconfigdata_url(const std::string& region, bool dual_stack) {
@@ -93,13 +104,8 @@ std::string appconfigdata_url(const std::string& region, bool dual_stack) {
 } // namespace
 
 TEST_CASE("every partition of partitions.json: our table, and the AppConfig Data, STS and SSO endpoints agree", "[endpoint][conformance]") {
-    const std::string dir = test_support::conformance_dir("endpoints");
-    if (dir.empty()) return;
-    std::string text;
-    REQUIRE(test_support::read_file(dir + "/partitions.json", text));
-    json::error_code jec;
-    const json::value doc = json::parse(text, jec);
-    REQUIRE_FALSE(jec);
+    const json::value doc = load_endpoints_json("partitions.json");
+    if (doc.is_null()) return;
     const json::array& list = doc.at("partitions").as_array();
     REQUIRE(list.size() == endpoint::partitions.size());
 
