@@ -23,6 +23,7 @@
 #pragma once
 
 #include <appconfigdata/clock.hpp>
+#include <appconfigdata/detail/enum_names.hpp>
 #include <appconfigdata/http/message.hpp>
 #include <appconfigdata/io.hpp>
 #include <appconfigdata/version.hpp>
@@ -35,16 +36,8 @@ APPCONFIGDATA_NAMESPACE_BEGIN
 enum class action_kind { send, wait_until, done, failed, need_credentials, read_file, run_process };
 
 inline const char* to_string(action_kind k) noexcept {
-    switch (k) {
-    case action_kind::send: return "send";
-    case action_kind::wait_until: return "wait_until";
-    case action_kind::done: return "done";
-    case action_kind::failed: return "failed";
-    case action_kind::need_credentials: return "need_credentials";
-    case action_kind::read_file: return "read_file";
-    case action_kind::run_process: return "run_process";
-    }
-    return "?";
+    constexpr const char* names[] = {"send", "wait_until", "done", "failed", "need_credentials", "read_file", "run_process"};
+    return appconfigdata::detail::enum_name<action_kind::run_process>(k, names);
 }
 
 struct action {

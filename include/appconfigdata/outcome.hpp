@@ -5,6 +5,7 @@
 // through the value's own redacting operator<<.
 #pragma once
 
+#include <appconfigdata/detail/enum_names.hpp>
 #include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -22,13 +23,8 @@ enum class outcome_status {
 };
 
 inline const char* to_string(outcome_status s) noexcept {
-    switch (s) {
-    case outcome_status::pending: return "pending";
-    case outcome_status::ready: return "ready";
-    case outcome_status::not_applicable: return "not applicable";
-    case outcome_status::failed: return "failed";
-    }
-    return "?";
+    constexpr const char* names[] = {"pending", "ready", "not applicable", "failed"};
+    return appconfigdata::detail::enum_name<outcome_status::failed>(s, names);
 }
 
 inline std::ostream& operator<<(std::ostream& os, outcome_status s) { return os << to_string(s); }

@@ -279,6 +279,34 @@ APPCONFIGDATA_NAMESPACE_END
 // machine, so a steady-state poll hands over its request without copying or allocating. A driver
 // that cannot perform a read or a run (no file system, no processes) answers errc::not_supported.
 
+// ---- begin appconfigdata/detail/enum_names.hpp
+// Naming the values of an enum from a table, for the to_string functions:
+//
+//   inline const char* to_string(color c) noexcept {
+//       constexpr const char* names[] = {"red", "green", "blue"};
+//       return detail::enum_name<color::blue>(c, names);
+//   }
+//
+// The enum's values are 0, 1, ... in declaration order (no explicit values) and `names` lists them in
+// that order; the template argument is the last value, so a table with a name too many or too few does
+// not compile. A value outside the table (a cast) reads as `other`.
+
+
+#include <cstddef>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace detail {
+
+template <auto Last, std::size_t N>
+constexpr const char* enum_name(decltype(Last) value, const char* const (&names)[N], const char* other = "?") noexcept {
+    static_assert(N == static_cast<std::size_t>(Last) + 1, "one name for each value of the enum, in declaration order");
+    const auto i = static_cast<std::size_t>(value);
+    return i < N ? names[i] : other;
+}
+
+} // namespace detail
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/detail/enum_names.hpp
 // ---- begin appconfigdata/http/message.hpp
 // HTTP request and response value types: what the state machines hand to the user's HTTP
 // callback and what the callback hands back. Printing never shows secrets or bodies.
@@ -371,6 +399,19 @@ constexpr std::string_view trim(std::string_view s) noexcept {
     while (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_ascii_space(s.back())) s.remove_suffix(1);
     return s;
+}
+
+// Calls f(piece) for each `sep`-separated piece of `text` in order, empty pieces included ("" is one
+// empty piece, "a;" is "a" and ""), until f returns false. Returns false when f did, else true.
+template <class F>
+constexpr bool for_each_piece(std::string_view text, char sep, F&& f) {
+    std::size_t pos = 0;
+    for (;;) {
+        const std::size_t end = text.find(sep, pos);
+        if (end == std::string_view::npos) return f(text.substr(pos));
+        if (!f(text.substr(pos, end - pos))) return false;
+        pos = end + 1;
+    }
 }
 
 // Parses a non-negative decimal integer that fits in `T`; false on anything else.
@@ -787,16 +828,8 @@ APPCONFIGDATA_NAMESPACE_BEGIN
 enum class action_kind { send, wait_until, done, failed, need_credentials, read_file, run_process };
 
 inline const char* to_string(action_kind k) noexcept {
-    switch (k) {
-    case action_kind::send: return "send";
-    case action_kind::wait_until: return "wait_until";
-    case action_kind::done: return "done";
-    case action_kind::failed: return "failed";
-    case action_kind::need_credentials: return "need_credentials";
-    case action_kind::read_file: return "read_file";
-    case action_kind::run_process: return "run_process";
-    }
-    return "?";
+    constexpr const char* names[] = {"send", "wait_until", "done", "failed", "need_credentials", "read_file", "run_process"};
+    return appconfigdata::detail::enum_name<action_kind::run_process>(k, names);
 }
 
 struct action {
@@ -881,13 +914,8 @@ enum class outcome_status {
 };
 
 inline const char* to_string(outcome_status s) noexcept {
-    switch (s) {
-    case outcome_status::pending: return "pending";
-    case outcome_status::ready: return "ready";
-    case outcome_status::not_applicable: return "not applicable";
-    case outcome_status::failed: return "failed";
-    }
-    return "?";
+    constexpr const char* names[] = {"pending", "ready", "not applicable", "failed"};
+    return appconfigdata::detail::enum_name<outcome_status::failed>(s, names);
 }
 
 inline std::ostream& operator<<(std::ostream& os, outcome_status s) { return os << to_string(s); }
@@ -1358,15 +1386,28 @@ inline std::error_code make_time(unsigned y, unsigned mo, unsigned d, unsigned h
 
 } // namespace detail_time
 
+// A time point as whole days since 1970-01-01 and seconds into that day (UTC, sub-second part
+// dropped, towards the past: second_of_day is 0..86399).
+struct day_and_second {
+    std::int64_t day = 0;
+    std::int64_t second_of_day = 0;
+};
+
+inline day_and_second split_day(time_point tp) noexcept {
+    const auto secs = std::chrono::floor<std::chrono::seconds>(tp.time_since_epoch()).count();
+    day_and_second d{secs / 86400, secs % 86400};
+    if (d.second_of_day < 0) {
+        d.second_of_day += 86400;
+        --d.day;
+    }
+    return d;
+}
+
 // Breaks a time point into UTC fields (sub-second part dropped, towards the past).
 inline civil_time to_civil(time_point tp) noexcept {
-    const auto secs = std::chrono::floor<std::chrono::seconds>(tp.time_since_epoch()).count();
-    std::int64_t days = secs / 86400;
-    std::int64_t rem = secs % 86400;
-    if (rem < 0) {
-        rem += 86400;
-        --days;
-    }
+    const day_and_second split = split_day(tp);
+    const std::int64_t days = split.day;
+    const std::int64_t rem = split.second_of_day;
     civil_time c;
     std::int64_t y = 0;
     detail_time::civil_from_days(days, y, c.month, c.day);
@@ -1676,35 +1717,29 @@ inline char* write_lowercase(char* p, std::string_view name) noexcept {
     return last;
 }
 
+// Copies the n bytes (W <= n <= 2*W) at `src` to `p` as two fixed-size moves of W bytes that overlap
+// in the middle: a head and a tail, both read before either is written.
+template <std::size_t W>
+inline void copy_head_tail(char* p, const char* src, std::size_t n) noexcept {
+    char head[W], tail[W];
+    std::memcpy(head, src, W);
+    std::memcpy(tail, src + n - W, W);
+    std::memcpy(p, head, W);
+    std::memcpy(p + n - W, tail, W);
+}
+
 // Copies `s` to `p` and returns the end. A signature is assembled from some thirty pieces, most of
 // them a few bytes long: those are copied with fixed-size moves (two overlapping ones), without a
 // call into the C library; only long pieces go to memcpy.
 inline char* write_text(char* p, std::string_view s) noexcept {
     const std::size_t n = s.size();
     const char* src = s.data();
-    if (n > 32) {
-        std::memcpy(p, src, n);
-    } else if (n >= 16) {
-        char head[16], tail[16];
-        std::memcpy(head, src, 16);
-        std::memcpy(tail, src + n - 16, 16);
-        std::memcpy(p, head, 16);
-        std::memcpy(p + n - 16, tail, 16);
-    } else if (n >= 8) {
-        std::uint64_t head, tail;
-        std::memcpy(&head, src, 8);
-        std::memcpy(&tail, src + n - 8, 8);
-        std::memcpy(p, &head, 8);
-        std::memcpy(p + n - 8, &tail, 8);
-    } else if (n >= 4) {
-        std::uint32_t head, tail;
-        std::memcpy(&head, src, 4);
-        std::memcpy(&tail, src + n - 4, 4);
-        std::memcpy(p, &head, 4);
-        std::memcpy(p + n - 4, &tail, 4);
-    } else {
+    if (n > 32) std::memcpy(p, src, n);
+    else if (n >= 16) copy_head_tail<16>(p, src, n);
+    else if (n >= 8) copy_head_tail<8>(p, src, n);
+    else if (n >= 4) copy_head_tail<4>(p, src, n);
+    else
         for (std::size_t i = 0; i < n; ++i) p[i] = src[i];
-    }
     return p + n;
 }
 
@@ -1931,13 +1966,8 @@ public:
         char* const base = &query_[0];
         char* q = base;
         const auto offset = [base](const char* at) { return static_cast<std::uint32_t>(at - base); };
-        std::size_t pos = 0;
-        while (pos <= query.size()) {
-            std::size_t end = query.find('&', pos);
-            if (end == std::string_view::npos) end = query.size();
-            const std::string_view piece = query.substr(pos, end - pos);
-            pos = end + 1;
-            if (piece.empty()) continue;
+        appconfigdata::detail::for_each_piece(query, '&', [&](std::string_view piece) {
+            if (piece.empty()) return true;
             const auto eq = piece.find('=');
             detail::query_param qp{};
             qp.name_offset = offset(q);
@@ -1947,7 +1977,8 @@ public:
             if (eq != std::string_view::npos) q = detail::write_reencoded(q, piece.substr(eq + 1), false);
             qp.value_size = offset(q) - qp.value_offset;
             params_.push_back(qp);
-        }
+            return true;
+        });
         const std::string_view buf(base, static_cast<std::size_t>(q - base));
         std::sort(params_.begin(), params_.end(), [buf](const detail::query_param& a, const detail::query_param& b) {
             const int c = buf.substr(a.name_offset, a.name_size).compare(buf.substr(b.name_offset, b.name_size));
@@ -1996,21 +2027,16 @@ public:
         selected_.clear();
         if (signed_headers.empty()) return false;
         const auto& f = h.fields();
-        std::size_t pos = 0;
-        while (pos <= signed_headers.size()) {
-            std::size_t end = signed_headers.find(';', pos);
-            if (end == std::string_view::npos) end = signed_headers.size();
-            const std::string_view name = signed_headers.substr(pos, end - pos);
-            pos = end + 1;
-            if (name.empty()) return false;
+        const bool all_found = appconfigdata::detail::for_each_piece(signed_headers, ';', [&](std::string_view name) {
             bool found = false;
-            for (std::size_t i = 0; i < f.size(); ++i)
+            for (std::size_t i = 0; i < f.size() && !name.empty(); ++i)
                 if (appconfigdata::detail::iequals(f[i].name, name)) {
                     selected_.push_back(i);
                     found = true;
                 }
-            if (!found) return false;
-        }
+            return found;
+        });
+        if (!all_found) return false;
         prepare(h);
         return true;
     }
@@ -2495,7 +2521,15 @@ public:
         // A session token without spaces or control bytes (the usual) needs neither check nor trimming;
         // secret_string worked that out when the token was stored.
         const bool token_plain = creds.session_token.is_plain();
-        if (auto ec = validate(req, creds, p, time_ok, &slots, sign_token, same_layout, query_checked, scope_known, token_plain)) return ec;
+        validation known;
+        known.time_ok = time_ok;
+        known.slots = &slots;
+        known.sign_token = sign_token;
+        known.known_layout = same_layout;
+        known.query_checked = query_checked;
+        known.scope_known = scope_known;
+        known.token_plain = token_plain;
+        if (auto ec = validate(req, creds, p, known)) return ec;
         if (!scope_known) {
             checked_key_id_.assign(creds.access_key_id);
             checked_region_.assign(p.region.data(), p.region.size());
@@ -2548,7 +2582,9 @@ public:
         char amz_date[16];
         const bool time_ok = format_time(p.time, amz_date);
         const std::string_view amz(amz_date, 16);
-        if (auto ec = validate(req, creds, p, time_ok, nullptr, false, false, false, false, false)) return ec;
+        validation known;
+        known.time_ok = time_ok;
+        if (auto ec = validate(req, creds, p, known)) return ec;
         if (expires.count() < 1 || expires.count() > max_presign_expires) return errc::invalid_argument;
         layout_valid_ = false; // the selection below is not the one sign() remembered
         if (!req.headers.contains("host")) {
@@ -2621,37 +2657,44 @@ private:
         }
     }
 
-    // Checks everything sign() and presign() read. With `slots` (sign), also finds the signer's own
-    // headers; the values sign() overwrites (X-Amz-Date, Authorization, and the session token and
+    // What validate() is told besides the request: whether the time could be formatted, where sign()
+    // keeps its header slots, and what sign() already knows, so that those checks are skipped.
+    // presign() sets only time_ok: everything is checked.
+    struct validation {
+        bool time_ok = false;          // format_time() succeeded; invalid_time otherwise
+        header_slots* slots = nullptr; // sign(): find the signer's own headers into it
+        bool sign_token = false;       // sign() sets X-Amz-Security-Token (so its old value is not checked)
+        bool known_layout = false;     // the names were checked when the layout was remembered; slots holds it
+        bool query_checked = false;    // the query is known canonical (so free of control bytes)
+        bool scope_known = false;      // key id, region and service are the ones the last successful call checked
+        bool token_plain = false;      // the session token holds no space or control byte
+    };
+
+    // Checks everything sign() and presign() read. With `known.slots` (sign), also finds the signer's
+    // own headers; the values sign() overwrites (X-Amz-Date, Authorization, and the session token and
     // content hash when it sets them) are not checked, since they are never signed as they are.
-    // With `known_layout` the names were checked when the layout was remembered and `slots` holds it;
-    // with `query_checked` the query is known to be canonical (so free of control bytes); with
-    // `scope_known` key id, region and service are the ones the last successful call checked; with
-    // `token_plain` the session token is known to hold no space or control byte.
-    static std::error_code validate(const http::request& req, const credentials& creds, const signing_params& p, bool time_ok,
-                                    header_slots* slots, bool sign_token, bool known_layout, bool query_checked, bool scope_known,
-                                    bool token_plain) {
+    static std::error_code validate(const http::request& req, const credentials& creds, const signing_params& p, const validation& known) {
         if (creds.access_key_id.empty() || creds.secret_access_key.empty()) return errc::no_credentials;
-        if (!scope_known && !detail::is_scope_element(creds.access_key_id)) return errc::invalid_credentials;
-        if (!token_plain && !detail::has_no_control_bytes(creds.session_token.reveal())) return errc::invalid_credentials;
-        if (!scope_known && !detail::is_scope_element(p.region)) return errc::invalid_region;
-        if (!scope_known && !detail::is_scope_element(p.service)) return errc::invalid_argument;
+        if (!known.scope_known && !detail::is_scope_element(creds.access_key_id)) return errc::invalid_credentials;
+        if (!known.token_plain && !detail::has_no_control_bytes(creds.session_token.reveal())) return errc::invalid_credentials;
+        if (!known.scope_known && !detail::is_scope_element(p.region)) return errc::invalid_region;
+        if (!known.scope_known && !detail::is_scope_element(p.service)) return errc::invalid_argument;
         if (!detail::is_token(req.method)) return errc::invalid_argument;
         if (req.path.empty() || !detail::is_valid_target_text(req.path)) return errc::invalid_url;
-        if (!query_checked && !detail::is_valid_target_text(req.query)) return errc::invalid_url;
+        if (!known.query_checked && !detail::is_valid_target_text(req.query)) return errc::invalid_url;
         header_slots local;
-        header_slots& s = slots ? *slots : local;
+        header_slots& s = known.slots ? *known.slots : local;
         const auto& f = req.headers.fields();
         for (std::size_t i = 0; i < f.size(); ++i) {
-            if (!known_layout) {
+            if (!known.known_layout) {
                 if (!detail::is_token(f[i].name)) return errc::invalid_header;
                 if (std::size_t* slot = slot_of(f[i].name, s)) {
                     if (*slot != header_slots::none) s.repeated = true;
                     else *slot = i;
                 }
             }
-            const bool overwritten = slots && (i == s.date || i == s.auth || (i == s.token && sign_token) ||
-                                               (i == s.sha && p.add_content_sha256_header)) && !s.repeated;
+            const bool overwritten = known.slots && (i == s.date || i == s.auth || (i == s.token && known.sign_token) ||
+                                                     (i == s.sha && p.add_content_sha256_header)) && !s.repeated;
             if (!overwritten && !detail::is_valid_header_value(f[i].value)) return errc::invalid_header;
         }
         if (s.host == header_slots::none) {
@@ -2661,20 +2704,16 @@ private:
                 if (c <= 0x20 || c == 0x7f) return errc::invalid_url;
             }
         }
-        if (!time_ok) return errc::invalid_time;
+        if (!known.time_ok) return errc::invalid_time;
         return {};
     }
 
     // "YYYYMMDDTHHMMSSZ" of `t` into `out`; false when the year is outside 0..9999 (out is then
     // unspecified). The date part is kept for the rest of the day.
     bool format_time(time_point t, char* out) noexcept {
-        const auto secs = std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
-        std::int64_t day = secs / 86400;
-        std::int64_t rem = secs % 86400;
-        if (rem < 0) {
-            rem += 86400;
-            --day;
-        }
+        const http::day_and_second split = http::split_day(t);
+        const std::int64_t day = split.day;
+        const std::int64_t rem = split.second_of_day;
         if (!day_valid_ || day != day_) {
             const http::civil_time civil = http::to_civil(t);
             if (civil.year < 0 || civil.year > 9999) return false;
@@ -3308,6 +3347,29 @@ inline std::error_code resolve(const params& in, resolved& out, std::string* err
     return resolve(in, partitions, out, error_message);
 }
 
+// The endpoint of another AWS service the credential providers call (STS, the SSO portal), from the
+// same partition table: `endpoint_url` when not empty (used as given), else
+// https://{service}[-fips].{region}.{suffix}/ with the partition's DNS suffix, or its dual-stack suffix
+// when `use_dual_stack`. Errors (out unspecified): errc::invalid_url when endpoint_url does not parse,
+// errc::invalid_region when `region` is not a valid host label (is_valid_region). Never throws but for
+// allocation.
+inline std::error_code resolve_service_endpoint(std::string_view service, std::string_view region, bool use_fips, bool use_dual_stack,
+                                                std::string_view endpoint_url, http::url& out) {
+    if (!endpoint_url.empty()) return http::parse_url(endpoint_url, out) ? std::error_code(errc::invalid_url) : std::error_code();
+    if (!is_valid_region(region)) return errc::invalid_region;
+    const partition& p = find_partition(region);
+    const std::string_view suffix = use_dual_stack ? p.dual_stack_dns_suffix : p.dns_suffix;
+    std::string url = "https://";
+    url.append(service.data(), service.size());
+    if (use_fips) url += "-fips";
+    url += '.';
+    url.append(region.data(), region.size());
+    url += '.';
+    url.append(suffix.data(), suffix.size());
+    url += '/';
+    return http::parse_url(url, out);
+}
+
 } // namespace endpoint
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/endpoint/resolver.hpp
@@ -3401,6 +3463,15 @@ inline std::error_code parse_endpoint(std::string_view text, http::url& out) {
 
 namespace detail {
 
+// The builders' overloads that take an endpoint URL text: parses it (parse_endpoint) and returns
+// build(endpoint), or errc::invalid_url when it does not parse.
+template <class Build>
+std::error_code with_endpoint(std::string_view endpoint_url, Build build) {
+    http::url endpoint;
+    if (auto ec = parse_endpoint(endpoint_url, endpoint)) return ec;
+    return build(endpoint);
+}
+
 // Headers the SigV4 signer sets on every signing (and Host, which it adds when absent): kept in
 // place between polls so that the signer overwrites them without allocating. A caller that signs
 // with credentials without a session token erases x-amz-security-token first.
@@ -3463,6 +3534,39 @@ APPCONFIGDATA_NAMESPACE_END
 // BadRequestException and ResourceNotFoundException. Any non-2xx response becomes a typed error,
 // also when the body is not JSON (a proxy's HTML page): then the HTTP status decides.
 
+// ---- begin appconfigdata/protocol/detail/json.hpp
+// The one helper for reading a string member of a Boost.JSON object, used by the protocol parsers,
+// the service error reader and the credential providers' documents. Not public API.
+
+
+#include <boost/json/object.hpp>
+#include <boost/json/string.hpp>
+
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace protocol {
+namespace detail {
+
+// The text of a JSON string, as a view into it.
+inline std::string_view view(const boost::json::string& s) noexcept { return std::string_view(s.data(), s.size()); }
+
+// The string member `key` of `o`, or nullptr when it is missing or not a string.
+inline const boost::json::string* find_string(const boost::json::object& o, std::string_view key) noexcept {
+    const boost::json::value* v = o.if_contains(key);
+    return v ? v->if_string() : nullptr;
+}
+
+// The text of the string member `key`, or "" when it is missing or not a string.
+inline std::string_view json_string(const boost::json::object& o, std::string_view key) noexcept {
+    const boost::json::string* s = find_string(o, key);
+    return s ? view(*s) : std::string_view();
+}
+
+} // namespace detail
+} // namespace protocol
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/protocol/detail/json.hpp
 
 #include <boost/json.hpp>
 
@@ -3480,13 +3584,8 @@ namespace protocol {
 enum class invalid_parameter_problem { unknown, corrupted, expired, poll_interval_not_satisfied };
 
 inline const char* to_string(invalid_parameter_problem p) noexcept {
-    switch (p) {
-    case invalid_parameter_problem::unknown: return "Unknown";
-    case invalid_parameter_problem::corrupted: return "Corrupted";
-    case invalid_parameter_problem::expired: return "Expired";
-    case invalid_parameter_problem::poll_interval_not_satisfied: return "PollIntervalNotSatisfied";
-    }
-    return "Unknown";
+    constexpr const char* names[] = {"Unknown", "Corrupted", "Expired", "PollIntervalNotSatisfied"};
+    return appconfigdata::detail::enum_name<invalid_parameter_problem::poll_interval_not_satisfied>(p, names, "Unknown");
 }
 
 inline std::ostream& operator<<(std::ostream& os, invalid_parameter_problem p) { return os << to_string(p); }
@@ -3586,12 +3685,6 @@ inline errc errc_for_status(int status) noexcept {
 }
 
 namespace detail {
-
-inline std::string_view json_string(const boost::json::object& o, std::string_view key) noexcept {
-    if (auto* v = o.if_contains(key))
-        if (auto* s = v->if_string()) return std::string_view(s->data(), s->size());
-    return {};
-}
 
 inline const boost::json::object* json_object(const boost::json::object& o, std::string_view key) noexcept {
     if (auto* v = o.if_contains(key)) return v->if_object();
@@ -3768,9 +3861,7 @@ inline std::error_code build_get_latest_configuration(const http::url& endpoint,
 // Same, from an endpoint URL text; errc::invalid_url when it does not parse.
 inline std::error_code build_get_latest_configuration(std::string_view endpoint_url, std::string_view configuration_token,
                                                       http::request& out) {
-    http::url endpoint;
-    if (auto ec = parse_endpoint(endpoint_url, endpoint)) return ec;
-    return build_get_latest_configuration(endpoint, configuration_token, out);
+    return detail::with_endpoint(endpoint_url, [&](const http::url& e) { return build_get_latest_configuration(e, configuration_token, out); });
 }
 
 // A parsed 200 response. Every view points into the response it came from and is valid while that
@@ -3922,9 +4013,7 @@ inline std::error_code build_start_configuration_session(const http::url& endpoi
 // Same, from an endpoint URL text; errc::invalid_url when it does not parse.
 inline std::error_code build_start_configuration_session(std::string_view endpoint_url, const start_configuration_session_input& in,
                                                          http::request& out) {
-    http::url endpoint;
-    if (auto ec = parse_endpoint(endpoint_url, endpoint)) return ec;
-    return build_start_configuration_session(endpoint, in, out);
+    return detail::with_endpoint(endpoint_url, [&](const http::url& e) { return build_start_configuration_session(e, in, out); });
 }
 
 struct start_configuration_session_output {
@@ -4003,14 +4092,8 @@ enum class error_class {
 };
 
 inline constexpr std::string_view to_string(error_class c) noexcept {
-    switch (c) {
-    case error_class::non_retryable: return "non_retryable";
-    case error_class::throttling: return "throttling";
-    case error_class::transient: return "transient";
-    case error_class::timeout: return "timeout";
-    case error_class::clock_skew: return "clock_skew";
-    }
-    return "unknown";
+    constexpr const char* names[] = {"non_retryable", "throttling", "transient", "timeout", "clock_skew"};
+    return appconfigdata::detail::enum_name<error_class::clock_skew>(c, names, "unknown");
 }
 
 inline std::ostream& operator<<(std::ostream& os, error_class c) { return os << to_string(c); }
@@ -4675,6 +4758,49 @@ inline provider_result error_result(provider_status status, std::error_code ec, 
 
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/credentials/provider.hpp
+// ---- begin appconfigdata/detail/environment.hpp
+// The one reader of environment variables. Every setting the library takes from the environment
+// (AWS_REGION, AWS_PROFILE, AWS_CONFIG_FILE, HOME, AWS_ROLE_ARN, ...) goes through env_setting, with
+// one rule, the AWS SDKs': surrounding ASCII white space is trimmed, and a value that is then empty
+// counts as unset. The environment itself is a lookup function given by the caller (an
+// environment_lookup, credentials/provider.hpp); nothing here reads the process environment.
+
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace detail {
+
+// The variable's text exactly as `lookup` gives it, or nullopt when it is unset, when `lookup` is
+// empty, or when it throws. `Lookup` is callable as std::optional<std::string>(std::string_view)
+// and tests true when usable (std::function does). Never throws.
+template <class Lookup>
+std::optional<std::string> env_raw(const Lookup& lookup, std::string_view name) noexcept {
+    if (!lookup) return std::nullopt;
+    try {
+        return lookup(name);
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+// The variable's value with surrounding white space trimmed, or nullopt when it is unset, empty or
+// blank. Never throws except std::bad_alloc.
+template <class Lookup>
+std::optional<std::string> env_setting(const Lookup& lookup, std::string_view name) {
+    std::optional<std::string> v = env_raw(lookup, name);
+    if (!v) return std::nullopt;
+    const std::string_view t = trim(*v);
+    if (t.empty()) return std::nullopt;
+    if (t.size() != v->size()) *v = std::string(t);
+    return v;
+}
+
+} // namespace detail
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/detail/environment.hpp
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -4749,14 +4875,12 @@ inline bool parse_json_object(std::string_view body, std::size_t max_size, boost
     return true;
 }
 
-// The string member `key`, or nullptr when missing or not a string.
-inline const boost::json::string* json_string(const boost::json::object& o, std::string_view key) {
-    auto it = o.find(key);
-    if (it == o.end() || !it->value().is_string()) return nullptr;
-    return &it->value().get_string();
+// The string member `key`, or nullptr when missing or not a string (protocol/detail/json.hpp).
+inline const boost::json::string* json_string(const boost::json::object& o, std::string_view key) noexcept {
+    return protocol::detail::find_string(o, key);
 }
 
-inline std::string_view sv(const boost::json::string& s) noexcept { return std::string_view(s.data(), s.size()); }
+inline std::string_view sv(const boost::json::string& s) noexcept { return protocol::detail::view(s); }
 
 // Reads the credential document IMDS and the container endpoint both return:
 // {Code?, AccessKeyId, SecretAccessKey, Token?, Expiration?, AccountId?}. Returns an empty error
@@ -4811,12 +4935,9 @@ inline std::string transport_message(std::string_view what, std::error_code ec, 
     return std::string(what) + ": " + ec.message() + " (after " + std::to_string(attempts) + (attempts == 1 ? " attempt)" : " attempts)");
 }
 
-// Environment value, treating unset and blank (whitespace only) alike: "" when absent.
+// Environment value by the one rule of detail/environment.hpp (trimmed; blank is unset): "" when unset.
 inline std::string env_value(const environment_lookup& env, std::string_view name) {
-    if (!env) return {};
-    auto v = env(name);
-    if (!v) return {};
-    return std::string(trim(*v));
+    return env_setting(env, name).value_or(std::string());
 }
 
 } // namespace remote
@@ -5105,24 +5226,16 @@ inline environment_lookup environment_from_map(const std::map<std::string, std::
     return environment_from_map(std::map<std::string, std::string, std::less<>>(vars.begin(), vars.end()));
 }
 
-// The variable's value, or nullopt when unset or when `env` is empty. Never throws.
+// The variable's text as the lookup gives it (untrimmed), or nullopt when unset, when `env` is empty or
+// when it throws. Never throws. Settings are read with env_nonblank.
 inline std::optional<std::string> env_value(const environment_lookup& env, std::string_view name) noexcept {
-    if (!env) return std::nullopt;
-    try {
-        return env(name);
-    } catch (...) {
-        return std::nullopt;
-    }
+    return detail::env_raw(env, name);
 }
 
-// The variable's value with surrounding whitespace trimmed, or nullopt when unset, empty or blank.
-// Never throws except std::bad_alloc.
+// The variable's value with surrounding whitespace trimmed, or nullopt when unset, empty or blank: the
+// library's one rule for settings (detail/environment.hpp). Never throws except std::bad_alloc.
 inline std::optional<std::string> env_nonblank(const environment_lookup& env, std::string_view name) {
-    auto v = env_value(env, name);
-    if (!v) return std::nullopt;
-    const std::string_view t = detail::trim(*v);
-    if (t.empty()) return std::nullopt;
-    return std::string(t);
+    return detail::env_setting(env, name);
 }
 
 inline constexpr std::string_view environment_provider_name = "environment";
@@ -6651,6 +6764,7 @@ APPCONFIGDATA_NAMESPACE_END
 //   profile:     an explicit name (--profile), else AWS_PROFILE, else "default"
 // A leading "~" (alone, or followed by '/' or, on Windows, '\') is replaced by the home directory, in the
 // defaults and in the two overrides. A file that does not exist reads as empty (see load_profile_set).
+// Every variable is read with env_nonblank: trimmed, and a blank value counts as unset.
 
 
 #include <optional>
@@ -6688,18 +6802,14 @@ struct profile_file_locations {
     }
 };
 
-// The user's home directory, or nullopt when none of the variables is set (non-empty). Never throws.
+// The user's home directory, or nullopt when none of the variables is set (non-blank; values are
+// trimmed, env_nonblank). Never throws except std::bad_alloc.
 inline std::optional<std::string> home_directory(const environment_lookup& env, os_platform platform = host_platform) {
-    auto nonempty = [&](std::string_view name) -> std::optional<std::string> {
-        auto v = env_value(env, name);
-        if (v && !v->empty()) return v;
-        return std::nullopt;
-    };
-    if (auto home = nonempty("HOME")) return home;
+    if (auto home = env_nonblank(env, "HOME")) return home;
     if (platform == os_platform::windows) {
-        if (auto profile_dir = nonempty("USERPROFILE")) return profile_dir;
-        auto drive = nonempty("HOMEDRIVE");
-        auto path = nonempty("HOMEPATH");
+        if (auto profile_dir = env_nonblank(env, "USERPROFILE")) return profile_dir;
+        auto drive = env_nonblank(env, "HOMEDRIVE");
+        auto path = env_nonblank(env, "HOMEPATH");
         if (drive && path) return *drive + *path;
     }
     return std::nullopt;
@@ -6733,21 +6843,15 @@ inline profile_file_locations resolve_profile_file_locations(const environment_l
         p += file;
         return expand_home(p, env, platform);
     };
+    // The variable (non-blank, trimmed) when set, else ~/.aws/<file>.
+    auto locate = [&](std::string_view variable, const char* file, std::string& path, bool& from_environment) {
+        auto v = env_nonblank(env, variable);
+        from_environment = v.has_value();
+        path = v ? expand_home(*v, env, platform) : default_path(file);
+    };
     profile_file_locations loc;
-    auto config = env_value(env, "AWS_CONFIG_FILE");
-    if (config && !config->empty()) {
-        loc.config = expand_home(*config, env, platform);
-        loc.config_from_environment = true;
-    } else {
-        loc.config = default_path("config");
-    }
-    auto creds = env_value(env, "AWS_SHARED_CREDENTIALS_FILE");
-    if (creds && !creds->empty()) {
-        loc.credentials = expand_home(*creds, env, platform);
-        loc.credentials_from_environment = true;
-    } else {
-        loc.credentials = default_path("credentials");
-    }
+    locate("AWS_CONFIG_FILE", "config", loc.config, loc.config_from_environment);
+    locate("AWS_SHARED_CREDENTIALS_FILE", "credentials", loc.credentials, loc.credentials_from_environment);
     return loc;
 }
 
@@ -6884,7 +6988,7 @@ APPCONFIGDATA_NAMESPACE_END
 //    sso_options::token_cache_file (adapters/sso_cache.hpp computes it; the core has no SHA-1) and
 //    read through the injected file_reader. A missing file or an expired token fails with a message
 //    telling the user to run `aws sso login`.
-// 2. GET https://portal.sso.{sso_region}.amazonaws.com/federation/credentials?account_id=..&role_name=..
+// 2. GET https://portal.sso.{sso_region}.{partition DNS suffix}/federation/credentials?account_id=..&role_name=..
 //    with header x-amz-sso_bearer_token, reply {"roleCredentials": {accessKeyId, secretAccessKey,
 //    sessionToken, expiration (epoch milliseconds)}}.
 // 5xx, 429 and transport errors are retried (3 attempts); 401/403 mean the SSO session is no longer
@@ -7169,45 +7273,22 @@ struct sts_endpoint_options {
     std::string endpoint_url;         // an explicit endpoint (AWS_ENDPOINT_URL_STS, ...); wins when set
 };
 
-// The DNS suffix of the partition a region belongs to (amazonaws.com for the commercial partition),
-// and the dual-stack suffix (api.aws, or the partition's own).
+// The DNS suffix of the partition `region` belongs to (endpoint/partition.hpp, the one table):
+// amazonaws.com for the commercial partition, or the partition's dual-stack suffix.
 inline std::string_view partition_dns_suffix(std::string_view region, bool dual_stack) noexcept {
-    auto starts = [&](std::string_view p) { return region.substr(0, p.size()) == p; };
-    if (starts("cn-")) return dual_stack ? "api.amazonwebservices.com.cn" : "amazonaws.com.cn";
-    if (starts("us-isob-")) return "sc2s.sgov.gov";
-    if (starts("us-isof-")) return "csp.hci.ic.gov";
-    if (starts("us-iso-")) return "c2s.ic.gov";
-    if (starts("eu-isoe-")) return "cloud.adc-e.uk";
-    if (starts("us-gov-")) return dual_stack ? "api.aws" : "amazonaws.com";
-    return dual_stack ? "api.aws" : "amazonaws.com";
+    const endpoint::partition& p = endpoint::find_partition(region);
+    return dual_stack ? p.dual_stack_dns_suffix : p.dns_suffix;
 }
 
 // Resolves the STS endpoint into `out`: endpoint_url when set, else
-// https://sts[-fips].{region}.{suffix}. Returns errc::invalid_region / errc::invalid_url with `why`.
+// https://sts[-fips].{region}.{suffix}/ (endpoint::resolve_service_endpoint). Returns
+// errc::invalid_region / errc::invalid_url with `why`.
 inline std::error_code resolve_sts_endpoint(const sts_endpoint_options& o, http::url& out, std::string& why) {
-    if (!o.endpoint_url.empty()) {
-        if (http::parse_url(o.endpoint_url, out)) {
-            why = "the STS endpoint URL is not a valid http(s) URI";
-            return errc::invalid_url;
-        }
-        return {};
-    }
-    const std::string region = o.region.empty() ? std::string("us-east-1") : o.region;
-    if (region.size() > 63) {
-        why = "region is not a valid host label";
-        return errc::invalid_region;
-    }
-    for (char c : region) {
-        if (!(detail::is_ascii_alnum(c) || c == '-')) {
-            why = "region is not a valid host label";
-            return errc::invalid_region;
-        }
-    }
-    std::string host = o.use_fips ? "sts-fips." : "sts.";
-    host += region;
-    host += '.';
-    host += partition_dns_suffix(region, o.use_dual_stack);
-    return http::parse_url("https://" + host + "/", out);
+    const std::string_view region = o.region.empty() ? std::string_view("us-east-1") : std::string_view(o.region);
+    const std::error_code ec = endpoint::resolve_service_endpoint("sts", region, o.use_fips, o.use_dual_stack, o.endpoint_url, out);
+    if (ec == errc::invalid_url) why = "the STS endpoint URL is not a valid http(s) URI";
+    else if (ec) why = "region is not a valid host label";
+    return ec;
 }
 
 struct web_identity_options {
@@ -7661,30 +7742,14 @@ inline std::string_view sso_token_cache_key(const sso_options& o) noexcept {
     return o.sso_session.empty() ? std::string_view(o.sso_start_url) : std::string_view(o.sso_session);
 }
 
-// Resolves the portal endpoint: endpoint_url when set, else https://portal.sso[-fips].{region}.{suffix}.
+// Resolves the portal endpoint: endpoint_url when set, else https://portal.sso[-fips].{region}.{suffix}/
+// (endpoint::resolve_service_endpoint). Returns errc::invalid_region / errc::invalid_url with `why`.
 inline std::error_code resolve_sso_portal_endpoint(const sso_options& o, http::url& out, std::string& why) {
-    if (!o.endpoint_url.empty()) {
-        if (http::parse_url(o.endpoint_url, out)) {
-            why = "the SSO portal endpoint URL is not a valid http(s) URI";
-            return errc::invalid_url;
-        }
-        return {};
-    }
-    if (o.sso_region.empty() || o.sso_region.size() > 63) {
-        why = "sso_region is missing or not a valid region";
-        return errc::invalid_region;
-    }
-    for (char c : o.sso_region) {
-        if (!(detail::is_ascii_alnum(c) || c == '-')) {
-            why = "sso_region is not a valid region";
-            return errc::invalid_region;
-        }
-    }
-    std::string host = o.use_fips ? "portal.sso-fips." : "portal.sso.";
-    host += o.sso_region;
-    host += '.';
-    host += partition_dns_suffix(o.sso_region, o.use_dual_stack);
-    return http::parse_url("https://" + host + "/", out);
+    const std::error_code ec =
+        endpoint::resolve_service_endpoint("portal.sso", o.sso_region, o.use_fips, o.use_dual_stack, o.endpoint_url, out);
+    if (ec == errc::invalid_url) why = "the SSO portal endpoint URL is not a valid http(s) URI";
+    else if (ec) why = "sso_region is missing or not a valid region";
+    return ec;
 }
 
 class sso_provider final : public credentials_provider {
@@ -8723,14 +8788,8 @@ enum class event_kind {
 };
 
 inline const char* to_string(event_kind k) noexcept {
-    switch (k) {
-    case event_kind::changed: return "changed";
-    case event_kind::unchanged: return "unchanged";
-    case event_kind::retrying: return "retrying";
-    case event_kind::session_restarted: return "session_restarted";
-    case event_kind::error: return "error";
-    }
-    return "?";
+    constexpr const char* names[] = {"changed", "unchanged", "retrying", "session_restarted", "error"};
+    return appconfigdata::detail::enum_name<event_kind::error>(k, names);
 }
 
 inline std::ostream& operator<<(std::ostream& os, event_kind k) { return os << to_string(k); }
@@ -8745,15 +8804,9 @@ enum class restart_reason {
 };
 
 inline const char* to_string(restart_reason r) noexcept {
-    switch (r) {
-    case restart_reason::none: return "none";
-    case restart_reason::session_age: return "session_age";
-    case restart_reason::token_expired: return "token_expired";
-    case restart_reason::token_corrupted: return "token_corrupted";
-    case restart_reason::poll_interval_not_satisfied: return "poll_interval_not_satisfied";
-    case restart_reason::token_lost: return "token_lost";
-    }
-    return "?";
+    constexpr const char* names[] = {
+        "none", "session_age", "token_expired", "token_corrupted", "poll_interval_not_satisfied", "token_lost"};
+    return appconfigdata::detail::enum_name<restart_reason::token_lost>(r, names);
 }
 
 inline std::ostream& operator<<(std::ostream& os, restart_reason r) { return os << to_string(r); }
@@ -8823,7 +8876,8 @@ struct session_options {
     // seeded generator. Only ever lengthens the wait (never polls early). 0 disables; clamped to [0, 1].
     double fleet_jitter = 0.1;
     // Seed of the session's deterministic generator (fleet and backoff jitter, invocation ids). The
-    // core draws no randomness: give each process its own seed (e.g. from adapters/system_random).
+    // core draws no randomness: give each process its own seed (e.g. from std::random_device, as the
+    // command-line tool does).
     std::uint64_t jitter_seed = 0;
     // Restart the session (new StartConfigurationSession) before tokens reach the service's 24 h limit.
     duration max_session_age = std::chrono::hours(23);
@@ -8913,14 +8967,8 @@ namespace session {
 enum class session_state { start_due, start_in_flight, poll_due, poll_in_flight, failed };
 
 inline const char* to_string(session_state s) noexcept {
-    switch (s) {
-    case session_state::start_due: return "start_due";
-    case session_state::start_in_flight: return "start_in_flight";
-    case session_state::poll_due: return "poll_due";
-    case session_state::poll_in_flight: return "poll_in_flight";
-    case session_state::failed: return "failed";
-    }
-    return "?";
+    constexpr const char* names[] = {"start_due", "start_in_flight", "poll_due", "poll_in_flight", "failed"};
+    return appconfigdata::detail::enum_name<session_state::failed>(s, names);
 }
 
 inline std::ostream& operator<<(std::ostream& os, session_state s) { return os << to_string(s); }
@@ -10025,20 +10073,16 @@ public:
     // attribute is absent or has another type. Never throw, never allocate. get_string's result
     // points into this document or is `fallback` itself (keep the fallback's storage alive).
     bool get_bool(std::string_view flag, std::string_view attr, bool fallback) const noexcept {
-        bool v = fallback;
-        return try_get_bool(flag, attr, v) ? fallback : v;
+        return value_or(&document::try_get_bool, flag, attr, fallback);
     }
     std::int64_t get_int(std::string_view flag, std::string_view attr, std::int64_t fallback) const noexcept {
-        std::int64_t v = fallback;
-        return try_get_int(flag, attr, v) ? fallback : v;
+        return value_or(&document::try_get_int, flag, attr, fallback);
     }
     double get_double(std::string_view flag, std::string_view attr, double fallback) const noexcept {
-        double v = fallback;
-        return try_get_double(flag, attr, v) ? fallback : v;
+        return value_or(&document::try_get_double, flag, attr, fallback);
     }
     std::string_view get_string(std::string_view flag, std::string_view attr, std::string_view fallback) const noexcept {
-        std::string_view v = fallback;
-        return try_get_string(flag, attr, v) ? fallback : v;
+        return value_or(&document::try_get_string, flag, attr, fallback);
     }
 
     // Serialises the flag's object (`enabled` and its attributes, in document order) as compact
@@ -10091,6 +10135,14 @@ private:
         auto it = std::lower_bound(v.begin(), v.end(), name, [](const entry& e, std::string_view n) { return e.name < n; });
         if (it == v.end() || it->name != name) return nullptr;
         return &*it;
+    }
+
+    // The get_* functions: what `try_get` reads, or `fallback` when it fails.
+    template <class T>
+    T value_or(std::error_code (document::*try_get)(std::string_view, std::string_view, T&) const noexcept, std::string_view flag,
+               std::string_view attr, T fallback) const noexcept {
+        T v = fallback;
+        return (this->*try_get)(flag, attr, v) ? fallback : v;
     }
 
     std::error_code lookup(std::string_view flag, std::string_view attr, const boost::json::value*& out) const noexcept {

@@ -1,4 +1,7 @@
 #include <appconfigdata/adapters/botan_crypto.hpp>
+#include <appconfigdata/detail/ascii.hpp>
+#include <appconfigdata/detail/enum_names.hpp>
+#include <appconfigdata/detail/environment.hpp>
 #include <appconfigdata/detail/hex.hpp>
 #include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/error.hpp>
@@ -6,7 +9,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
 
 using namespace appconfigdata;
 
@@ -69,4 +78,61 @@ TEST_CASE("Botan SHA-256 and HMAC-SHA-256 match published vectors") {
     CHECK(detail::to_hex(d) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
     crypto.hmac_sha256(std::string_view(long_key), "Test Using Larger Than Block-Size Key - Hash Key First", d);
     CHECK(detail::to_hex(d) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+namespace {
+enum class colour { red, green, blue };
+} // namespace
+
+TEST_CASE("detail::enum_name names values from a table in declaration order") {
+    constexpr const char* names[] = {"red", "green", "blue"};
+    static_assert(std::string_view(detail::enum_name<colour::blue>(colour::green, names)) == "green");
+    CHECK(std::string(detail::enum_name<colour::blue>(colour::red, names)) == "red");
+    CHECK(std::string(detail::enum_name<colour::blue>(colour::blue, names)) == "blue");
+    CHECK(std::string(detail::enum_name<colour::blue>(static_cast<colour>(7), names)) == "?");
+    CHECK(std::string(detail::enum_name<colour::blue>(static_cast<colour>(7), names, "unknown")) == "unknown");
+}
+
+TEST_CASE("detail::for_each_piece splits on a separator, empty pieces included, and stops when asked") {
+    auto pieces = [](std::string_view text) {
+        std::vector<std::string> out;
+        detail::for_each_piece(text, ';', [&](std::string_view p) {
+            out.emplace_back(p);
+            return true;
+        });
+        return out;
+    };
+    CHECK(pieces("") == std::vector<std::string>{""});
+    CHECK(pieces("a") == std::vector<std::string>{"a"});
+    CHECK(pieces("a;bc;") == std::vector<std::string>{"a", "bc", ""});
+    CHECK(pieces(";;") == std::vector<std::string>{"", "", ""});
+    int calls = 0;
+    CHECK_FALSE(detail::for_each_piece("a;b;c", ';', [&](std::string_view p) {
+        ++calls;
+        return p != "b";
+    }));
+    CHECK(calls == 2);
+}
+
+TEST_CASE("detail::env_setting: one rule for every setting, trimmed, blank is unset") {
+    using lookup = std::function<std::optional<std::string>(std::string_view)>;
+    const lookup env = [](std::string_view name) -> std::optional<std::string> {
+        if (name == "SET") return std::string("value");
+        if (name == "PADDED") return std::string(" \tvalue \r\n");
+        if (name == "BLANK") return std::string(" \t ");
+        if (name == "EMPTY") return std::string();
+        if (name == "THROWS") throw std::runtime_error("lookup failed");
+        return std::nullopt;
+    };
+    CHECK(detail::env_setting(env, "SET") == std::optional<std::string>("value"));
+    CHECK(detail::env_setting(env, "PADDED") == std::optional<std::string>("value"));
+    CHECK_FALSE(detail::env_setting(env, "BLANK"));
+    CHECK_FALSE(detail::env_setting(env, "EMPTY"));
+    CHECK_FALSE(detail::env_setting(env, "UNSET"));
+    CHECK_FALSE(detail::env_setting(env, "THROWS"));
+    CHECK_FALSE(detail::env_setting(lookup{}, "SET"));
+    // The raw text, for callers that want it exactly.
+    CHECK(detail::env_raw(env, "PADDED") == std::optional<std::string>(" \tvalue \r\n"));
+    CHECK(detail::env_raw(env, "BLANK") == std::optional<std::string>(" \t "));
+    CHECK_FALSE(detail::env_raw(env, "THROWS"));
 }

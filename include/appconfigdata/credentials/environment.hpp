@@ -4,7 +4,7 @@
 #pragma once
 
 #include <appconfigdata/credentials/provider.hpp>
-#include <appconfigdata/detail/ascii.hpp>
+#include <appconfigdata/detail/environment.hpp>
 #include <appconfigdata/sigv4/credentials.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -29,24 +29,16 @@ inline environment_lookup environment_from_map(const std::map<std::string, std::
     return environment_from_map(std::map<std::string, std::string, std::less<>>(vars.begin(), vars.end()));
 }
 
-// The variable's value, or nullopt when unset or when `env` is empty. Never throws.
+// The variable's text as the lookup gives it (untrimmed), or nullopt when unset, when `env` is empty or
+// when it throws. Never throws. Settings are read with env_nonblank.
 inline std::optional<std::string> env_value(const environment_lookup& env, std::string_view name) noexcept {
-    if (!env) return std::nullopt;
-    try {
-        return env(name);
-    } catch (...) {
-        return std::nullopt;
-    }
+    return detail::env_raw(env, name);
 }
 
-// The variable's value with surrounding whitespace trimmed, or nullopt when unset, empty or blank.
-// Never throws except std::bad_alloc.
+// The variable's value with surrounding whitespace trimmed, or nullopt when unset, empty or blank: the
+// library's one rule for settings (detail/environment.hpp). Never throws except std::bad_alloc.
 inline std::optional<std::string> env_nonblank(const environment_lookup& env, std::string_view name) {
-    auto v = env_value(env, name);
-    if (!v) return std::nullopt;
-    const std::string_view t = detail::trim(*v);
-    if (t.empty()) return std::nullopt;
-    return std::string(t);
+    return detail::env_setting(env, name);
 }
 
 inline constexpr std::string_view environment_provider_name = "environment";

@@ -7,6 +7,7 @@
 //   profile:     an explicit name (--profile), else AWS_PROFILE, else "default"
 // A leading "~" (alone, or followed by '/' or, on Windows, '\') is replaced by the home directory, in the
 // defaults and in the two overrides. A file that does not exist reads as empty (see load_profile_set).
+// Every variable is read with env_nonblank: trimmed, and a blank value counts as unset.
 #pragma once
 
 #include <appconfigdata/config.hpp>
@@ -52,18 +53,14 @@ struct profile_file_locations {
     }
 };
 
-// The user's home directory, or nullopt when none of the variables is set (non-empty). Never throws.
+// The user's home directory, or nullopt when none of the variables is set (non-blank; values are
+// trimmed, env_nonblank). Never throws except std::bad_alloc.
 inline std::optional<std::string> home_directory(const environment_lookup& env, os_platform platform = host_platform) {
-    auto nonempty = [&](std::string_view name) -> std::optional<std::string> {
-        auto v = env_value(env, name);
-        if (v && !v->empty()) return v;
-        return std::nullopt;
-    };
-    if (auto home = nonempty("HOME")) return home;
+    if (auto home = env_nonblank(env, "HOME")) return home;
     if (platform == os_platform::windows) {
-        if (auto profile_dir = nonempty("USERPROFILE")) return profile_dir;
-        auto drive = nonempty("HOMEDRIVE");
-        auto path = nonempty("HOMEPATH");
+        if (auto profile_dir = env_nonblank(env, "USERPROFILE")) return profile_dir;
+        auto drive = env_nonblank(env, "HOMEDRIVE");
+        auto path = env_nonblank(env, "HOMEPATH");
         if (drive && path) return *drive + *path;
     }
     return std::nullopt;
@@ -97,21 +94,15 @@ inline profile_file_locations resolve_profile_file_locations(const environment_l
         p += file;
         return expand_home(p, env, platform);
     };
+    // The variable (non-blank, trimmed) when set, else ~/.aws/<file>.
+    auto locate = [&](std::string_view variable, const char* file, std::string& path, bool& from_environment) {
+        auto v = env_nonblank(env, variable);
+        from_environment = v.has_value();
+        path = v ? expand_home(*v, env, platform) : default_path(file);
+    };
     profile_file_locations loc;
-    auto config = env_value(env, "AWS_CONFIG_FILE");
-    if (config && !config->empty()) {
-        loc.config = expand_home(*config, env, platform);
-        loc.config_from_environment = true;
-    } else {
-        loc.config = default_path("config");
-    }
-    auto creds = env_value(env, "AWS_SHARED_CREDENTIALS_FILE");
-    if (creds && !creds->empty()) {
-        loc.credentials = expand_home(*creds, env, platform);
-        loc.credentials_from_environment = true;
-    } else {
-        loc.credentials = default_path("credentials");
-    }
+    locate("AWS_CONFIG_FILE", "config", loc.config, loc.config_from_environment);
+    locate("AWS_SHARED_CREDENTIALS_FILE", "credentials", loc.credentials, loc.credentials_from_environment);
     return loc;
 }
 

@@ -5,7 +5,7 @@
 //    sso_options::token_cache_file (adapters/sso_cache.hpp computes it; the core has no SHA-1) and
 //    read through the injected file_reader. A missing file or an expired token fails with a message
 //    telling the user to run `aws sso login`.
-// 2. GET https://portal.sso.{sso_region}.amazonaws.com/federation/credentials?account_id=..&role_name=..
+// 2. GET https://portal.sso.{sso_region}.{partition DNS suffix}/federation/credentials?account_id=..&role_name=..
 //    with header x-amz-sso_bearer_token, reply {"roleCredentials": {accessKeyId, secretAccessKey,
 //    sessionToken, expiration (epoch milliseconds)}}.
 // 5xx, 429 and transport errors are retried (3 attempts); 401/403 mean the SSO session is no longer
@@ -45,30 +45,14 @@ inline std::string_view sso_token_cache_key(const sso_options& o) noexcept {
     return o.sso_session.empty() ? std::string_view(o.sso_start_url) : std::string_view(o.sso_session);
 }
 
-// Resolves the portal endpoint: endpoint_url when set, else https://portal.sso[-fips].{region}.{suffix}.
+// Resolves the portal endpoint: endpoint_url when set, else https://portal.sso[-fips].{region}.{suffix}/
+// (endpoint::resolve_service_endpoint). Returns errc::invalid_region / errc::invalid_url with `why`.
 inline std::error_code resolve_sso_portal_endpoint(const sso_options& o, http::url& out, std::string& why) {
-    if (!o.endpoint_url.empty()) {
-        if (http::parse_url(o.endpoint_url, out)) {
-            why = "the SSO portal endpoint URL is not a valid http(s) URI";
-            return errc::invalid_url;
-        }
-        return {};
-    }
-    if (o.sso_region.empty() || o.sso_region.size() > 63) {
-        why = "sso_region is missing or not a valid region";
-        return errc::invalid_region;
-    }
-    for (char c : o.sso_region) {
-        if (!(detail::is_ascii_alnum(c) || c == '-')) {
-            why = "sso_region is not a valid region";
-            return errc::invalid_region;
-        }
-    }
-    std::string host = o.use_fips ? "portal.sso-fips." : "portal.sso.";
-    host += o.sso_region;
-    host += '.';
-    host += partition_dns_suffix(o.sso_region, o.use_dual_stack);
-    return http::parse_url("https://" + host + "/", out);
+    const std::error_code ec =
+        endpoint::resolve_service_endpoint("portal.sso", o.sso_region, o.use_fips, o.use_dual_stack, o.endpoint_url, out);
+    if (ec == errc::invalid_url) why = "the SSO portal endpoint URL is not a valid http(s) URI";
+    else if (ec) why = "sso_region is missing or not a valid region";
+    return ec;
 }
 
 class sso_provider final : public credentials_provider {

@@ -17,6 +17,7 @@
 #include <appconfigdata/credentials/detail/remote.hpp>
 #include <appconfigdata/credentials/detail/xml.hpp>
 #include <appconfigdata/credentials/provider.hpp>
+#include <appconfigdata/endpoint/resolver.hpp>
 #include <appconfigdata/http/percent_encoding.hpp>
 #include <appconfigdata/http/url.hpp>
 #include <appconfigdata/sigv4/signer.hpp>
@@ -57,45 +58,22 @@ struct sts_endpoint_options {
     std::string endpoint_url;         // an explicit endpoint (AWS_ENDPOINT_URL_STS, ...); wins when set
 };
 
-// The DNS suffix of the partition a region belongs to (amazonaws.com for the commercial partition),
-// and the dual-stack suffix (api.aws, or the partition's own).
+// The DNS suffix of the partition `region` belongs to (endpoint/partition.hpp, the one table):
+// amazonaws.com for the commercial partition, or the partition's dual-stack suffix.
 inline std::string_view partition_dns_suffix(std::string_view region, bool dual_stack) noexcept {
-    auto starts = [&](std::string_view p) { return region.substr(0, p.size()) == p; };
-    if (starts("cn-")) return dual_stack ? "api.amazonwebservices.com.cn" : "amazonaws.com.cn";
-    if (starts("us-isob-")) return "sc2s.sgov.gov";
-    if (starts("us-isof-")) return "csp.hci.ic.gov";
-    if (starts("us-iso-")) return "c2s.ic.gov";
-    if (starts("eu-isoe-")) return "cloud.adc-e.uk";
-    if (starts("us-gov-")) return dual_stack ? "api.aws" : "amazonaws.com";
-    return dual_stack ? "api.aws" : "amazonaws.com";
+    const endpoint::partition& p = endpoint::find_partition(region);
+    return dual_stack ? p.dual_stack_dns_suffix : p.dns_suffix;
 }
 
 // Resolves the STS endpoint into `out`: endpoint_url when set, else
-// https://sts[-fips].{region}.{suffix}. Returns errc::invalid_region / errc::invalid_url with `why`.
+// https://sts[-fips].{region}.{suffix}/ (endpoint::resolve_service_endpoint). Returns
+// errc::invalid_region / errc::invalid_url with `why`.
 inline std::error_code resolve_sts_endpoint(const sts_endpoint_options& o, http::url& out, std::string& why) {
-    if (!o.endpoint_url.empty()) {
-        if (http::parse_url(o.endpoint_url, out)) {
-            why = "the STS endpoint URL is not a valid http(s) URI";
-            return errc::invalid_url;
-        }
-        return {};
-    }
-    const std::string region = o.region.empty() ? std::string("us-east-1") : o.region;
-    if (region.size() > 63) {
-        why = "region is not a valid host label";
-        return errc::invalid_region;
-    }
-    for (char c : region) {
-        if (!(detail::is_ascii_alnum(c) || c == '-')) {
-            why = "region is not a valid host label";
-            return errc::invalid_region;
-        }
-    }
-    std::string host = o.use_fips ? "sts-fips." : "sts.";
-    host += region;
-    host += '.';
-    host += partition_dns_suffix(region, o.use_dual_stack);
-    return http::parse_url("https://" + host + "/", out);
+    const std::string_view region = o.region.empty() ? std::string_view("us-east-1") : std::string_view(o.region);
+    const std::error_code ec = endpoint::resolve_service_endpoint("sts", region, o.use_fips, o.use_dual_stack, o.endpoint_url, out);
+    if (ec == errc::invalid_url) why = "the STS endpoint URL is not a valid http(s) URI";
+    else if (ec) why = "region is not a valid host label";
+    return ec;
 }
 
 struct web_identity_options {

@@ -85,6 +85,19 @@ constexpr std::string_view trim(std::string_view s) noexcept {
     return s;
 }
 
+// Calls f(piece) for each `sep`-separated piece of `text` in order, empty pieces included ("" is one
+// empty piece, "a;" is "a" and ""), until f returns false. Returns false when f did, else true.
+template <class F>
+constexpr bool for_each_piece(std::string_view text, char sep, F&& f) {
+    std::size_t pos = 0;
+    for (;;) {
+        const std::size_t end = text.find(sep, pos);
+        if (end == std::string_view::npos) return f(text.substr(pos));
+        if (!f(text.substr(pos, end - pos))) return false;
+        pos = end + 1;
+    }
+}
+
 // Parses a non-negative decimal integer that fits in `T`; false on anything else.
 template <class T>
 constexpr bool parse_unsigned(std::string_view s, T& out) noexcept {

@@ -156,5 +156,28 @@ inline std::error_code resolve(const params& in, resolved& out, std::string* err
     return resolve(in, partitions, out, error_message);
 }
 
+// The endpoint of another AWS service the credential providers call (STS, the SSO portal), from the
+// same partition table: `endpoint_url` when not empty (used as given), else
+// https://{service}[-fips].{region}.{suffix}/ with the partition's DNS suffix, or its dual-stack suffix
+// when `use_dual_stack`. Errors (out unspecified): errc::invalid_url when endpoint_url does not parse,
+// errc::invalid_region when `region` is not a valid host label (is_valid_region). Never throws but for
+// allocation.
+inline std::error_code resolve_service_endpoint(std::string_view service, std::string_view region, bool use_fips, bool use_dual_stack,
+                                                std::string_view endpoint_url, http::url& out) {
+    if (!endpoint_url.empty()) return http::parse_url(endpoint_url, out) ? std::error_code(errc::invalid_url) : std::error_code();
+    if (!is_valid_region(region)) return errc::invalid_region;
+    const partition& p = find_partition(region);
+    const std::string_view suffix = use_dual_stack ? p.dual_stack_dns_suffix : p.dns_suffix;
+    std::string url = "https://";
+    url.append(service.data(), service.size());
+    if (use_fips) url += "-fips";
+    url += '.';
+    url.append(region.data(), region.size());
+    url += '.';
+    url.append(suffix.data(), suffix.size());
+    url += '/';
+    return http::parse_url(url, out);
+}
+
 } // namespace endpoint
 APPCONFIGDATA_NAMESPACE_END

@@ -225,20 +225,16 @@ public:
     // attribute is absent or has another type. Never throw, never allocate. get_string's result
     // points into this document or is `fallback` itself (keep the fallback's storage alive).
     bool get_bool(std::string_view flag, std::string_view attr, bool fallback) const noexcept {
-        bool v = fallback;
-        return try_get_bool(flag, attr, v) ? fallback : v;
+        return value_or(&document::try_get_bool, flag, attr, fallback);
     }
     std::int64_t get_int(std::string_view flag, std::string_view attr, std::int64_t fallback) const noexcept {
-        std::int64_t v = fallback;
-        return try_get_int(flag, attr, v) ? fallback : v;
+        return value_or(&document::try_get_int, flag, attr, fallback);
     }
     double get_double(std::string_view flag, std::string_view attr, double fallback) const noexcept {
-        double v = fallback;
-        return try_get_double(flag, attr, v) ? fallback : v;
+        return value_or(&document::try_get_double, flag, attr, fallback);
     }
     std::string_view get_string(std::string_view flag, std::string_view attr, std::string_view fallback) const noexcept {
-        std::string_view v = fallback;
-        return try_get_string(flag, attr, v) ? fallback : v;
+        return value_or(&document::try_get_string, flag, attr, fallback);
     }
 
     // Serialises the flag's object (`enabled` and its attributes, in document order) as compact
@@ -291,6 +287,14 @@ private:
         auto it = std::lower_bound(v.begin(), v.end(), name, [](const entry& e, std::string_view n) { return e.name < n; });
         if (it == v.end() || it->name != name) return nullptr;
         return &*it;
+    }
+
+    // The get_* functions: what `try_get` reads, or `fallback` when it fails.
+    template <class T>
+    T value_or(std::error_code (document::*try_get)(std::string_view, std::string_view, T&) const noexcept, std::string_view flag,
+               std::string_view attr, T fallback) const noexcept {
+        T v = fallback;
+        return (this->*try_get)(flag, attr, v) ? fallback : v;
     }
 
     std::error_code lookup(std::string_view flag, std::string_view attr, const boost::json::value*& out) const noexcept {

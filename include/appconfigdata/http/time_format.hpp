@@ -93,15 +93,28 @@ inline std::error_code make_time(unsigned y, unsigned mo, unsigned d, unsigned h
 
 } // namespace detail_time
 
+// A time point as whole days since 1970-01-01 and seconds into that day (UTC, sub-second part
+// dropped, towards the past: second_of_day is 0..86399).
+struct day_and_second {
+    std::int64_t day = 0;
+    std::int64_t second_of_day = 0;
+};
+
+inline day_and_second split_day(time_point tp) noexcept {
+    const auto secs = std::chrono::floor<std::chrono::seconds>(tp.time_since_epoch()).count();
+    day_and_second d{secs / 86400, secs % 86400};
+    if (d.second_of_day < 0) {
+        d.second_of_day += 86400;
+        --d.day;
+    }
+    return d;
+}
+
 // Breaks a time point into UTC fields (sub-second part dropped, towards the past).
 inline civil_time to_civil(time_point tp) noexcept {
-    const auto secs = std::chrono::floor<std::chrono::seconds>(tp.time_since_epoch()).count();
-    std::int64_t days = secs / 86400;
-    std::int64_t rem = secs % 86400;
-    if (rem < 0) {
-        rem += 86400;
-        --days;
-    }
+    const day_and_second split = split_day(tp);
+    const std::int64_t days = split.day;
+    const std::int64_t rem = split.second_of_day;
     civil_time c;
     std::int64_t y = 0;
     detail_time::civil_from_days(days, y, c.month, c.day);

@@ -48,9 +48,7 @@ inline std::error_code build_get_latest_configuration(const http::url& endpoint,
 // Same, from an endpoint URL text; errc::invalid_url when it does not parse.
 inline std::error_code build_get_latest_configuration(std::string_view endpoint_url, std::string_view configuration_token,
                                                       http::request& out) {
-    http::url endpoint;
-    if (auto ec = parse_endpoint(endpoint_url, endpoint)) return ec;
-    return build_get_latest_configuration(endpoint, configuration_token, out);
+    return detail::with_endpoint(endpoint_url, [&](const http::url& e) { return build_get_latest_configuration(e, configuration_token, out); });
 }
 
 // A parsed 200 response. Every view points into the response it came from and is valid while that

@@ -25,6 +25,15 @@ inline std::error_code parse_endpoint(std::string_view text, http::url& out) {
 
 namespace detail {
 
+// The builders' overloads that take an endpoint URL text: parses it (parse_endpoint) and returns
+// build(endpoint), or errc::invalid_url when it does not parse.
+template <class Build>
+std::error_code with_endpoint(std::string_view endpoint_url, Build build) {
+    http::url endpoint;
+    if (auto ec = parse_endpoint(endpoint_url, endpoint)) return ec;
+    return build(endpoint);
+}
+
 // Headers the SigV4 signer sets on every signing (and Host, which it adds when absent): kept in
 // place between polls so that the signer overwrites them without allocating. A caller that signs
 // with credentials without a session token erases x-amz-security-token first.

@@ -6,9 +6,11 @@
 
 #include <appconfigdata/config.hpp>
 #include <appconfigdata/detail/ascii.hpp>
+#include <appconfigdata/detail/enum_names.hpp>
 #include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/message.hpp>
+#include <appconfigdata/protocol/detail/json.hpp>
 #include <appconfigdata/version.hpp>
 
 #include <boost/json.hpp>
@@ -27,13 +29,8 @@ namespace protocol {
 enum class invalid_parameter_problem { unknown, corrupted, expired, poll_interval_not_satisfied };
 
 inline const char* to_string(invalid_parameter_problem p) noexcept {
-    switch (p) {
-    case invalid_parameter_problem::unknown: return "Unknown";
-    case invalid_parameter_problem::corrupted: return "Corrupted";
-    case invalid_parameter_problem::expired: return "Expired";
-    case invalid_parameter_problem::poll_interval_not_satisfied: return "PollIntervalNotSatisfied";
-    }
-    return "Unknown";
+    constexpr const char* names[] = {"Unknown", "Corrupted", "Expired", "PollIntervalNotSatisfied"};
+    return appconfigdata::detail::enum_name<invalid_parameter_problem::poll_interval_not_satisfied>(p, names, "Unknown");
 }
 
 inline std::ostream& operator<<(std::ostream& os, invalid_parameter_problem p) { return os << to_string(p); }
@@ -133,12 +130,6 @@ inline errc errc_for_status(int status) noexcept {
 }
 
 namespace detail {
-
-inline std::string_view json_string(const boost::json::object& o, std::string_view key) noexcept {
-    if (auto* v = o.if_contains(key))
-        if (auto* s = v->if_string()) return std::string_view(s->data(), s->size());
-    return {};
-}
 
 inline const boost::json::object* json_object(const boost::json::object& o, std::string_view key) noexcept {
     if (auto* v = o.if_contains(key)) return v->if_object();

@@ -69,9 +69,7 @@ inline std::error_code build_start_configuration_session(const http::url& endpoi
 // Same, from an endpoint URL text; errc::invalid_url when it does not parse.
 inline std::error_code build_start_configuration_session(std::string_view endpoint_url, const start_configuration_session_input& in,
                                                          http::request& out) {
-    http::url endpoint;
-    if (auto ec = parse_endpoint(endpoint_url, endpoint)) return ec;
-    return build_start_configuration_session(endpoint, in, out);
+    return detail::with_endpoint(endpoint_url, [&](const http::url& e) { return build_start_configuration_session(e, in, out); });
 }
 
 struct start_configuration_session_output {

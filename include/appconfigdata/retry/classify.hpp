@@ -4,6 +4,7 @@
 // Pure functions: no state, no I/O, never throw.
 #pragma once
 
+#include <appconfigdata/detail/enum_names.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -24,14 +25,8 @@ enum class error_class {
 };
 
 inline constexpr std::string_view to_string(error_class c) noexcept {
-    switch (c) {
-    case error_class::non_retryable: return "non_retryable";
-    case error_class::throttling: return "throttling";
-    case error_class::transient: return "transient";
-    case error_class::timeout: return "timeout";
-    case error_class::clock_skew: return "clock_skew";
-    }
-    return "unknown";
+    constexpr const char* names[] = {"non_retryable", "throttling", "transient", "timeout", "clock_skew"};
+    return appconfigdata::detail::enum_name<error_class::clock_skew>(c, names, "unknown");
 }
 
 inline std::ostream& operator<<(std::ostream& os, error_class c) { return os << to_string(c); }

@@ -38,6 +38,7 @@
 
 #include <appconfigdata/action.hpp>
 #include <appconfigdata/clock.hpp>
+#include <appconfigdata/detail/enum_names.hpp>
 #include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/message.hpp>
@@ -74,14 +75,8 @@ namespace session {
 enum class session_state { start_due, start_in_flight, poll_due, poll_in_flight, failed };
 
 inline const char* to_string(session_state s) noexcept {
-    switch (s) {
-    case session_state::start_due: return "start_due";
-    case session_state::start_in_flight: return "start_in_flight";
-    case session_state::poll_due: return "poll_due";
-    case session_state::poll_in_flight: return "poll_in_flight";
-    case session_state::failed: return "failed";
-    }
-    return "?";
+    constexpr const char* names[] = {"start_due", "start_in_flight", "poll_due", "poll_in_flight", "failed"};
+    return appconfigdata::detail::enum_name<session_state::failed>(s, names);
 }
 
 inline std::ostream& operator<<(std::ostream& os, session_state s) { return os << to_string(s); }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <appconfigdata/clock.hpp>
+#include <appconfigdata/detail/enum_names.hpp>
 #include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -24,14 +25,8 @@ enum class event_kind {
 };
 
 inline const char* to_string(event_kind k) noexcept {
-    switch (k) {
-    case event_kind::changed: return "changed";
-    case event_kind::unchanged: return "unchanged";
-    case event_kind::retrying: return "retrying";
-    case event_kind::session_restarted: return "session_restarted";
-    case event_kind::error: return "error";
-    }
-    return "?";
+    constexpr const char* names[] = {"changed", "unchanged", "retrying", "session_restarted", "error"};
+    return appconfigdata::detail::enum_name<event_kind::error>(k, names);
 }
 
 inline std::ostream& operator<<(std::ostream& os, event_kind k) { return os << to_string(k); }
@@ -46,15 +41,9 @@ enum class restart_reason {
 };
 
 inline const char* to_string(restart_reason r) noexcept {
-    switch (r) {
-    case restart_reason::none: return "none";
-    case restart_reason::session_age: return "session_age";
-    case restart_reason::token_expired: return "token_expired";
-    case restart_reason::token_corrupted: return "token_corrupted";
-    case restart_reason::poll_interval_not_satisfied: return "poll_interval_not_satisfied";
-    case restart_reason::token_lost: return "token_lost";
-    }
-    return "?";
+    constexpr const char* names[] = {
+        "none", "session_age", "token_expired", "token_corrupted", "poll_interval_not_satisfied", "token_lost"};
+    return appconfigdata::detail::enum_name<restart_reason::token_lost>(r, names);
 }
 
 inline std::ostream& operator<<(std::ostream& os, restart_reason r) { return os << to_string(r); }

@@ -25,7 +25,8 @@ struct session_options {
     // seeded generator. Only ever lengthens the wait (never polls early). 0 disables; clamped to [0, 1].
     double fleet_jitter = 0.1;
     // Seed of the session's deterministic generator (fleet and backoff jitter, invocation ids). The
-    // core draws no randomness: give each process its own seed (e.g. from adapters/system_random).
+    // core draws no randomness: give each process its own seed (e.g. from std::random_device, as the
+    // command-line tool does).
     std::uint64_t jitter_seed = 0;
     // Restart the session (new StartConfigurationSession) before tokens reach the service's 24 h limit.
     duration max_session_age = std::chrono::hours(23);

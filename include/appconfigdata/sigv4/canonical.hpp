@@ -100,35 +100,29 @@ inline char* write_lowercase(char* p, std::string_view name) noexcept {
     return last;
 }
 
+// Copies the n bytes (W <= n <= 2*W) at `src` to `p` as two fixed-size moves of W bytes that overlap
+// in the middle: a head and a tail, both read before either is written.
+template <std::size_t W>
+inline void copy_head_tail(char* p, const char* src, std::size_t n) noexcept {
+    char head[W], tail[W];
+    std::memcpy(head, src, W);
+    std::memcpy(tail, src + n - W, W);
+    std::memcpy(p, head, W);
+    std::memcpy(p + n - W, tail, W);
+}
+
 // Copies `s` to `p` and returns the end. A signature is assembled from some thirty pieces, most of
 // them a few bytes long: those are copied with fixed-size moves (two overlapping ones), without a
 // call into the C library; only long pieces go to memcpy.
 inline char* write_text(char* p, std::string_view s) noexcept {
     const std::size_t n = s.size();
     const char* src = s.data();
-    if (n > 32) {
-        std::memcpy(p, src, n);
-    } else if (n >= 16) {
-        char head[16], tail[16];
-        std::memcpy(head, src, 16);
-        std::memcpy(tail, src + n - 16, 16);
-        std::memcpy(p, head, 16);
-        std::memcpy(p + n - 16, tail, 16);
-    } else if (n >= 8) {
-        std::uint64_t head, tail;
-        std::memcpy(&head, src, 8);
-        std::memcpy(&tail, src + n - 8, 8);
-        std::memcpy(p, &head, 8);
-        std::memcpy(p + n - 8, &tail, 8);
-    } else if (n >= 4) {
-        std::uint32_t head, tail;
-        std::memcpy(&head, src, 4);
-        std::memcpy(&tail, src + n - 4, 4);
-        std::memcpy(p, &head, 4);
-        std::memcpy(p + n - 4, &tail, 4);
-    } else {
+    if (n > 32) std::memcpy(p, src, n);
+    else if (n >= 16) copy_head_tail<16>(p, src, n);
+    else if (n >= 8) copy_head_tail<8>(p, src, n);
+    else if (n >= 4) copy_head_tail<4>(p, src, n);
+    else
         for (std::size_t i = 0; i < n; ++i) p[i] = src[i];
-    }
     return p + n;
 }
 
@@ -355,13 +349,8 @@ public:
         char* const base = &query_[0];
         char* q = base;
         const auto offset = [base](const char* at) { return static_cast<std::uint32_t>(at - base); };
-        std::size_t pos = 0;
-        while (pos <= query.size()) {
-            std::size_t end = query.find('&', pos);
-            if (end == std::string_view::npos) end = query.size();
-            const std::string_view piece = query.substr(pos, end - pos);
-            pos = end + 1;
-            if (piece.empty()) continue;
+        appconfigdata::detail::for_each_piece(query, '&', [&](std::string_view piece) {
+            if (piece.empty()) return true;
             const auto eq = piece.find('=');
             detail::query_param qp{};
             qp.name_offset = offset(q);
@@ -371,7 +360,8 @@ public:
             if (eq != std::string_view::npos) q = detail::write_reencoded(q, piece.substr(eq + 1), false);
             qp.value_size = offset(q) - qp.value_offset;
             params_.push_back(qp);
-        }
+            return true;
+        });
         const std::string_view buf(base, static_cast<std::size_t>(q - base));
         std::sort(params_.begin(), params_.end(), [buf](const detail::query_param& a, const detail::query_param& b) {
             const int c = buf.substr(a.name_offset, a.name_size).compare(buf.substr(b.name_offset, b.name_size));
@@ -420,21 +410,16 @@ public:
         selected_.clear();
         if (signed_headers.empty()) return false;
         const auto& f = h.fields();
-        std::size_t pos = 0;
-        while (pos <= signed_headers.size()) {
-            std::size_t end = signed_headers.find(';', pos);
-            if (end == std::string_view::npos) end = signed_headers.size();
-            const std::string_view name = signed_headers.substr(pos, end - pos);
-            pos = end + 1;
-            if (name.empty()) return false;
+        const bool all_found = appconfigdata::detail::for_each_piece(signed_headers, ';', [&](std::string_view name) {
             bool found = false;
-            for (std::size_t i = 0; i < f.size(); ++i)
+            for (std::size_t i = 0; i < f.size() && !name.empty(); ++i)
                 if (appconfigdata::detail::iequals(f[i].name, name)) {
                     selected_.push_back(i);
                     found = true;
                 }
-            if (!found) return false;
-        }
+            return found;
+        });
+        if (!all_found) return false;
         prepare(h);
         return true;
     }

@@ -134,7 +134,15 @@ public:
         // A session token without spaces or control bytes (the usual) needs neither check nor trimming;
         // secret_string worked that out when the token was stored.
         const bool token_plain = creds.session_token.is_plain();
-        if (auto ec = validate(req, creds, p, time_ok, &slots, sign_token, same_layout, query_checked, scope_known, token_plain)) return ec;
+        validation known;
+        known.time_ok = time_ok;
+        known.slots = &slots;
+        known.sign_token = sign_token;
+        known.known_layout = same_layout;
+        known.query_checked = query_checked;
+        known.scope_known = scope_known;
+        known.token_plain = token_plain;
+        if (auto ec = validate(req, creds, p, known)) return ec;
         if (!scope_known) {
             checked_key_id_.assign(creds.access_key_id);
             checked_region_.assign(p.region.data(), p.region.size());
@@ -187,7 +195,9 @@ public:
         char amz_date[16];
         const bool time_ok = format_time(p.time, amz_date);
         const std::string_view amz(amz_date, 16);
-        if (auto ec = validate(req, creds, p, time_ok, nullptr, false, false, false, false, false)) return ec;
+        validation known;
+        known.time_ok = time_ok;
+        if (auto ec = validate(req, creds, p, known)) return ec;
         if (expires.count() < 1 || expires.count() > max_presign_expires) return errc::invalid_argument;
         layout_valid_ = false; // the selection below is not the one sign() remembered
         if (!req.headers.contains("host")) {
@@ -260,37 +270,44 @@ private:
         }
     }
 
-    // Checks everything sign() and presign() read. With `slots` (sign), also finds the signer's own
-    // headers; the values sign() overwrites (X-Amz-Date, Authorization, and the session token and
+    // What validate() is told besides the request: whether the time could be formatted, where sign()
+    // keeps its header slots, and what sign() already knows, so that those checks are skipped.
+    // presign() sets only time_ok: everything is checked.
+    struct validation {
+        bool time_ok = false;          // format_time() succeeded; invalid_time otherwise
+        header_slots* slots = nullptr; // sign(): find the signer's own headers into it
+        bool sign_token = false;       // sign() sets X-Amz-Security-Token (so its old value is not checked)
+        bool known_layout = false;     // the names were checked when the layout was remembered; slots holds it
+        bool query_checked = false;    // the query is known canonical (so free of control bytes)
+        bool scope_known = false;      // key id, region and service are the ones the last successful call checked
+        bool token_plain = false;      // the session token holds no space or control byte
+    };
+
+    // Checks everything sign() and presign() read. With `known.slots` (sign), also finds the signer's
+    // own headers; the values sign() overwrites (X-Amz-Date, Authorization, and the session token and
     // content hash when it sets them) are not checked, since they are never signed as they are.
-    // With `known_layout` the names were checked when the layout was remembered and `slots` holds it;
-    // with `query_checked` the query is known to be canonical (so free of control bytes); with
-    // `scope_known` key id, region and service are the ones the last successful call checked; with
-    // `token_plain` the session token is known to hold no space or control byte.
-    static std::error_code validate(const http::request& req, const credentials& creds, const signing_params& p, bool time_ok,
-                                    header_slots* slots, bool sign_token, bool known_layout, bool query_checked, bool scope_known,
-                                    bool token_plain) {
+    static std::error_code validate(const http::request& req, const credentials& creds, const signing_params& p, const validation& known) {
         if (creds.access_key_id.empty() || creds.secret_access_key.empty()) return errc::no_credentials;
-        if (!scope_known && !detail::is_scope_element(creds.access_key_id)) return errc::invalid_credentials;
-        if (!token_plain && !detail::has_no_control_bytes(creds.session_token.reveal())) return errc::invalid_credentials;
-        if (!scope_known && !detail::is_scope_element(p.region)) return errc::invalid_region;
-        if (!scope_known && !detail::is_scope_element(p.service)) return errc::invalid_argument;
+        if (!known.scope_known && !detail::is_scope_element(creds.access_key_id)) return errc::invalid_credentials;
+        if (!known.token_plain && !detail::has_no_control_bytes(creds.session_token.reveal())) return errc::invalid_credentials;
+        if (!known.scope_known && !detail::is_scope_element(p.region)) return errc::invalid_region;
+        if (!known.scope_known && !detail::is_scope_element(p.service)) return errc::invalid_argument;
         if (!detail::is_token(req.method)) return errc::invalid_argument;
         if (req.path.empty() || !detail::is_valid_target_text(req.path)) return errc::invalid_url;
-        if (!query_checked && !detail::is_valid_target_text(req.query)) return errc::invalid_url;
+        if (!known.query_checked && !detail::is_valid_target_text(req.query)) return errc::invalid_url;
         header_slots local;
-        header_slots& s = slots ? *slots : local;
+        header_slots& s = known.slots ? *known.slots : local;
         const auto& f = req.headers.fields();
         for (std::size_t i = 0; i < f.size(); ++i) {
-            if (!known_layout) {
+            if (!known.known_layout) {
                 if (!detail::is_token(f[i].name)) return errc::invalid_header;
                 if (std::size_t* slot = slot_of(f[i].name, s)) {
                     if (*slot != header_slots::none) s.repeated = true;
                     else *slot = i;
                 }
             }
-            const bool overwritten = slots && (i == s.date || i == s.auth || (i == s.token && sign_token) ||
-                                               (i == s.sha && p.add_content_sha256_header)) && !s.repeated;
+            const bool overwritten = known.slots && (i == s.date || i == s.auth || (i == s.token && known.sign_token) ||
+                                                     (i == s.sha && p.add_content_sha256_header)) && !s.repeated;
             if (!overwritten && !detail::is_valid_header_value(f[i].value)) return errc::invalid_header;
         }
         if (s.host == header_slots::none) {
@@ -300,20 +317,16 @@ private:
                 if (c <= 0x20 || c == 0x7f) return errc::invalid_url;
             }
         }
-        if (!time_ok) return errc::invalid_time;
+        if (!known.time_ok) return errc::invalid_time;
         return {};
     }
 
     // "YYYYMMDDTHHMMSSZ" of `t` into `out`; false when the year is outside 0..9999 (out is then
     // unspecified). The date part is kept for the rest of the day.
     bool format_time(time_point t, char* out) noexcept {
-        const auto secs = std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
-        std::int64_t day = secs / 86400;
-        std::int64_t rem = secs % 86400;
-        if (rem < 0) {
-            rem += 86400;
-            --day;
-        }
+        const http::day_and_second split = http::split_day(t);
+        const std::int64_t day = split.day;
+        const std::int64_t rem = split.second_of_day;
         if (!day_valid_ || day != day_) {
             const http::civil_time civil = http::to_civil(t);
             if (civil.year < 0 || civil.year > 9999) return false;

@@ -82,6 +82,10 @@ check("bad boolean in the environment", run(["--region", "us-east-1"], {"AWS_USE
 check("unknown option", run(["--bogus"])[0], 2)
 check("missing option value", run(["--region"])[0], 2)
 check("flag with a value", run(["--region", "us-east-1", "--fips=1"])[0], 2)
+check("eusc-de-east-1 in its own partition", run(["--region", "eusc-de-east-1"])[:2],
+      (0, "https://appconfigdata.eusc-de-east-1.amazonaws.eu"))
+check("eusc-de-east-1 dual-stack", run(["--region", "eusc-de-east-1", "--dualstack"])[:2],
+      (0, "https://appconfigdata.eusc-de-east-1.api.amazonwebservices.eu"))
 rc, out, _ = run(["--help"])
 check("--help", (rc, out.startswith("usage: appconfigdata endpoint")), (0, True))
 rc, out, err = run(["--region", "cn-north-1", "--verbose"])

@@ -146,6 +146,15 @@ TEST_CASE("locations: defaults, overrides, ~ expansion and Windows homes", "[pro
     CHECK(expand_home("~/x", slash_home, os_platform::posix) == "/x");
     CHECK_FALSE(home_directory(environment_lookup{}, os_platform::posix));
     CHECK_FALSE(home_directory(environment_from_map(std::map<std::string, std::string>{{"HOME", ""}}), os_platform::posix));
+    // One rule for every variable (detail/environment.hpp): trimmed, a blank value is unset.
+    CHECK_FALSE(home_directory(environment_from_map(std::map<std::string, std::string>{{"HOME", " \t"}}), os_platform::posix));
+    auto padded = environment_from_map(
+        std::map<std::string, std::string>{{"HOME", " /home/u\n"}, {"AWS_CONFIG_FILE", "  "}, {"AWS_SHARED_CREDENTIALS_FILE", " /k "}});
+    const profile_file_locations padded_loc = resolve_profile_file_locations(padded, os_platform::posix);
+    CHECK(padded_loc.config == "/home/u/.aws/config");
+    CHECK_FALSE(padded_loc.config_from_environment);
+    CHECK(padded_loc.credentials == "/k");
+    CHECK(padded_loc.credentials_from_environment);
 }
 
 TEST_CASE("profile selection: --profile, AWS_PROFILE, default", "[profile]") {

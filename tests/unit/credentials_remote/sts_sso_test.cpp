@@ -118,6 +118,16 @@ TEST_CASE("sts: regional endpoints per partition, FIPS, dual-stack, override", "
     CHECK(host("us-gov-west-1") == "https://sts.us-gov-west-1.amazonaws.com/");
     CHECK(host("us-iso-east-1") == "https://sts.us-iso-east-1.c2s.ic.gov/");
     CHECK(host("us-isob-east-1") == "https://sts.us-isob-east-1.sc2s.sgov.gov/");
+    // The partition table of endpoint/partition.hpp, not a second copy of it.
+    CHECK(host("eusc-de-east-1") == "https://sts.eusc-de-east-1.amazonaws.eu/");
+    CHECK(host("-us-east-1") == "error");
+    for (const char* dual_stack : {"eusc-de-east-1 api.amazonwebservices.eu", "us-iso-east-1 api.aws.ic.gov", "us-isob-east-1 api.aws.scloud",
+                                   "us-isof-south-1 api.aws.hci.ic.gov", "eu-isoe-west-1 api.cloud-aws.adc-e.uk",
+                                   "cn-north-1 api.amazonwebservices.com.cn"}) {
+        const std::string region_suffix = dual_stack;
+        const std::string region = region_suffix.substr(0, region_suffix.find(' '));
+        CHECK(host(region, false, true) == "https://sts." + region + "." + region_suffix.substr(region.size() + 1) + "/");
+    }
     CHECK(host("us-east-1", true) == "https://sts-fips.us-east-1.amazonaws.com/");
     CHECK(host("us-east-1", true, true) == "https://sts-fips.us-east-1.api.aws/");
     CHECK(host("us-east-1", false, true) == "https://sts.us-east-1.api.aws/");

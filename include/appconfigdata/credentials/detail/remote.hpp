@@ -6,10 +6,12 @@
 #include <appconfigdata/config.hpp>
 #include <appconfigdata/credentials/provider.hpp>
 #include <appconfigdata/detail/ascii.hpp>
+#include <appconfigdata/detail/environment.hpp>
 #include <appconfigdata/diagnostics.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/message.hpp>
 #include <appconfigdata/http/time_format.hpp>
+#include <appconfigdata/protocol/detail/json.hpp>
 #include <appconfigdata/version.hpp>
 
 #include <boost/json/parse.hpp>
@@ -85,14 +87,12 @@ inline bool parse_json_object(std::string_view body, std::size_t max_size, boost
     return true;
 }
 
-// The string member `key`, or nullptr when missing or not a string.
-inline const boost::json::string* json_string(const boost::json::object& o, std::string_view key) {
-    auto it = o.find(key);
-    if (it == o.end() || !it->value().is_string()) return nullptr;
-    return &it->value().get_string();
+// The string member `key`, or nullptr when missing or not a string (protocol/detail/json.hpp).
+inline const boost::json::string* json_string(const boost::json::object& o, std::string_view key) noexcept {
+    return protocol::detail::find_string(o, key);
 }
 
-inline std::string_view sv(const boost::json::string& s) noexcept { return std::string_view(s.data(), s.size()); }
+inline std::string_view sv(const boost::json::string& s) noexcept { return protocol::detail::view(s); }
 
 // Reads the credential document IMDS and the container endpoint both return:
 // {Code?, AccessKeyId, SecretAccessKey, Token?, Expiration?, AccountId?}. Returns an empty error
@@ -147,12 +147,9 @@ inline std::string transport_message(std::string_view what, std::error_code ec, 
     return std::string(what) + ": " + ec.message() + " (after " + std::to_string(attempts) + (attempts == 1 ? " attempt)" : " attempts)");
 }
 
-// Environment value, treating unset and blank (whitespace only) alike: "" when absent.
+// Environment value by the one rule of detail/environment.hpp (trimmed; blank is unset): "" when unset.
 inline std::string env_value(const environment_lookup& env, std::string_view name) {
-    if (!env) return {};
-    auto v = env(name);
-    if (!v) return {};
-    return std::string(trim(*v));
+    return env_setting(env, name).value_or(std::string());
 }
 
 } // namespace remote
