@@ -17,6 +17,7 @@
 #include <appconfigdata/credentials/provider.hpp>
 #include <appconfigdata/credentials/sts.hpp>
 #include <appconfigdata/http/percent_encoding.hpp>
+#include <appconfigdata/sigv4/redact.hpp>
 #include <appconfigdata/version.hpp>
 
 #include <string>
@@ -128,6 +129,7 @@ public:
         }
         fail(code, std::move(text), &r);
         result_.diag.error_type = type;
+        sigv4::redactor(request_)(result_.diag); // the portal's words may quote the bearer token
     }
 
     void on_transport_error(std::error_code ec, time_point now) override {

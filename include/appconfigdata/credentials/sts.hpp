@@ -19,6 +19,7 @@
 #include <appconfigdata/credentials/provider.hpp>
 #include <appconfigdata/http/percent_encoding.hpp>
 #include <appconfigdata/http/url.hpp>
+#include <appconfigdata/sigv4/redact.hpp>
 #include <appconfigdata/sigv4/signer.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -392,6 +393,7 @@ private:
         result_.status = provider_status::failed;
         result_.error = ec;
         result_.diag = std::move(diag);
+        sigv4::redactor(exchange_.request())(result_.diag); // STS may quote the request (and the web identity token)
         state_ = state::finished;
     }
 
@@ -518,6 +520,7 @@ private:
         result_.status = provider_status::failed;
         result_.error = ec;
         result_.diag = std::move(diag);
+        sigv4::redactor(exchange_.request(), &source_)(result_.diag); // STS may quote the signed request
         state_ = state::finished;
     }
 
