@@ -129,7 +129,7 @@ public:
         }
         fail(code, std::move(text), &r);
         result_.diag.error_type = type;
-        sigv4::redactor(request_)(result_.diag); // the portal's words may quote the bearer token
+        sigv4::redact(result_.diag, request_); // the portal's words may quote the bearer token
     }
 
     void on_transport_error(std::error_code ec, time_point now) override {

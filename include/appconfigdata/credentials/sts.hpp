@@ -393,7 +393,7 @@ private:
         result_.status = provider_status::failed;
         result_.error = ec;
         result_.diag = std::move(diag);
-        sigv4::redactor(exchange_.request())(result_.diag); // STS may quote the request (and the web identity token)
+        sigv4::redact(result_.diag, exchange_.request()); // STS may quote the request (and the web identity token)
         state_ = state::finished;
     }
 
@@ -520,7 +520,7 @@ private:
         result_.status = provider_status::failed;
         result_.error = ec;
         result_.diag = std::move(diag);
-        sigv4::redactor(exchange_.request(), &source_)(result_.diag); // STS may quote the signed request
+        sigv4::redact(result_.diag, exchange_.request(), &source_); // STS may quote the signed request
         state_ = state::finished;
     }
 

@@ -12,7 +12,7 @@
 // where the token was and how long it was: the quoted canonical request stays useful for debugging.
 // Only error paths call it; nothing here runs for a successful response.
 //
-//   sigv4::redactor(request, &creds)(diag);   // diag.message, error_type and request_id
+//   sigv4::redact(diag, request, &creds);   // diag.message, error_type and request_id
 #pragma once
 
 #include <appconfigdata/detail/ascii.hpp>
@@ -244,10 +244,12 @@ private:
     std::vector<secret> secrets_;
 };
 
-// The same, in one call: `text` without the secrets of `request` and `creds`.
+// The same, in one call: `text` (or the texts of `d`) without the secrets of `request` and `creds`.
 inline void redact(std::string& text, const http::request& request, const credentials* creds = nullptr) {
     redactor(request, creds)(text);
 }
+
+inline void redact(diagnostics& d, const http::request& request, const credentials* creds = nullptr) { redactor(request, creds)(d); }
 
 } // namespace sigv4
 APPCONFIGDATA_NAMESPACE_END
