@@ -89,10 +89,9 @@ def make_handler(args):
                 status, error_type = STATUS[args.answer]
                 message = error_message(args.answer, self, body)
                 headers = [("Content-Type", "application/json")]
-                if error_type:
+                if error_type:  # a proxy's answer names no AWS error type
                     headers.append(("X-Amzn-ErrorType", error_type + ":http://internal.amazon.com/coral/com.amazon.coral.service/"))
-                    return self.reply(status, headers, json.dumps({"message": message}))
-                return self.reply(status, [("Content-Type", "text/plain")], message)
+                return self.reply(status, headers, json.dumps({"message": message}))
             if start:
                 return self.reply(201, [("Content-Type", "application/json")], json.dumps({"InitialConfigurationToken": "token-1"}))
             return self.reply(200, [("Content-Type", "application/json"), ("Next-Poll-Configuration-Token", "token-2"),

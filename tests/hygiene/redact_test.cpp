@@ -120,6 +120,12 @@ TEST_CASE("redact: the Authorization signature, presigned parameters, the secret
     CHECK_FALSE(has(text, "DO-NOT-LEAK"));
     CHECK(has(text, "got Authorization AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE/20261126/us-east-1/appconfig/aws4_request"));
 
+    // A quoted SigV4 Authorization keeps its public parts.
+    const std::string auth = *signed_request().headers.find("Authorization");
+    std::string quoted_auth = "(Authorization received: " + auth + ")";
+    sigv4::redactor(signed_request(), nullptr)(quoted_auth);
+    CHECK(quoted_auth == "(Authorization received: " + auth.substr(0, auth.size() - signature.size()) + label(signature.size()) + ")");
+
     // A presigned request: the secrets are query parameters.
     http::request presigned;
     presigned.host = "h";

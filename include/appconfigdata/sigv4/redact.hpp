@@ -163,21 +163,22 @@ public:
         add_secret(c.session_token.reveal());
     }
 
-    // The values of the request's secret headers (Authorization with its Signature alone as well,
+    // The values of the request's secret headers (of a SigV4 Authorization its Signature only;
     // X-Amz-Security-Token, bearer tokens; see http::is_sensitive_header) and of the secret
     // parameters of its query and of a form body (X-Amz-Security-Token, X-Amz-Signature,
     // WebIdentityToken).
     void add_request(const http::request& r) {
         for (const auto& f : r.headers) {
             if (!http::is_sensitive_header(f.name)) continue;
-            add_secret(f.value);
-            if (appconfigdata::detail::iequals(f.name, "authorization")) {
-                const auto at = f.value.find("Signature=");
-                if (at != std::string::npos) {
-                    const std::string_view rest = std::string_view(f.value).substr(at + 10);
-                    add_secret(rest.substr(0, rest.find_first_of(", ")));
-                }
+            const auto at = f.value.find("Signature=");
+            if (at == std::string::npos || !appconfigdata::detail::iequals(f.name, "authorization")) {
+                add_secret(f.value);
+                continue;
             }
+            // SigV4: the credential scope and signed headers are public and help to debug a
+            // mismatch; only the signature goes.
+            const std::string_view rest = std::string_view(f.value).substr(at + 10);
+            add_secret(rest.substr(0, rest.find_first_of(", ")));
         }
         add_parameters(r.query);
         const std::string* type = r.headers.find("content-type");
