@@ -1,6 +1,6 @@
 // Fetch a configuration once from AWS AppConfig Data with libcurl and the default credential chain.
 //   curl_get APPLICATION ENVIRONMENT PROFILE REGION
-// (This is `appconfigdata get` in 50 lines; credentials and region as the AWS CLI finds them.)
+// (This is `appconfigdata get` in 50 lines; credentials, region and AWS_ENDPOINT_URL as the AWS CLI finds them.)
 #include <appconfigdata/adapters/botan_crypto.hpp>
 #include <appconfigdata/adapters/curl_transport.hpp>
 #include <appconfigdata/adapters/environment_reader.hpp>
@@ -10,6 +10,7 @@
 #include <appconfigdata/credentials/default_chain.hpp>
 #include <appconfigdata/credentials/sts.hpp>
 #include <appconfigdata/driver/blocking_driver.hpp>
+#include <appconfigdata/endpoint/environment.hpp>
 #include <appconfigdata/endpoint/resolver.hpp>
 #include <appconfigdata/session/configuration_session.hpp>
 
@@ -28,6 +29,11 @@ int main(int argc, char** argv) {
     p.region = argv[4];
     acd::endpoint::resolved endpoint;
     std::string why;
+    // AWS_ENDPOINT_URL_APPCONFIGDATA / AWS_ENDPOINT_URL, FIPS and dual-stack, as every AWS SDK reads them.
+    if (auto ec = acd::endpoint::params_from_environment(acd::adapters::system_environment(), p, &why)) {
+        std::cerr << "endpoint: " << (why.empty() ? ec.message() : why) << "\n";
+        return 2;
+    }
     if (auto ec = acd::endpoint::resolve(p, endpoint, &why)) {
         std::cerr << "endpoint: " << (why.empty() ? ec.message() : why) << "\n";
         return 2;

@@ -21,6 +21,7 @@
 #include <appconfigdata/sigv4/authorization.hpp>
 #include <appconfigdata/sigv4/canonical.hpp>
 #include <appconfigdata/sigv4/credentials.hpp>
+#include <appconfigdata/sigv4/redact.hpp>
 #include <appconfigdata/sigv4/signer.hpp>
 #include <appconfigdata/sigv4/verifier.hpp>
 #include <appconfigdata/endpoint/environment.hpp>

@@ -19,6 +19,8 @@
 #include <appconfigdata/sigv4/signer.hpp>
 #include <appconfigdata/sigv4/verifier.hpp>
 
+#include <boost/json.hpp>
+
 #include <map>
 #include <sstream>
 #include <string>
@@ -556,4 +558,135 @@ TEST_CASE("backups: records, decode errors and identity checks hold no configura
     const auto ec = backup::check_identity(ok, backup::identity{"other", "env", "prof", ""}, diag);
     CHECK(ec == errc::backup_foreign);
     require_clean(ec, diag);
+}
+
+// Issue 19: services that quote the request back. AWS answers a signature mismatch with the
+// canonical request it expected, `x-amz-security-token:<token>` included; a proxy may echo every
+// header. Whatever reaches diagnostics, events and operator<< must have lost the secrets.
+namespace {
+
+// The canonical request as an AWS service quotes it in an InvalidSignatureException, built from
+// what it received, padded so that the library's 1 KiB cut of the message lands at `pad`-dependent
+// places (inside the token too).
+std::string quote_canonical(const http::request& req, std::size_t pad) {
+    std::string m = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key "
+                    "and signing method. Consult the service documentation for details." + std::string(pad, '.') +
+                    "\n\nThe Canonical String for this request should have been\n'" + req.method + "\n" + req.path + "\n" + req.query + "\n";
+    for (const auto& f : req.headers) m += appconfigdata::detail::to_lower(f.name) + ":" + f.value + "\n";
+    m += "\nhost;x-amz-date;x-amz-security-token\n" + std::string(64, 'e') + "'\n(received Authorization: ";
+    if (const auto* a = req.headers.find("Authorization")) m += *a;
+    m += ")";
+    return m;
+}
+
+http::response quoting_reply(const http::request& req, std::size_t pad, int status = 403, const char* type = "InvalidSignatureException") {
+    boost::json::object o;
+    o["message"] = quote_canonical(req, pad);
+    return reply(status, boost::json::serialize(o), {{"X-Amzn-ErrorType", type}});
+}
+
+credentials long_token_credentials() {
+    credentials c = secret_credentials();
+    // Long, as real session tokens are, with the bytes they have; the 1 KiB cut falls inside it.
+    std::string t = "IQoJb3JpZ2luX2VjE/+=";
+    while (t.size() < 300) t += session_token + "/+=";
+    c.session_token = t;
+    return c;
+}
+
+} // namespace
+
+TEST_CASE("session: a 403 that quotes the canonical request loses the token, keeps the shape") {
+    session::session_config c;
+    c.application = "app";
+    c.environment = "env";
+    c.configuration_profile = "prof";
+    c.endpoint_url = "https://appconfigdata.us-east-1.amazonaws.com";
+    c.region = "us-east-1";
+    c.options.fleet_jitter = 0;
+    int quoted_token_seen = 0;
+    for (const credentials& creds : {secret_credentials(), long_token_credentials()}) {
+        for (std::size_t pad = 0; pad < 700; pad += 7) {
+            for (const bool on_poll : {false, true}) {
+                INFO("pad " << pad << (on_poll ? " poll" : " start"));
+                session::configuration_session<adapters::botan_crypto> s(c);
+                s.set_credentials(creds);
+                time_point now = t0;
+                bool answered = false;
+                for (int step = 0; step < 10 && !answered; ++step) {
+                    const action a = s.next(now);
+                    if (a.kind == action_kind::wait_until) {
+                        now = a.when;
+                        continue;
+                    }
+                    REQUIRE(a.kind == action_kind::send);
+                    if (on_poll && a.request->path == "/configurationsessions") {
+                        s.on_response(reply(201, "{\"InitialConfigurationToken\": \"tok-1\"}"), now);
+                        continue;
+                    }
+                    s.on_response(quoting_reply(*a.request, pad), now);
+                    answered = true;
+                }
+                REQUIRE(answered);
+                bool error_seen = false;
+                while (auto e = s.poll_event()) {
+                    require_clean(print(*e));
+                    require_clean(e->error, e->diag);
+                    if (e->kind == session::event_kind::error) error_seen = true;
+                    if (e->diag.message.find("x-amz-security-token:<redacted, " + std::to_string(creds.session_token.size()) + " chars>") !=
+                        std::string::npos)
+                        ++quoted_token_seen;
+                }
+                CHECK(error_seen);
+                require_clean(s.last_error(), s.last_diagnostics());
+                require_clean(print(s.last_service_error()));
+                CHECK(s.last_diagnostics().message.find("The Canonical String for this request should have been") != std::string::npos);
+            }
+        }
+    }
+    CHECK(quoted_token_seen > 0); // the redacted line is there when the cut leaves it whole
+}
+
+TEST_CASE("STS AssumeRole and SSO: error messages that quote the request lose its secrets") {
+    for (std::size_t pad = 0; pad < 1100; pad += 13) {
+        INFO("pad " << pad);
+        assume_role_options o;
+        o.role_arn = "arn:aws:iam::123456789012:role/r";
+        o.role_session_name = "s";
+        o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
+        o.max_attempts = 1;
+        assume_role_provider p(o);
+        p.set_credentials(long_token_credentials(), t0);
+        const action a = p.next(t0);
+        REQUIRE(a.kind == action_kind::send);
+        REQUIRE(a.request->headers.find("x-amz-security-token"));
+        // STS quotes in XML; its messages are cut at 1 KiB too.
+        const std::string quoted = quote_canonical(*a.request, pad) + " secret " + secret_key;
+        p.on_response(reply(403, "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>" + quoted +
+                                     "</Message></Error><RequestId>r-1</RequestId></ErrorResponse>"),
+                      t0);
+        CHECK(p.outcome().status == provider_status::failed);
+        require_clean(p.outcome());
+    }
+    sso_options o;
+    o.sso_region = "us-east-1";
+    o.sso_start_url = "https://d-123.awsapps.com/start";
+    o.sso_account_id = "123456789012";
+    o.sso_role_name = "role";
+    o.token_cache_file = "/cache.json";
+    o.max_attempts = 1;
+    sso_provider p(o);
+    const action read = p.next(t0);
+    REQUIRE(read.kind == action_kind::read_file);
+    file_result cache;
+    cache.contents = "{\"accessToken\": \"" + session_token + "\", \"expiresAt\": \"2026-11-26T12:00:00Z\"}";
+    REQUIRE_FALSE(p.on_file(cache, t0));
+    const action a = p.next(t0);
+    REQUIRE(a.kind == action_kind::send);
+    p.on_response(reply(401, "{\"message\": \"Session token not found or invalid: x-amz-sso_bearer_token:" + session_token + " (" + session_token +
+                                 ")\"}",
+                        {{"x-amzn-ErrorType", "UnauthorizedException"}}),
+                  t0);
+    CHECK(p.outcome().status == provider_status::failed);
+    require_clean(p.outcome());
 }

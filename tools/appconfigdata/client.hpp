@@ -126,7 +126,11 @@ inline std::string advice(std::error_code ec, const client_options& o, const std
                o.configuration_profile + "' exist in " + region + " (names or IDs) and are deployed";
     if (ec == errc::access_denied)
         return "the credentials need appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration on this configuration";
-    if (ec == errc::unrecognized_client || ec == errc::invalid_signature || ec == errc::expired_token)
+    if (ec == errc::invalid_signature)
+        return "check the AWS credentials (access key, secret key, session token; run 'aws sts get-caller-identity') and the system clock; "
+               "to compare the canonical request quoted above (secrets redacted) with what this side signs, run 'appconfigdata sign' "
+               "with the same method, URL and region";
+    if (ec == errc::unrecognized_client || ec == errc::expired_token)
         return "check the AWS credentials (access key, secret key, session token; run 'aws sts get-caller-identity') and the system clock";
     if (ec == errc::throttling) return "the service is throttling this account; wait and retry, or poll less often";
     if (ec == errc::bad_request) return "the request was rejected; check the identifiers and --min-poll-interval";

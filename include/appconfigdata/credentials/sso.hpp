@@ -17,6 +17,7 @@
 #include <appconfigdata/credentials/provider.hpp>
 #include <appconfigdata/credentials/sts.hpp>
 #include <appconfigdata/http/percent_encoding.hpp>
+#include <appconfigdata/sigv4/redact.hpp>
 #include <appconfigdata/version.hpp>
 
 #include <string>
@@ -149,6 +150,7 @@ private:
         }
         fail(code, std::move(text), &r);
         result_.diag.error_type = type;
+        sigv4::redact(result_.diag, request_); // the portal's words may quote the bearer token
     }
 
     std::string login_hint() const {

@@ -20,6 +20,7 @@
 #include <appconfigdata/endpoint/resolver.hpp>
 #include <appconfigdata/http/percent_encoding.hpp>
 #include <appconfigdata/http/url.hpp>
+#include <appconfigdata/sigv4/redact.hpp>
 #include <appconfigdata/sigv4/signer.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -319,6 +320,9 @@ protected:
 
     action finished_action() const { return result_.ready() ? action::finished() : action::fail(); }
 
+    // The credentials the request was signed with (their secrets are redacted from STS's answers).
+    virtual const credentials* source_credentials() const noexcept { return nullptr; }
+
     action finish_error(std::error_code ec) {
         result_ = error_result(provider_status::failed, ec, std::move(why_));
         state_ = state::finished;
@@ -330,6 +334,7 @@ protected:
         result_.status = provider_status::failed;
         result_.error = ec;
         result_.diag = std::move(diag);
+        sigv4::redact(result_.diag, exchange_.request(), source_credentials()); // STS may quote the (signed) request and the web identity token
         state_ = state::finished;
     }
 
@@ -493,6 +498,8 @@ public:
     const std::string& role_arn() const noexcept { return options_.role_arn; }
 
 private:
+    const credentials* source_credentials() const noexcept override { return &source_; }
+
     assume_role_options options_;
     credentials source_;
     std::string region_;

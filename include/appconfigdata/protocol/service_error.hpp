@@ -71,6 +71,25 @@ struct service_error {
 
     void clear() { *this = service_error{}; }
 
+    // Calls `edit(std::string&)` on every text the service sent (diagnostics, reason, parameter
+    // names and problems, resource type, references): the session passes its sigv4::redactor.
+    template <class Edit>
+    void edit_texts(Edit&& edit) {
+        edit(diag.message);
+        edit(diag.error_type);
+        edit(diag.request_id);
+        edit(reason);
+        for (auto& p : invalid_parameters) {
+            edit(p.name);
+            edit(p.problem_text);
+        }
+        edit(resource_type);
+        for (auto& r : referenced_by) {
+            edit(r.first);
+            edit(r.second);
+        }
+    }
+
     friend bool operator==(const service_error& a, const service_error& b) {
         return a.code == b.code && a.diag == b.diag && a.reason == b.reason && a.invalid_parameters == b.invalid_parameters &&
                a.resource_type == b.resource_type && a.referenced_by == b.referenced_by;

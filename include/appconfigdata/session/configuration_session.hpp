@@ -56,6 +56,7 @@
 #include <appconfigdata/session/event.hpp>
 #include <appconfigdata/session/options.hpp>
 #include <appconfigdata/sigv4/credentials.hpp>
+#include <appconfigdata/sigv4/redact.hpp>
 #include <appconfigdata/sigv4/signer.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -457,6 +458,7 @@ private:
     // After a failure of the request in flight. `was_poll`: the token is dead, a new session follows.
     void handle_failure(std::error_code ec, time_point now, bool was_poll, bool skew_corrected, const http::headers* response_headers) {
         const bool transport = response_headers == nullptr;
+        if (!transport) error_.edit_texts(sigv4::redactor(request_, &creds_)); // the service may quote the request's secrets
         state_ = session_state::start_due; // a failed poll never reuses its token; a failed start starts again
         outcome_.error = ec;
         outcome_.diag = error_.diag;
