@@ -151,12 +151,12 @@ public:
         request_.body = std::move(form);
         retry_.reset();
         sent_ = waiting_ = false;
-        need_resign_ = false;
     }
 
     http::request& request() noexcept { return request_; }
 
-    // send, wait_until, or (when it is time to retry a signed request) done with resign() true.
+    // send (the same request again on a retry: a signing caller signs it afresh before sending) or
+    // wait_until (a response is outstanding, or the backoff before a retry).
     action next(time_point now) {
         if (sent_) return action::wait(time_point::max());
         if (waiting_ && now < resume_) return action::wait(resume_);
@@ -237,7 +237,7 @@ private:
     std::size_t max_body_ = default_limits.max_credential_document;
     remote::retry_budget retry_;
     time_point resume_{};
-    bool sent_ = false, waiting_ = false, need_resign_ = false;
+    bool sent_ = false, waiting_ = false;
 };
 
 // Reads <Credentials> and <AssumedRoleUser><Arn> from a successful reply.

@@ -5,8 +5,8 @@
 //
 //   driver::blocking_hooks h;
 //   h.transport = my_http;                          // std::error_code(const http::request&, http::response&)
-//   h.clock = ...;                                  // returns the current time_point (a clock from adapters/)
-//   h.sleep_until = ...;                            // blocks until a time_point (a sleeper from adapters/)
+//   h.clock = [] { return clock_type::now(); };     // the current time_point (a test passes virtual time)
+//   h.sleep_until = [](time_point t) { std::this_thread::sleep_until(t); }; // or a sleep that wakes early to re-check `stop`
 //   h.read_file = adapters::make_file_reader();       // optional: action::read (else errc::not_supported)
 //   h.run_process = adapters::make_process_runner();  // optional: action::run (else errc::not_supported)
 //   h.credentials_source = [&](credentials& c) { c = ...; return std::error_code{}; };
