@@ -7634,12 +7634,12 @@ public:
         request_.body = std::move(form);
         retry_.reset();
         sent_ = waiting_ = false;
-        need_resign_ = false;
     }
 
     http::request& request() noexcept { return request_; }
 
-    // send, wait_until, or (when it is time to retry a signed request) done with resign() true.
+    // send (the same request again on a retry: a signing caller signs it afresh before sending) or
+    // wait_until (a response is outstanding, or the backoff before a retry).
     action next(time_point now) {
         if (sent_) return action::wait(time_point::max());
         if (waiting_ && now < resume_) return action::wait(resume_);
@@ -7720,7 +7720,7 @@ private:
     std::size_t max_body_ = default_limits.max_credential_document;
     remote::retry_budget retry_;
     time_point resume_{};
-    bool sent_ = false, waiting_ = false, need_resign_ = false;
+    bool sent_ = false, waiting_ = false;
 };
 
 // Reads <Credentials> and <AssumedRoleUser><Arn> from a successful reply.
@@ -10444,8 +10444,8 @@ APPCONFIGDATA_NAMESPACE_END
 //
 //   driver::blocking_hooks h;
 //   h.transport = my_http;                          // std::error_code(const http::request&, http::response&)
-//   h.clock = ...;                                  // returns the current time_point (a clock from adapters/)
-//   h.sleep_until = ...;                            // blocks until a time_point (a sleeper from adapters/)
+//   h.clock = [] { return clock_type::now(); };     // the current time_point (a test passes virtual time)
+//   h.sleep_until = [](time_point t) { std::this_thread::sleep_until(t); }; // or a sleep that wakes early to re-check `stop`
 //   h.read_file = adapters::make_file_reader();       // optional: action::read (else errc::not_supported)
 //   h.run_process = adapters::make_process_runner();  // optional: action::run (else errc::not_supported)
 //   h.credentials_source = [&](credentials& c) { c = ...; return std::error_code{}; };
