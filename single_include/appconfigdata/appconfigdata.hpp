@@ -173,11 +173,67 @@ inline const std::error_category& error_category() noexcept {
 
 inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), error_category()}; }
 
+// What kind of failure an error code is, decided once for retry, last_known_good, the CLI and the
+// emulator's tests: compare with `ec == condition::unreachable` and so on.
+enum class condition {
+    unreachable = 1,      // no response at all: transport failure, timeout, any system / transport library error
+    throttled,            // the service answered ThrottlingException (HTTP 429)
+    server_error,         // the service (or a proxy) answered 5xx
+    unanswered,           // no usable answer: unreachable, throttled, server_error, an unexpected status, retries spent
+    credentials_rejected, // the service refused the credentials: fetch others (expired token, unknown key, bad signature)
+};
+
+namespace detail {
+
+class condition_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "appconfigdata-condition"; }
+    std::string message(int c) const override {
+        switch (static_cast<condition>(c)) {
+        case condition::unreachable: return "the service could not be reached";
+        case condition::throttled: return "the service throttled the request";
+        case condition::server_error: return "the service failed to answer (5xx)";
+        case condition::unanswered: return "the service gave no usable answer";
+        case condition::credentials_rejected: return "the service rejected the credentials";
+        }
+        return "unknown condition";
+    }
+    bool equivalent(const std::error_code& ec, int c) const noexcept override {
+        if (!ec) return false;
+        const bool ours = ec.category() == appconfigdata::error_category();
+        const auto e = static_cast<errc>(ec.value());
+        const bool unreachable = ours ? (e == errc::transport_failed || e == errc::timeout)
+                                      : true; // a system / transport library error
+        switch (static_cast<condition>(c)) {
+        case condition::unreachable: return unreachable;
+        case condition::throttled: return ours && e == errc::throttling;
+        case condition::server_error: return ours && (e == errc::internal_server || e == errc::service_unavailable);
+        case condition::unanswered:
+            return unreachable || (ours && (e == errc::throttling || e == errc::internal_server || e == errc::service_unavailable ||
+                                            e == errc::unexpected_status || e == errc::retries_exhausted || e == errc::retry_quota_exceeded));
+        case condition::credentials_rejected:
+            return ours && (e == errc::expired_token || e == errc::unrecognized_client || e == errc::invalid_signature);
+        }
+        return false;
+    }
+};
+
+} // namespace detail
+
+inline const std::error_category& condition_category() noexcept {
+    static const detail::condition_category_impl category; // function-local static: one per program
+    return category;
+}
+
+inline std::error_condition make_error_condition(condition c) noexcept { return {static_cast<int>(c), condition_category()}; }
+
 APPCONFIGDATA_NAMESPACE_END
 
 namespace std {
 template <>
 struct is_error_code_enum<appconfigdata::errc> : true_type {};
+template <>
+struct is_error_condition_enum<appconfigdata::condition> : true_type {};
 } // namespace std
 // ---- end appconfigdata/error.hpp
 // ---- begin appconfigdata/diagnostics.hpp
@@ -9611,7 +9667,7 @@ private:
     }
 
     static bool is_credentials_error(std::error_code ec) noexcept {
-        return ec == errc::expired_token || ec == errc::unrecognized_client || ec == errc::invalid_signature;
+        return ec == condition::credentials_rejected;
     }
 
     // Retry-layer class of a failure: a response (status + AWS type), a malformed 2xx (transient:
@@ -10865,12 +10921,8 @@ inline backup::record to_record(const session::configuration& c, const backup::i
     return r;
 }
 
-// True for the failures that mean "the service cannot be reached" (no response at all).
-inline bool is_unreachable(std::error_code ec) noexcept {
-    if (!ec) return false;
-    if (ec.category() != error_category()) return true; // a system / transport library error
-    return ec == errc::transport_failed || ec == errc::timeout;
-}
+// True for the failures that mean "the service cannot be reached" (no response at all): condition::unreachable.
+inline bool is_unreachable(std::error_code ec) noexcept { return ec == condition::unreachable; }
 
 class last_known_good {
 public:

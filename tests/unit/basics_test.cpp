@@ -136,3 +136,25 @@ TEST_CASE("detail::env_setting: one rule for every setting, trimmed, blank is un
     CHECK(detail::env_raw(env, "BLANK") == std::optional<std::string>(" \t "));
     CHECK_FALSE(detail::env_raw(env, "THROWS"));
 }
+
+TEST_CASE("error conditions: one decision for unreachable, throttled, server errors, no answer, rejected credentials") {
+    using appconfigdata::condition;
+    using appconfigdata::errc;
+    CHECK(std::error_code(errc::timeout) == condition::unreachable);
+    CHECK(std::error_code(errc::transport_failed) == condition::unreachable);
+    CHECK(std::make_error_code(std::errc::connection_refused) == condition::unreachable);
+    CHECK_FALSE(std::error_code(errc::throttling) == condition::unreachable);
+    CHECK_FALSE(std::error_code() == condition::unreachable);
+    CHECK(std::error_code(errc::throttling) == condition::throttled);
+    CHECK(std::error_code(errc::internal_server) == condition::server_error);
+    CHECK(std::error_code(errc::service_unavailable) == condition::server_error);
+    CHECK_FALSE(std::error_code(errc::bad_request) == condition::server_error);
+    for (errc e : {errc::timeout, errc::transport_failed, errc::throttling, errc::internal_server, errc::service_unavailable, errc::unexpected_status,
+                   errc::retries_exhausted, errc::retry_quota_exceeded})
+        CHECK(std::error_code(e) == condition::unanswered);
+    for (errc e : {errc::bad_request, errc::resource_not_found, errc::access_denied, errc::invalid_signature, errc::malformed_response})
+        CHECK_FALSE(std::error_code(e) == condition::unanswered);
+    for (errc e : {errc::expired_token, errc::unrecognized_client, errc::invalid_signature}) CHECK(std::error_code(e) == condition::credentials_rejected);
+    CHECK_FALSE(std::error_code(errc::access_denied) == condition::credentials_rejected);
+    CHECK(std::error_condition(condition::throttled).message() == "the service throttled the request");
+}

@@ -39,11 +39,8 @@ bool serve_cache(const cli::client& c, const std::string& why) {
     return true;
 }
 
-bool unreachable(std::error_code ec) {
-    using acd::errc;
-    return ec == errc::transport_failed || ec == errc::timeout || ec == errc::internal_server || ec == errc::service_unavailable ||
-           ec == errc::throttling || ec == errc::unexpected_status || ec == errc::retries_exhausted || ec == errc::retry_quota_exceeded;
-}
+// The service gave no usable answer (the library's one rule: acd::condition::unanswered).
+bool unreachable(std::error_code ec) { return ec == acd::condition::unanswered; }
 
 } // namespace
 

@@ -67,12 +67,8 @@ inline backup::record to_record(const session::configuration& c, const backup::i
     return r;
 }
 
-// True for the failures that mean "the service cannot be reached" (no response at all).
-inline bool is_unreachable(std::error_code ec) noexcept {
-    if (!ec) return false;
-    if (ec.category() != error_category()) return true; // a system / transport library error
-    return ec == errc::transport_failed || ec == errc::timeout;
-}
+// True for the failures that mean "the service cannot be reached" (no response at all): condition::unreachable.
+inline bool is_unreachable(std::error_code ec) noexcept { return ec == condition::unreachable; }
 
 class last_known_good {
 public:

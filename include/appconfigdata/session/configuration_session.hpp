@@ -444,7 +444,7 @@ private:
     }
 
     static bool is_credentials_error(std::error_code ec) noexcept {
-        return ec == errc::expired_token || ec == errc::unrecognized_client || ec == errc::invalid_signature;
+        return ec == condition::credentials_rejected;
     }
 
     // Retry-layer class of a failure: a response (status + AWS type), a malformed 2xx (transient:
