@@ -103,6 +103,14 @@ def aws_shaped(answer, status, type_name, what):
           what + ": a JSON body with a message")
 
 
+def sanitized_emulator():
+    """True when the emulator binary carries the ASan / UBSan runtime."""
+    from emulator_support import emulator_binary
+    with open(emulator_binary(), "rb") as f:
+        data = f.read()
+    return b"__asan_init" in data or b"__ubsan_handle" in data
+
+
 def descriptor_exhaustion(cfg, extra, label):
     emu = Emulator(cfg, "--idle-timeout", "30", *extra, preexec_fn=low_fd_limit)
     socks = []
@@ -154,8 +162,14 @@ def main():
         # 1. Descriptor exhaustion.
         err = descriptor_exhaustion(cfg, [], "default limit under ulimit -n %d" % FD_LIMIT)
         check("at most %d connections" % (FD_LIMIT - 32) in err, "the default connection limit is below the descriptor limit")
-        err = descriptor_exhaustion(cfg, ["--max-connections", "4096"], "--max-connections 4096 under ulimit -n %d" % FD_LIMIT)
-        check("pausing accept" in err, "out of descriptors, accept backs off (stderr says so)")
+        if sanitized_emulator():
+            # UBSan's vptr check needs a descriptor of its own (a pipe to test whether memory is
+            # readable); with none left it reports a false "invalid vptr" and halts. The real EMFILE
+            # case is covered by the uninstrumented build of the suite.
+            print("SKIPPED (loudly): --max-connections 4096 under ulimit -n %d: the emulator is built with sanitizers" % FD_LIMIT)
+        else:
+            err = descriptor_exhaustion(cfg, ["--max-connections", "4096"], "--max-connections 4096 under ulimit -n %d" % FD_LIMIT)
+            check("pausing accept" in err, "out of descriptors, accept backs off (stderr says so)")
 
         # 2. AWS-shaped rejections, 3. UTF-8 log.
         log = os.path.join(tmp, "requests.log")
