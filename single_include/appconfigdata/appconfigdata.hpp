@@ -8337,16 +8337,21 @@ struct default_chain_options {
 namespace detail {
 
 // Reads the shared config and credentials files through the driver (two action::read), then parses
-// them: done with set() filled, or failed with error/diag (a file that exists but cannot be read or
-// parsed). A missing file reads as empty.
+// them: done with the profile set as outcome().value, or failed with error/diag (a file that exists but
+// cannot be read or parsed). A missing file reads as empty. Already-parsed files
+// (default_chain_options::profiles) make it finished from the start, with no read.
 class profile_files_reader {
 public:
     enum class state { config, credentials, finished };
 
-    profile_files_reader(const environment_lookup& env, os_platform platform, const limits& bounds)
-        : where_(resolve_profile_file_locations(env, platform)), bounds_(bounds) {
+    explicit profile_files_reader(const default_chain_options& o)
+        : where_(resolve_profile_file_locations(o.environment, o.platform)), bounds_(o.bounds) {
         request_.path = where_.config;
         request_.max_size = bounds_.max_profile_file;
+        if (o.profiles) {
+            result_ = ready_outcome(*o.profiles);
+            state_ = state::finished;
+        }
     }
 
     action next(time_point) {
@@ -8396,17 +8401,11 @@ struct chain_context {
     std::error_code profiles_error;   // the files could not be read / parsed
     diagnostics profiles_diag;
 
-    // `files` is what profile_files_reader produced (ignored when options.profiles is set).
-    chain_context(default_chain_options o, const outcome<profile_set>& files) : options(std::move(o)) {
+    // `files` is what profile_files_reader produced.
+    chain_context(default_chain_options o, const outcome<profile_set>& files)
+        : options(std::move(o)), profiles(files.value), profiles_error(files.error), profiles_diag(files.diag) {
         profile_named = !options.profile_name.empty() || env_nonblank(options.environment, "AWS_PROFILE").has_value();
         profile_name = select_profile_name(options.environment, options.profile_name);
-        if (options.profiles) {
-            profiles = *options.profiles;
-        } else {
-            profiles = files.value;
-            profiles_error = files.error;
-            profiles_diag = files.diag;
-        }
     }
 
     const profile* selected() const noexcept { return profiles_error ? nullptr : profiles.find_profile(profile_name); }
@@ -8690,10 +8689,8 @@ public:
 
     action next(time_point now) override {
         if (state_ == state::reading_files) {
-            if (files_) {
-                action a = files_->next(now);
-                if (a.kind == action_kind::read_file || a.kind == action_kind::wait_until) return a;
-            }
+            action a = files_->next(now);
+            if (a.kind == action_kind::read_file || a.kind == action_kind::wait_until) return a;
             build();
             state_ = state::running;
         }
@@ -8745,7 +8742,7 @@ public:
         return state_ == state::running ? providers_[index_]->on_transport_error(ec, now) : make_error_code(errc::invalid_state);
     }
     std::error_code on_file(const file_result& f, time_point now) override {
-        if (state_ == state::reading_files) return files_ ? files_->on_file(f, now) : make_error_code(errc::invalid_state);
+        if (state_ == state::reading_files) return files_->on_file(f, now);
         return state_ == state::running ? providers_[index_]->on_file(f, now) : make_error_code(errc::invalid_state);
     }
     std::error_code on_process(const process_result& pr, time_point now) override {
@@ -8784,13 +8781,11 @@ private:
         tried_.clear();
         index_ = 0;
         state_ = state::reading_files;
-        files_.reset();
-        if (!options_.profiles) files_.emplace(options_.environment, options_.platform, options_.bounds);
+        files_.emplace(options_);
     }
 
     void build() {
-        static const outcome_type none{};
-        auto context = std::make_shared<const detail::chain_context>(options_, files_ ? files_->outcome() : none);
+        auto context = std::make_shared<const detail::chain_context>(options_, files_->outcome());
         files_.reset();
         providers_.push_back(std::make_unique<resolved_provider>("environment", credentials_from_environment(options_.environment)));
         providers_.push_back(std::make_unique<profile_plan_provider>(context));
@@ -8806,8 +8801,6 @@ private:
         providers_.push_back(std::make_unique<imds_credentials_provider>(context->imds()));
         index_ = 0;
     }
-
-    using outcome_type = appconfigdata::outcome<profile_set>;
 
     default_chain_options options_;
     std::optional<detail::profile_files_reader> files_;
@@ -8953,12 +8946,9 @@ public:
 
     action next(time_point now) {
         if (state_ == state::reading_files) {
-            if (files_) {
-                action a = files_->next(now);
-                if (a.kind == action_kind::read_file || a.kind == action_kind::wait_until) return a;
-            }
-            static const appconfigdata::outcome<profile_set> none{};
-            detail::chain_context c(*options_, files_ ? files_->outcome() : none);
+            action a = files_->next(now);
+            if (a.kind == action_kind::read_file || a.kind == action_kind::wait_until) return a;
+            detail::chain_context c(*options_, files_->outcome());
             result_.value = resolve_region(c.options.region, c.options.environment, c.selected());
             imds_.emplace(c.imds());
             files_.reset();
@@ -8990,7 +8980,7 @@ public:
         return state_ == state::imds ? imds_->on_transport_error(ec, now) : make_error_code(errc::invalid_state);
     }
     std::error_code on_file(const file_result& f, time_point now) {
-        return state_ == state::reading_files && files_ ? files_->on_file(f, now) : make_error_code(errc::invalid_state);
+        return state_ == state::reading_files ? files_->on_file(f, now) : make_error_code(errc::invalid_state);
     }
 
     const appconfigdata::outcome<region_choice>& outcome() const noexcept { return result_; }
@@ -8999,7 +8989,7 @@ public:
 
 private:
     explicit region_chain(const default_chain_options& o) : options_(o) {
-        if (!o.profiles) files_.emplace(o.environment, o.platform, o.bounds);
+        files_.emplace(o);
     }
 
     action finish_ready() {
