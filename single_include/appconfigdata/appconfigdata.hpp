@@ -9371,17 +9371,14 @@ public:
         creds_ = creds;
         credentials_rejected_ = false;
         if (!same) {
-            credentials_refresh_at_ = refresh_time(creds_, now, config_.options.credentials_refresh_window);
+            // time_point::min(): received at an unknown time; the next next(now) sets the refresh time.
+            credentials_refresh_at_ = now == (time_point::min)() ? now : refresh_time(creds_, now, config_.options.credentials_refresh_window);
             refresh_asked_ = false;
         }
         return {};
     }
     // The same, for callers without a time at hand: the refresh time is set by the next next(now).
-    void set_credentials(const credentials& creds) {
-        const bool same = creds == creds_;
-        (void)set_credentials(creds, time_point{});
-        if (!same) credentials_refresh_at_ = (time_point::min)();
-    }
+    void set_credentials(const credentials& creds) { (void)set_credentials(creds, (time_point::min)()); }
 
     // What to do at `now`:
     // - send: perform *request (valid until the next call on this session) within `timeout`, then call
