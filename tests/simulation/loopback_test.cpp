@@ -1,7 +1,7 @@
 // The session and the blocking driver over real HTTP on loopback: libcurl transport against the
 // appconfigdata-emulator process (real SigV4 checks, tokens with + / =, 1 s poll interval, injected
 // throttling and 5xx). Real time: a few seconds.
-#include <appconfigdata/adapters/botan_crypto.hpp>
+#include "test_crypto.hpp"
 #include <appconfigdata/adapters/curl_transport.hpp>
 #include <appconfigdata/driver/blocking_driver.hpp>
 #include <appconfigdata/session/configuration_session.hpp>
@@ -24,7 +24,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using session_t = session::configuration_session<adapters::botan_crypto>;
+using session_t = session::configuration_session<test_crypto>;
 
 std::string make_config_dir() {
     char tmpl[] = "/tmp/acd-loopback-XXXXXX";

@@ -3,7 +3,7 @@
 // older botocore copy under sigv4-legacy/ (header signing). Prints the counts and requires 100 %.
 #include "request_text.hpp"
 
-#include <appconfigdata/adapters/botan_crypto.hpp>
+#include "test_crypto.hpp"
 #include <appconfigdata/http/time_format.hpp>
 #include <appconfigdata/sigv4/signer.hpp>
 #include <appconfigdata/sigv4/verifier.hpp>
@@ -21,7 +21,7 @@
 
 namespace acd = appconfigdata;
 using namespace sigv4_conformance;
-using signer_type = acd::sigv4::signer<acd::adapters::botan_crypto>;
+using signer_type = acd::sigv4::signer<test_crypto>;
 
 namespace {
 
@@ -234,7 +234,7 @@ TEST_CASE("SigV4 conformance: the verifier accepts every header-signed suite req
     const std::string dir = test_support::conformance_dir("sigv4");
     if (dir.empty()) return;
     signer_type signer;
-    acd::adapters::botan_crypto crypto;
+    test_crypto crypto;
     int checked = 0;
     for (const auto& name : list_dirs(dir)) {
         const std::string base = dir + "/" + name + "/";

@@ -1,4 +1,4 @@
-#include <appconfigdata/adapters/botan_crypto.hpp>
+#include "test_crypto.hpp"
 #include <appconfigdata/adapters/file_backup_store.hpp>
 #include <appconfigdata/driver/last_known_good.hpp>
 #include <appconfigdata/session/configuration_session.hpp>
@@ -220,7 +220,7 @@ struct temp_file {
 
 // Drives `s` with `transport` for `span` of virtual time, feeding every event to `lkg`.
 template <class Transport>
-void run(session::configuration_session<adapters::botan_crypto>& s, last_known_good& lkg, Transport&& transport, time_point& now,
+void run(session::configuration_session<test_crypto>& s, last_known_good& lkg, Transport&& transport, time_point& now,
          duration span) {
     const time_point end = now + span;
     diagnostics diag;
@@ -252,7 +252,7 @@ TEST_CASE("last known good end to end: watch saves, the service goes away, a res
         last_known_good lkg(store, holder, id);
         diagnostics diag;
         CHECK(lkg.load(diag) == errc::backup_not_found);
-        session::configuration_session<adapters::botan_crypto> s(session_config());
+        session::configuration_session<test_crypto> s(session_config());
         s.set_credentials(test_credentials());
         run(s, lkg, [&](const http::request& q, http::response& r) { r = service.handle(q); return std::error_code(); }, now, 2min);
         REQUIRE(holder.latest() != nullptr);
@@ -265,7 +265,7 @@ TEST_CASE("last known good end to end: watch saves, the service goes away, a res
         last_known_good lkg(store, holder, id, policy);
         diagnostics diag;
         REQUIRE(lkg.load(diag) == std::error_code());
-        session::configuration_session<adapters::botan_crypto> s(session_config());
+        session::configuration_session<test_crypto> s(session_config());
         s.set_credentials(test_credentials());
         // the network is down
         run(s, lkg, [](const http::request&, http::response&) { return std::error_code(errc::transport_failed); }, now, 1min);

@@ -1,4 +1,4 @@
-#include <appconfigdata/adapters/botan_crypto.hpp>
+#include "test_crypto.hpp"
 #include <appconfigdata/driver/blocking_driver.hpp>
 #include <appconfigdata/driver/tick_driver.hpp>
 #include <appconfigdata/session/configuration_session.hpp>
@@ -136,7 +136,7 @@ TEST_CASE("blocking driver reports a failed machine's error, missing hooks and s
 TEST_CASE("blocking driver drives a session: credentials source, events, predicate") {
     virtual_world w;
     w.responses = {start_ok(), poll_ok("{\"x\":1}", 1), poll_ok("", 2)};
-    session::configuration_session<adapters::botan_crypto> s(make_config());
+    session::configuration_session<test_crypto> s(make_config());
     auto h = w.hooks();
     int credential_calls = 0;
     h.credentials_source = [&](credentials& c) {
@@ -165,7 +165,7 @@ TEST_CASE("blocking driver drives a session: credentials source, events, predica
 
 TEST_CASE("blocking driver without a credentials source stops with no_credentials") {
     virtual_world w;
-    session::configuration_session<adapters::botan_crypto> s(make_config());
+    session::configuration_session<test_crypto> s(make_config());
     CHECK(driver::run_until(s, w.hooks(), [](const session::event&) { return false; }) == errc::no_credentials);
     auto h = w.hooks();
     h.credentials_source = [](credentials&) { return std::error_code(errc::credential_provider_failed); };
@@ -178,7 +178,7 @@ TEST_CASE("blocking driver returns the session's error when it fails") {
     nf.status = 404;
     nf.body = R"({"__type":"ResourceNotFoundException","Message":"Application not found"})";
     w.responses = {nf};
-    session::configuration_session<adapters::botan_crypto> s(make_config());
+    session::configuration_session<test_crypto> s(make_config());
     s.set_credentials(creds());
     std::vector<session::event> events;
     auto ec = driver::run_until(s, w.hooks(), [&](const session::event& e) {
@@ -191,7 +191,7 @@ TEST_CASE("blocking driver returns the session's error when it fails") {
 }
 
 TEST_CASE("tick driver: one request at a time, completions in any order of ticks") {
-    session::configuration_session<adapters::botan_crypto> s(make_config());
+    session::configuration_session<test_crypto> s(make_config());
     driver::tick_driver<decltype(s)> d(s);
     auto t = d.tick(t0);
     CHECK(t.need_credentials);

@@ -1,6 +1,6 @@
 // The scheduler driving real configuration sessions against the in-process service stand-in,
 // with requests that complete out of order some steps later.
-#include <appconfigdata/adapters/botan_crypto.hpp>
+#include "test_crypto.hpp"
 #include <appconfigdata/driver/latest_holder.hpp>
 #include <appconfigdata/driver/scheduler.hpp>
 #include <appconfigdata/session/configuration_session.hpp>
@@ -20,7 +20,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using session_type = session::configuration_session<adapters::botan_crypto>;
+using session_type = session::configuration_session<test_crypto>;
 const time_point t0 = time_point(1764140400s);
 
 session::session_config config_for(const std::string& app, const std::string& profile, std::uint64_t seed) {

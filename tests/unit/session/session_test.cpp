@@ -1,4 +1,4 @@
-#include <appconfigdata/adapters/botan_crypto.hpp>
+#include "test_crypto.hpp"
 #include <appconfigdata/http/time_format.hpp>
 #include <appconfigdata/session/configuration_session.hpp>
 
@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using test_session = configuration_session<adapters::botan_crypto>;
+using test_session = configuration_session<test_crypto>;
 
 const time_point t0 = clock_type::from_time_t(1764140000); // 2025-11-26
 

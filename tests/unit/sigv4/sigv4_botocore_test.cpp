@@ -1,6 +1,6 @@
 // Differential test: 300 seeded random AppConfig Data requests signed by our signer and by botocore's
 // SigV4Auth (through tools/botocore_sign.py), compared byte for byte. Skips loudly without botocore.
-#include <appconfigdata/adapters/botan_crypto.hpp>
+#include "test_crypto.hpp"
 #include <appconfigdata/http/percent_encoding.hpp>
 #include <appconfigdata/http/time_format.hpp>
 #include <appconfigdata/sigv4/signer.hpp>
@@ -246,7 +246,7 @@ TEST_CASE("our signer and botocore's SigV4Auth agree byte for byte on random App
     }
     REQUIRE(expected.size() == count);
 
-    acd::sigv4::signer<acd::adapters::botan_crypto> signer;
+    acd::sigv4::signer<test_crypto> signer;
     std::size_t agreed = 0, posts = 0, with_token = 0;
     std::set<std::string> partitions_seen;
     for (std::size_t i = 0; i < count; ++i) {

@@ -4,7 +4,7 @@
 // - what a signer remembers between signatures (header layout, canonical URI, the day's date text)
 //   never changes a result: one long-lived signer signs a random mix of requests, options, credentials
 //   and times, and every result must equal what a brand-new signer gives for the same input.
-#include <appconfigdata/adapters/botan_crypto.hpp>
+#include "test_crypto.hpp"
 #include <appconfigdata/http/time_format.hpp>
 #include <appconfigdata/protocol/get_latest_configuration.hpp>
 #include <appconfigdata/sigv4/signer.hpp>
@@ -16,7 +16,7 @@
 #include <vector>
 
 namespace acd = appconfigdata;
-using signer_type = acd::sigv4::signer<acd::adapters::botan_crypto>;
+using signer_type = acd::sigv4::signer<test_crypto>;
 
 namespace {
 

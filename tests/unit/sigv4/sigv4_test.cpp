@@ -1,7 +1,7 @@
 // Unit tests of the SigV4 layer: published AWS documentation examples (typed in as facts), query and
 // path canonicalisation corners, session tokens, presigning, bad inputs, the signing-key cache,
 // allocation-free re-signing, the verifier, and that secrets never reach a message.
-#include <appconfigdata/adapters/botan_crypto.hpp>
+#include "test_crypto.hpp"
 #include <appconfigdata/http/time_format.hpp>
 #include <appconfigdata/sigv4/signer.hpp>
 #include <appconfigdata/sigv4/verifier.hpp>
@@ -15,7 +15,7 @@
 
 namespace acd = appconfigdata;
 using acd::errc;
-using signer_type = acd::sigv4::signer<acd::adapters::botan_crypto>;
+using signer_type = acd::sigv4::signer<test_crypto>;
 
 namespace {
 
@@ -55,7 +55,7 @@ std::string hex(const acd::crypto::digest& d) { return acd::detail::to_hex(d); }
 } // namespace
 
 TEST_CASE("signing key derivation reproduces the AWS documentation examples", "[sigv4]") {
-    acd::adapters::botan_crypto crypto;
+    test_crypto crypto;
     acd::crypto::digest key{};
     std::string scratch;
     // "Examples of how to derive a signing key for Signature Version 4" (20120215, us-east-1, iam).
@@ -421,7 +421,7 @@ TEST_CASE("parse_authorization takes the header apart and rejects malformed ones
 
 TEST_CASE("verify accepts a good signature and names every failure", "[sigv4][verifier]") {
     signer_type signer;
-    acd::adapters::botan_crypto crypto;
+    test_crypto crypto;
     const auto creds = example_credentials(true);
     const auto lookup = [&](std::string_view id) -> const acd::credentials* { return id == "AKIDEXAMPLE" ? &creds : nullptr; };
     const auto p = params("us-west-2", "appconfig", "20261126T061314Z");
@@ -491,7 +491,7 @@ TEST_CASE("verify accepts a good signature and names every failure", "[sigv4][ve
 namespace {
 // Botan underneath, counting the calls the signer makes.
 struct counting_crypto {
-    acd::adapters::botan_crypto inner;
+    test_crypto inner;
     int sha256_calls = 0, hmac_calls = 0;
     void sha256(std::string_view data, acd::crypto::digest& out) {
         ++sha256_calls;
