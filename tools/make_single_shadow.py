@@ -21,7 +21,8 @@ def main():
     out = pathlib.Path(sys.argv[1])
     for header in sorted(INCLUDE.rglob("*.hpp")):
         rel = header.relative_to(INCLUDE).as_posix()
-        single = SINGLE / SEPARATE.get(rel, "appconfigdata.hpp")
+        windows = rel == "appconfigdata/adapters/windows.hpp" or rel.startswith("appconfigdata/adapters/windows/")
+        single = SINGLE / ("appconfigdata_windows.hpp" if windows else SEPARATE.get(rel, "appconfigdata.hpp"))
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         text = f'// generated: stands for <{rel}> in single-header test builds\n#include "{single}"\n'
