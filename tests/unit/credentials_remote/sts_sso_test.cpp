@@ -1,7 +1,7 @@
 // STS (web identity, AssumeRole), the bounded XML reader, and SSO.
 #include "remote_test_support.hpp"
 
-#include <appconfigdata/adapters/botan_crypto.hpp>
+#include "test_crypto.hpp"
 #include <appconfigdata/credentials/sso_cache.hpp>
 #include <appconfigdata/credentials/detail/xml.hpp>
 #include <appconfigdata/credentials/sso.hpp>
@@ -44,7 +44,7 @@ assume_role_options ar_options() {
     o.external_id = "ext-1";
     o.duration = seconds(900);
     o.endpoint.region = "us-west-2";
-    o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
+    o.sign = make_sigv4_request_signer<test_crypto>();
     return o;
 }
 
