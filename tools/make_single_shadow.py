@@ -14,6 +14,10 @@ SINGLE = ROOT / "single_include" / "appconfigdata"
 SEPARATE = {
     "appconfigdata/adapters/curl_transport.hpp": "appconfigdata_curl.hpp",
     "appconfigdata/adapters/beast_transport.hpp": "appconfigdata_beast.hpp",
+    "appconfigdata/adapters/openssl.hpp": "appconfigdata_openssl.hpp",
+    "appconfigdata/adapters/openssl_crypto.hpp": "appconfigdata_openssl.hpp",
+    "appconfigdata/adapters/mbedtls.hpp": "appconfigdata_mbedtls.hpp",
+    "appconfigdata/adapters/mbedtls_crypto.hpp": "appconfigdata_mbedtls.hpp",
 }
 
 

@@ -14,7 +14,6 @@
 #pragma once
 
 #include <appconfigdata/crypto/crypto.hpp>
-#include <appconfigdata/crypto/detail/last_key.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -75,7 +74,7 @@ public:
             out.fill(0);
             return;
         }
-        if (!key_.is(key)) {
+        if (!key_.is(key.data, key.size)) {
             key_.forget();
             if (key.size > crypto::detail::last_key::capacity) {
                 crypto::digest hashed; // HMAC keys longer than the block are replaced by their hash
@@ -83,8 +82,8 @@ public:
                 mac_->set_key(hashed.data(), hashed.size());
                 crypto::detail::wipe(hashed.data(), hashed.size());
             } else {
-                mac_->set_key(crypto::detail::key_bytes(key), key.size);
-                key_.remember(key);
+                mac_->set_key(crypto::detail::key_bytes(key.data), key.size);
+                key_.remember(key.data, key.size);
             }
         }
         mac_->update(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());

@@ -14,7 +14,6 @@
 #pragma once
 
 #include <appconfigdata/crypto/crypto.hpp>
-#include <appconfigdata/crypto/detail/last_key.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -97,12 +96,12 @@ private:
     }
 
     bool mac(crypto::byte_view key, std::string_view data, crypto::digest& out) noexcept {
-        if (key_.is(key)) {
+        if (key_.is(key.data, key.size)) {
             if (mbedtls_md_hmac_reset(&state_->hmac) != 0) return false; // same key: restart only
         } else {
             key_.forget();
-            if (mbedtls_md_hmac_starts(&state_->hmac, crypto::detail::key_bytes(key), key.size) != 0) return false;
-            key_.remember(key);
+            if (mbedtls_md_hmac_starts(&state_->hmac, crypto::detail::key_bytes(key.data), key.size) != 0) return false;
+            key_.remember(key.data, key.size);
         }
         return mbedtls_md_hmac_update(&state_->hmac, bytes(data), data.size()) == 0 && mbedtls_md_hmac_finish(&state_->hmac, out.data()) == 0;
     }

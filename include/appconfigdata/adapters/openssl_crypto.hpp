@@ -17,7 +17,6 @@
 #pragma once
 
 #include <appconfigdata/crypto/crypto.hpp>
-#include <appconfigdata/crypto/detail/last_key.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/version.hpp>
 
@@ -121,12 +120,12 @@ private:
     }
 
     bool mac(crypto::byte_view key, std::string_view data, crypto::digest& out) noexcept {
-        if (key_.is(key)) {
+        if (key_.is(key.data, key.size)) {
             if (EVP_MAC_init(mac_ctx_, nullptr, 0, nullptr) != 1) return false; // same key: restart only
         } else {
             key_.forget();
-            if (EVP_MAC_init(mac_ctx_, crypto::detail::key_bytes(key), key.size, nullptr) != 1) return false;
-            key_.remember(key);
+            if (EVP_MAC_init(mac_ctx_, crypto::detail::key_bytes(key.data), key.size, nullptr) != 1) return false;
+            key_.remember(key.data, key.size);
         }
         std::size_t size = 0;
         return EVP_MAC_update(mac_ctx_, reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1 &&
@@ -165,7 +164,7 @@ private:
     }
 
     bool mac(crypto::byte_view key, std::string_view data, crypto::digest& out) noexcept {
-        if (key_.is(key)) {
+        if (key_.is(key.data, key.size)) {
             if (HMAC_Init_ex(hmac_ctx_, nullptr, 0, nullptr, nullptr) != 1) return false; // same key: restart only
         } else {
             key_.forget();
@@ -175,8 +174,8 @@ private:
             if (key.size > static_cast<std::size_t>(INT_MAX)) return false; // OpenSSL 1.1 takes an int
             const int size_arg = static_cast<int>(key.size);
 #endif
-            if (HMAC_Init_ex(hmac_ctx_, crypto::detail::key_bytes(key), size_arg, md_, nullptr) != 1) return false;
-            key_.remember(key);
+            if (HMAC_Init_ex(hmac_ctx_, crypto::detail::key_bytes(key.data), size_arg, md_, nullptr) != 1) return false;
+            key_.remember(key.data, key.size);
         }
         unsigned int size = 0;
         return HMAC_Update(hmac_ctx_, reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1 &&

@@ -10,6 +10,7 @@
 // The Botan backend is `adapters/botan_crypto.hpp`; tests use whatever they like.
 #pragma once
 
+#include <appconfigdata/crypto/detail/last_key.hpp>
 #include <appconfigdata/version.hpp>
 
 #include <array>

@@ -2,9 +2,9 @@
 // the next MAC under the same key skips the key setup (SigV4 signs every request of a day with one
 // signing key). Keys up to one SHA-256 block (64 bytes) are remembered; longer ones never are, and
 // the backend keys its context again each time. The copy is wiped when it is replaced or dropped.
+// Included by crypto/crypto.hpp, so it is part of the core and every backend header shares one copy.
 #pragma once
 
-#include <appconfigdata/crypto/crypto.hpp>
 #include <appconfigdata/version.hpp>
 
 #include <cstddef>
@@ -22,9 +22,9 @@ inline void wipe(void* p, std::size_t n) noexcept {
 }
 
 // A pointer that is never null for an empty key: some libraries read a null key as "keep the old one".
-inline const std::uint8_t* key_bytes(byte_view key) noexcept {
+inline const std::uint8_t* key_bytes(const std::uint8_t* key) noexcept {
     static constexpr std::uint8_t none[1] = {0};
-    return key.data != nullptr ? key.data : none;
+    return key != nullptr ? key : none;
 }
 
 class last_key {
@@ -37,15 +37,15 @@ public:
     ~last_key() { forget(); }
 
     // True when `key` is the key remembered last (the backend's context is keyed with it).
-    bool is(byte_view key) const noexcept {
-        return known_ && key.size == size_ && (size_ == 0 || std::memcmp(key.data, bytes_, size_) == 0);
+    bool is(const std::uint8_t* key, std::size_t size) const noexcept {
+        return known_ && size == size_ && (size_ == 0 || std::memcmp(key, bytes_, size_) == 0);
     }
     // Remembers `key` after the backend keyed its context with it; a key longer than `capacity` is not remembered.
-    void remember(byte_view key) noexcept {
+    void remember(const std::uint8_t* key, std::size_t size) noexcept {
         forget();
-        if (key.size > capacity) return;
-        if (key.size != 0) std::memcpy(bytes_, key.data, key.size);
-        size_ = key.size;
+        if (size > capacity) return;
+        if (size != 0) std::memcpy(bytes_, key, size);
+        size_ = size;
         known_ = true;
     }
     // The backend's context no longer holds the remembered key (or holds none).
