@@ -24,7 +24,7 @@ for cxx in "${compilers[@]}"; do
     "$cxx" "${flags[@]}" "${cflags[@]}" -I "$work/$cxx" tests/single_include/tu_a.cpp tests/single_include/tu_b.cpp \
         -o "$work/$cxx/odr" "${libs[@]}"
     "$work/$cxx/odr"
-    for extra in appconfigdata_curl.hpp appconfigdata_beast.hpp; do
+    for extra in appconfigdata_curl.hpp appconfigdata_beast.hpp appconfigdata_openssl.hpp appconfigdata_mbedtls.hpp; do
         [ -f "single_include/appconfigdata/$extra" ] || continue
         echo "== $cxx: $extra compiles alone"
         extra_cflags=()
@@ -32,6 +32,11 @@ for cxx in "${compilers[@]}"; do
         printf '#include "%s"\nint main() { return 0; }\n' "$extra" > "$work/$cxx/$extra.cpp"
         "$cxx" "${flags[@]}" "${cflags[@]}" "${extra_cflags[@]}" -I "$work/$cxx" -fsyntax-only "$work/$cxx/$extra.cpp"
     done
+    if [ -f single_include/appconfigdata/appconfigdata_openssl.hpp ] && [ -f single_include/appconfigdata/appconfigdata_mbedtls.hpp ]; then
+        echo "== $cxx: the OpenSSL and mbedTLS single headers together in one translation unit"
+        printf '#include "appconfigdata_openssl.hpp"\n#include "appconfigdata_mbedtls.hpp"\nint main() { return 0; }\n' > "$work/$cxx/both.cpp"
+        "$cxx" "${flags[@]}" "${cflags[@]}" -I "$work/$cxx" -fsyntax-only "$work/$cxx/both.cpp"
+    fi
 done
 
 echo "== every example compiles with only the single headers (g++, include/ not on the path)"
