@@ -3,6 +3,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 #include "appconfigdata.hpp"
+// ---- begin appconfigdata/adapters/curl.hpp
+// Everything that needs libcurl: the blocking curl transport. Generates
+// single_include/appconfigdata/appconfigdata_curl.hpp. Link with libcurl (pkg-config libcurl).
+
 // ---- begin appconfigdata/adapters/curl_transport.hpp
 // libcurl transport adapter: sends http::request values with libcurl's easy interface and fills
 // http::response values. Opt-in: include this header and link libcurl.
@@ -308,3 +312,4 @@ private:
 } // namespace adapters
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/adapters/curl_transport.hpp
+// ---- end appconfigdata/adapters/curl.hpp
