@@ -166,7 +166,7 @@ public:
             event e;
             e.kind = event_kind::warning;
             e.diag.message = "session_options::jitter_seed is not set: this host's polls and retries are not jittered against "
-                             "other hosts' (seed it from adapters::system_random_seed() or std::random_device)";
+                             "other hosts' (seed it from adapters::system_random_seed() or the platform's entropy)";
             push(std::move(e));
         }
     }
