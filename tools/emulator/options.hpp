@@ -40,6 +40,8 @@ struct options {
     std::string log_file;                    // one JSON line per request; empty: no log
     double throttle_rate = 0.0;              // probability of an injected ThrottlingException
     double error_rate = 0.0;                 // probability of an injected InternalServerException
+    long long throttle_every = 0;            // every Nth request is throttled (0: never), deterministic
+    long long error_every = 0;               // every Nth request fails with a 500 (0: never), deterministic
     int latency_ms = 0;                      // added before every response
     std::uint64_t seed = 0;                  // seed of the fault-injection generator
     bool seed_given = false;
