@@ -12,7 +12,10 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 INCLUDE = ROOT / "include"
 SINGLE = ROOT / "single_include" / "appconfigdata"
 SEPARATE = {
+    "appconfigdata/adapters/curl.hpp": "appconfigdata_curl.hpp",
     "appconfigdata/adapters/curl_transport.hpp": "appconfigdata_curl.hpp",
+    "appconfigdata/adapters/curl_multi_transport.hpp": "appconfigdata_curl.hpp",
+    "appconfigdata/adapters/detail/curl_easy.hpp": "appconfigdata_curl.hpp",
     "appconfigdata/adapters/beast_transport.hpp": "appconfigdata_beast.hpp",
 }
 
