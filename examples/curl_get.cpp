@@ -1,18 +1,10 @@
 // Fetch a configuration once from AWS AppConfig Data with libcurl and the default credential chain.
 //   curl_get APPLICATION ENVIRONMENT PROFILE REGION
 // (This is `appconfigdata get` in 50 lines; credentials, region and AWS_ENDPOINT_URL as the AWS CLI finds them.)
-#include <appconfigdata/adapters/botan_crypto.hpp>
-#include <appconfigdata/adapters/curl_transport.hpp>
-#include <appconfigdata/adapters/environment_reader.hpp>
-#include <appconfigdata/adapters/file_reader.hpp>
-#include <appconfigdata/adapters/process_runner.hpp>
-#include <appconfigdata/adapters/sso_cache.hpp>
-#include <appconfigdata/credentials/default_chain.hpp>
-#include <appconfigdata/credentials/sts.hpp>
-#include <appconfigdata/driver/blocking_driver.hpp>
-#include <appconfigdata/endpoint/environment.hpp>
-#include <appconfigdata/endpoint/resolver.hpp>
-#include <appconfigdata/session/configuration_session.hpp>
+#include <appconfigdata/appconfigdata.hpp>
+#include <appconfigdata/appconfigdata_botan.hpp>
+#include <appconfigdata/appconfigdata_curl.hpp>
+#include <appconfigdata/appconfigdata_posix.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -49,7 +41,6 @@ int main(int argc, char** argv) {
     acd::default_chain_options chain;
     chain.environment = acd::adapters::system_environment();
     chain.sign = acd::make_sigv4_request_signer<acd::adapters::botan_crypto>();
-    chain.sso_cache_file = acd::adapters::sso_cache_locator(chain.environment);
     chain.region = argv[4];
     acd::cached_credentials_provider credentials(std::make_unique<acd::default_credentials_chain>(chain));
 

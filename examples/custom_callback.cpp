@@ -8,10 +8,8 @@
 // clock.
 #include "frame_loop_fake_service.hpp"
 
-#include <appconfigdata/adapters/botan_crypto.hpp>
-#include <appconfigdata/driver/blocking_driver.hpp>
-#include <appconfigdata/feature_flags/document.hpp>
-#include <appconfigdata/session/configuration_session.hpp>
+#include <appconfigdata/appconfigdata.hpp>
+#include <appconfigdata/appconfigdata_botan.hpp>
 
 #include <iostream>
 

@@ -15,11 +15,8 @@
 // Usage: frame_loop [seconds-to-simulate]   (default 60). Exits 0 when it saw what it expected.
 #include "frame_loop_fake_service.hpp"
 
-#include <appconfigdata/adapters/botan_crypto.hpp>
-#include <appconfigdata/driver/latest_holder.hpp>
-#include <appconfigdata/driver/scheduler.hpp>
-#include <appconfigdata/feature_flags/document.hpp>
-#include <appconfigdata/session/configuration_session.hpp>
+#include <appconfigdata/appconfigdata.hpp>
+#include <appconfigdata/appconfigdata_botan.hpp>
 
 #include <chrono>
 #include <cstdlib>

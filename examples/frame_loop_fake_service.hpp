@@ -7,8 +7,7 @@
 // It does not check signatures. In a real program this is AWS, reached through your HTTP stack.
 #pragma once
 
-#include <appconfigdata/http/message.hpp>
-#include <appconfigdata/http/percent_encoding.hpp>
+#include <appconfigdata/appconfigdata.hpp>
 
 #include <boost/json.hpp>
 

@@ -1,5 +1,7 @@
-// appconfigdata-cpp: the core and the drivers in one include. Adapters (Botan, libcurl, Beast,
-// files, environment, processes, system clock) are never included here: include the ones you use.
+// appconfigdata-cpp: the core and the drivers in one include: the C++ standard library and Boost.JSON,
+// no crypto library, no POSIX or Windows header. Adapters (crypto backends, POSIX and Windows files,
+// environment and processes, libcurl, Beast) are never included here: include the umbrella of the
+// dependency you use (adapters/<dependency>.hpp) or its generated single header appconfigdata_<dependency>.hpp.
 // tests/single_include/check_layers.py keeps this list complete.
 #pragma once
 
@@ -49,6 +51,7 @@
 #include <appconfigdata/credentials/provider.hpp>
 #include <appconfigdata/credentials/region.hpp>
 #include <appconfigdata/credentials/sso.hpp>
+#include <appconfigdata/credentials/sso_cache.hpp>
 #include <appconfigdata/credentials/static_provider.hpp>
 #include <appconfigdata/credentials/sts.hpp>
 #include <appconfigdata/session/configuration.hpp>

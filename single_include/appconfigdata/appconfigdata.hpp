@@ -3,8 +3,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // ---- begin appconfigdata/appconfigdata.hpp
-// appconfigdata-cpp: the core and the drivers in one include. Adapters (Botan, libcurl, Beast,
-// files, environment, processes, system clock) are never included here: include the ones you use.
+// appconfigdata-cpp: the core and the drivers in one include: the C++ standard library and Boost.JSON,
+// no crypto library, no POSIX or Windows header. Adapters (crypto backends, POSIX and Windows files,
+// environment and processes, libcurl, Beast) are never included here: include the umbrella of the
+// dependency you use (adapters/<dependency>.hpp) or its generated single header appconfigdata_<dependency>.hpp.
 // tests/single_include/check_layers.py keeps this list complete.
 
 // ---- begin appconfigdata/version.hpp
@@ -696,6 +698,7 @@ inline std::error_code parse_url(std::string_view text, url& out) {
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/http/url.hpp
 
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -739,6 +742,29 @@ struct request {
         return os << "(body: " << r.body.size() << " bytes)";
     }
 };
+
+// Makes `r` sendable verbatim by a transport that writes exactly the headers it is given: adds
+// `Host` (from r.host) when absent and, when the request has a body or a method that carries one
+// (POST, PUT, PATCH), `Content-Length` set to the body's size. Every request the library hands out
+// has been through this (the signer then signs both). Never throws except std::bad_alloc.
+inline void add_framing_headers(request& r) {
+    if (!r.headers.contains("host")) r.headers.add("Host", r.host);
+    const bool carries_body = !r.body.empty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH";
+    if (carries_body) r.headers.set("Content-Length", std::to_string(r.body.size()));
+}
+
+// Why `r` is not sendable verbatim (no Host equal to r.host; a body without a matching
+// Content-Length), or nullopt when it is. For transports and tests that want to check.
+inline std::optional<std::string> framing_problem(const request& r) {
+    const std::string* host = r.headers.find("host");
+    if (!host) return std::string("no Host header");
+    if (*host != r.host) return "Host header \"" + *host + "\" is not the request's host \"" + r.host + "\"";
+    const std::string* length = r.headers.find("content-length");
+    if (!r.body.empty() && !length) return "a " + std::to_string(r.body.size()) + "-byte body without Content-Length";
+    if (length && *length != std::to_string(r.body.size()))
+        return "Content-Length " + *length + " for a " + std::to_string(r.body.size()) + "-byte body";
+    return std::nullopt;
+}
 
 struct response {
     int status = 0;
@@ -1594,8 +1620,28 @@ APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/http/time_format.hpp
 // ---- begin appconfigdata/http/transport.hpp
 // The boundary to the user's HTTP stack: a callable that sends one request and fills in the
-// response, or returns an error_code when no response arrived (errc::transport_failed,
-// errc::timeout). Only drivers (driver/) call it; state machines never do.
+// response, or returns an error_code when no response arrived. Only drivers (driver/) call it;
+// state machines never do. The contract, for anyone writing one:
+//
+// - Send the request verbatim: `method`, `scheme://host` + `target()`, every header in `headers`
+//   in order, and `body`. Every request the library hands out already carries `Host` and, when it
+//   has a body (or is a POST/PUT), `Content-Length` (http::add_framing_headers), so a stack that
+//   writes exactly what it is given is correct. Do not add, drop, reorder or re-case signed headers
+//   (SignedHeaders in `Authorization` lists them); adding unsigned ones (User-Agent, Accept-Encoding)
+//   is harmless. Do not follow redirects.
+// - Any HTTP status is a response: fill `status`, every response header (names as received) and the
+//   whole body, and return {}. A 4xx/5xx is not a transport error; the machines read it.
+// - Return an error only when no complete response arrived: errc::timeout when a deadline passed
+//   (connect or whole request), errc::transport_failed for everything else (refused, reset, TLS,
+//   name resolution, a truncated body). The library then decides whether to retry.
+// - Timeouts: the tick driver hands out each request with the machine's timeout
+//   (tick_result::timeout); 0 means "no opinion": use the transport's own deadline. This blocking
+//   callable gets none and always uses its own. Either way it must have one (a request must never
+//   hang forever), and a deadline it hits is reported as errc::timeout.
+// - Credentials are not the transport's business: requests arrive signed. Where they come from is
+//   the credential providers' (credentials/provider.hpp, default_chain.hpp).
+// - It must not throw (the library builds with -fno-exceptions), and must not keep a reference to the
+//   request after it returns (the machine reuses the buffer for the next request).
 
 
 #include <functional>
@@ -2591,11 +2637,11 @@ public:
     }
 
     // One more secret, searched raw and percent-encoded. Ignored when shorter than min_redacted_secret.
-    void add_secret(std::string_view secret) {
-        if (secret.size() < min_redacted_secret) return;
-        add_form(secret, false);
-        std::string encoded = http::percent_encode(secret);
-        if (encoded.size() != secret.size()) add_form(encoded, true);
+    void add_secret(std::string_view value) {
+        if (value.size() < min_redacted_secret) return;
+        add_form(value, false);
+        std::string encoded = http::percent_encode(value);
+        if (encoded.size() != value.size()) add_form(encoded, true);
         // A token quoted inside a double-encoded query (a canonical request of a presigned URL).
         std::string twice = http::percent_encode(encoded);
         if (twice.size() != encoded.size()) add_form(twice, true);
@@ -4332,6 +4378,7 @@ inline std::error_code build_start_configuration_session(const http::url& endpoi
     if (in.required_minimum_poll_interval_in_seconds) body["RequiredMinimumPollIntervalInSeconds"] = *in.required_minimum_poll_interval_in_seconds;
     out.body = boost::json::serialize(body);
     out.headers.set("Content-Type", "application/json");
+    http::add_framing_headers(out);
     return {};
 }
 
@@ -5098,17 +5145,14 @@ APPCONFIGDATA_NAMESPACE_END
 APPCONFIGDATA_NAMESPACE_BEGIN
 namespace detail {
 
-// The variable's text exactly as `lookup` gives it, or nullopt when it is unset, when `lookup` is
-// empty, or when it throws. `Lookup` is callable as std::optional<std::string>(std::string_view)
-// and tests true when usable (std::function does). Never throws.
+// The variable's text exactly as `lookup` gives it, or nullopt when it is unset or `lookup` is
+// empty. `Lookup` is callable as std::optional<std::string>(std::string_view) and tests true when
+// usable (std::function does). A lookup must not throw (the library builds without exceptions):
+// one that cannot read a variable answers nullopt. Never throws except std::bad_alloc.
 template <class Lookup>
-std::optional<std::string> env_raw(const Lookup& lookup, std::string_view name) noexcept {
+std::optional<std::string> env_raw(const Lookup& lookup, std::string_view name) {
     if (!lookup) return std::nullopt;
-    try {
-        return lookup(name);
-    } catch (...) {
-        return std::nullopt;
-    }
+    return lookup(name);
 }
 
 // The variable's value with surrounding white space trimmed, or nullopt when it is unset, empty or
@@ -5465,6 +5509,7 @@ private:
         request_.query = endpoint_.query;
         request_.headers.add("Accept", "application/json");
         if (!authorization.empty()) request_.headers.add("Authorization", authorization);
+        http::add_framing_headers(request_);
         retry_.reset();
         resume_ = time_point{};
         state_ = state::waiting;
@@ -5519,7 +5564,6 @@ APPCONFIGDATA_NAMESPACE_END
 //   default_chain_options o;
 //   o.environment = ...;
 //   o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
-//   o.sso_cache_file = adapters::sso_cache_locator(o.environment);
 //   cached_credentials_provider creds(std::make_unique<default_credentials_chain>(std::move(o)));
 //   ... drive creds like any machine (driver::blocking_hooks with read_file and run_process set);
 //   creds.current(now) serves credentials, also while refreshing.
@@ -5863,6 +5907,7 @@ private:
             request_.path = prefix_ + path_;
             request_.headers.add("x-aws-ec2-metadata-token", token_);
         }
+        http::add_framing_headers(request_);
     }
 
     void schedule(time_point now) {
@@ -7310,7 +7355,7 @@ APPCONFIGDATA_NAMESPACE_END
 //
 // 1. Read the cached SSO access token: ~/.aws/sso/cache/<sha1 hex of the sso-session name, or of the
 //    start URL for legacy profiles>.json = {"accessToken", "expiresAt", ...}. The path is given in
-//    sso_options::token_cache_file (adapters/sso_cache.hpp computes it; the core has no SHA-1) and
+//    sso_options::token_cache_file (credentials/sso_cache.hpp computes it) and
 //    read through the injected file_reader. A missing file or an expired token fails with a message
 //    telling the user to run `aws sso login`.
 // 2. GET https://portal.sso.{sso_region}.{partition DNS suffix}/federation/credentials?account_id=..&role_name=..
@@ -7688,6 +7733,7 @@ public:
         request_.query = endpoint.query;
         request_.headers.add("Content-Type", "application/x-www-form-urlencoded");
         request_.body = std::move(form);
+        http::add_framing_headers(request_);
         retry_.reset();
         sent_ = waiting_ = false;
     }
@@ -8245,6 +8291,7 @@ private:
         http::append_percent_encoded(q, options_.sso_role_name);
         request_.query = std::move(q);
         request_.headers.add("x-amz-sso_bearer_token", detail::remote::sv(*token));
+        http::add_framing_headers(request_);
         retry_.reset();
         resume_ = time_point{};
         state_ = state::waiting;
@@ -8307,6 +8354,153 @@ private:
 
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/credentials/sso.hpp
+// ---- begin appconfigdata/credentials/sso_cache.hpp
+// Where the AWS CLI keeps SSO access tokens: <home>/.aws/sso/cache/<lower-case hex SHA-1 of the
+// sso-session name, or of the start URL for legacy profiles>.json. Pure: the home directory comes
+// from the environment lookup, the hash from detail/sha1.hpp (no crypto library, no file access).
+// The default chain uses sso_token_cache_path when default_chain_options::sso_cache_file is not set.
+
+// ---- begin appconfigdata/detail/sha1.hpp
+// SHA-1 (FIPS 180-4), for one thing only: the AWS SSO token cache names its files by the SHA-1 of
+// the sso-session name or start URL. It is not used for anything that needs collision resistance
+// (signatures use SHA-256 through the crypto backend), and it keeps the core free of a crypto library.
+
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace detail {
+
+class sha1 {
+public:
+    using digest_type = std::array<std::uint8_t, 20>;
+
+    void update(std::string_view data) noexcept {
+        for (const char c : data) {
+            block_[fill_++] = static_cast<std::uint8_t>(c);
+            if (fill_ == block_.size()) {
+                compress();
+                fill_ = 0;
+            }
+        }
+        length_ += static_cast<std::uint64_t>(data.size());
+    }
+
+    digest_type finish() noexcept {
+        const std::uint64_t bits = length_ * 8u;
+        block_[fill_++] = 0x80;
+        if (fill_ > 56) {
+            while (fill_ < block_.size()) block_[fill_++] = 0;
+            compress();
+            fill_ = 0;
+        }
+        while (fill_ < 56) block_[fill_++] = 0;
+        for (int i = 7; i >= 0; --i) block_[fill_++] = static_cast<std::uint8_t>(bits >> (8 * i));
+        compress();
+        fill_ = 0;
+        digest_type out{};
+        for (std::size_t i = 0; i < 5; ++i) {
+            for (std::size_t b = 0; b < 4; ++b) out[4 * i + b] = static_cast<std::uint8_t>(state_[i] >> (24 - 8 * b));
+        }
+        return out;
+    }
+
+private:
+    static constexpr std::uint32_t rotl(std::uint32_t x, int n) noexcept {
+        return static_cast<std::uint32_t>((x << n) | (x >> (32 - n)));
+    }
+
+    void compress() noexcept {
+        std::uint32_t w[80];
+        for (std::size_t i = 0; i < 16; ++i) {
+            w[i] = static_cast<std::uint32_t>(block_[4 * i]) << 24 | static_cast<std::uint32_t>(block_[4 * i + 1]) << 16 |
+                   static_cast<std::uint32_t>(block_[4 * i + 2]) << 8 | static_cast<std::uint32_t>(block_[4 * i + 3]);
+        }
+        for (std::size_t i = 16; i < 80; ++i) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+        std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3], e = state_[4];
+        for (std::size_t i = 0; i < 80; ++i) {
+            std::uint32_t f = 0, k = 0;
+            if (i < 20) {
+                f = (b & c) | (~b & d);
+                k = 0x5A827999u;
+            } else if (i < 40) {
+                f = b ^ c ^ d;
+                k = 0x6ED9EBA1u;
+            } else if (i < 60) {
+                f = (b & c) | (b & d) | (c & d);
+                k = 0x8F1BBCDCu;
+            } else {
+                f = b ^ c ^ d;
+                k = 0xCA62C1D6u;
+            }
+            const std::uint32_t t = rotl(a, 5) + f + e + k + w[i];
+            e = d;
+            d = c;
+            c = rotl(b, 30);
+            b = a;
+            a = t;
+        }
+        state_[0] += a;
+        state_[1] += b;
+        state_[2] += c;
+        state_[3] += d;
+        state_[4] += e;
+    }
+
+    std::array<std::uint32_t, 5> state_{{0x67452301u, 0xEFCDAB89u, 0x98BADCFEu, 0x10325476u, 0xC3D2E1F0u}};
+    std::array<std::uint8_t, 64> block_{};
+    std::size_t fill_ = 0;
+    std::uint64_t length_ = 0;
+};
+
+// Lower-case hex SHA-1 of `text`. Never throws except std::bad_alloc.
+inline std::string sha1_hex(std::string_view text) {
+    sha1 h;
+    h.update(text);
+    const auto d = h.finish();
+    std::string out;
+    append_hex(out, d.data(), d.size());
+    return out;
+}
+
+} // namespace detail
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/detail/sha1.hpp
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+// The token cache path for `key` (see sso_token_cache_key), or "" when no home directory is known.
+inline std::string sso_token_cache_path(std::string_view key, const environment_lookup& env, os_platform platform = host_platform) {
+    auto home = home_directory(env, platform);
+    if (!home) return {};
+    const char sep = path_separator(platform);
+    std::string path = *home;
+    if (!path.empty() && path.back() != sep && path.back() != '/') path += sep;
+    for (const char* part : {".aws", "sso", "cache"}) {
+        path += part;
+        path += sep;
+    }
+    path += detail::sha1_hex(key);
+    path += ".json";
+    return path;
+}
+
+// A locator for default_chain_options::sso_cache_file: key -> path.
+inline std::function<std::string(std::string_view)> sso_cache_locator(environment_lookup env, os_platform platform = host_platform) {
+    return [env = std::move(env), platform](std::string_view key) { return sso_token_cache_path(key, env, platform); };
+}
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/sso_cache.hpp
 
 #include <functional>
 #include <memory>
@@ -8320,7 +8514,7 @@ APPCONFIGDATA_NAMESPACE_BEGIN
 struct default_chain_options {
     environment_lookup environment;   // required
     request_signer sign;              // STS AssumeRole: make_sigv4_request_signer<Crypto>()
-    std::function<std::string(std::string_view key)> sso_cache_file; // SSO cache key -> path (adapters::sso_cache_locator)
+    std::function<std::string(std::string_view key)> sso_cache_file; // SSO cache key -> path; empty: the AWS CLI's cache (sso_token_cache_path)
     std::string profile_name;         // --profile; "" -> AWS_PROFILE, else "default"
     std::optional<profile_set> profiles; // already-parsed files; when empty the chain reads them (action::read)
     std::string region;               // --region; "" -> AWS_REGION, AWS_DEFAULT_REGION, profile region, us-east-1 (for STS)
@@ -8643,7 +8837,8 @@ private:
                 o.sso_session = s.sso_session.value_or("");
                 o.sso_account_id = s.sso_account_id.value_or("");
                 o.sso_role_name = s.sso_role_name.value_or("");
-                o.token_cache_file = c.options.sso_cache_file ? c.options.sso_cache_file(sso_token_cache_key(o)) : std::string();
+                o.token_cache_file = c.options.sso_cache_file ? c.options.sso_cache_file(sso_token_cache_key(o))
+                                                             : sso_token_cache_path(sso_token_cache_key(o), c.options.environment, c.options.platform);
                 o.use_fips = c.flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
                 o.use_dual_stack = c.flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
                 o.endpoint_url = c.endpoint_url("sso", "SSO");
@@ -9182,6 +9377,7 @@ APPCONFIGDATA_NAMESPACE_END
 
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -9227,7 +9423,7 @@ struct session_options {
     std::size_t max_queued_events = 1024;
 
     friend bool operator==(const session_options& a, const session_options& b) {
-        return a.min_poll_interval == b.min_poll_interval && a.fleet_jitter == b.fleet_jitter && a.jitter_seed == b.jitter_seed &&
+        return a.min_poll_interval == b.min_poll_interval && std::equal_to<double>()(a.fleet_jitter, b.fleet_jitter) && a.jitter_seed == b.jitter_seed &&
                a.max_session_age == b.max_session_age && a.credentials_refresh_window == b.credentials_refresh_window && a.default_poll_interval == b.default_poll_interval && a.retry == b.retry &&
                a.clock_skew.enabled == b.clock_skew.enabled && a.clock_skew.threshold == b.clock_skew.threshold &&
                a.clock_skew.max_round_trip == b.clock_skew.max_round_trip && a.request_timeout == b.request_timeout &&
@@ -11076,9 +11272,9 @@ public:
         return emplace_in_group(0, std::forward<Args>(args)...);
     }
     template <class... Args>
-    std::size_t emplace_in_group(std::size_t group, Args&&... args) {
-        entries_.emplace_back(group, std::forward<Args>(args)...);
-        ensure_group(group);
+    std::size_t emplace_in_group(std::size_t group_index, Args&&... args) {
+        entries_.emplace_back(group_index, std::forward<Args>(args)...);
+        ensure_group(group_index);
         entry& e = entries_.back();
         give_credentials(e);
         return entries_.size() - 1;
@@ -11099,14 +11295,15 @@ public:
     }
 
     // New credentials for `group`: given to every machine of the group now. Legal any time.
-    void set_credentials(std::size_t group, const credentials& c) {
-        ensure_group(group);
-        groups_[group].creds = c;
-        groups_[group].has = true;
-        ++groups_[group].version;
-        groups_[group].reported = false;
+    void set_credentials(std::size_t group_index, const credentials& c) {
+        ensure_group(group_index);
+        group& g = groups_[group_index];
+        g.creds = c;
+        g.has = true;
+        ++g.version;
+        g.reported = false;
         for (entry& e : entries_)
-            if (e.group == group && !e.removed) give_credentials(e);
+            if (e.group == group_index && !e.removed) give_credentials(e);
     }
     void set_credentials(const credentials& c) { set_credentials(0, c); }
 
@@ -11391,756 +11588,3 @@ private:
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/driver/tick_driver.hpp
 // ---- end appconfigdata/appconfigdata.hpp
-// ---- begin appconfigdata/adapters/botan_crypto.hpp
-// Botan backend of the crypto interface (crypto/crypto.hpp). Works with Botan 2 (2.19) and 3.
-// Link with Botan: meson `dependency('botan-2')` (or 'botan-3'), pkg-config botan-2.
-//
-// It keeps one SHA-256 object and one HMAC object, and the HMAC's key schedule for the last
-// key used, so the steady-state signature (same day, same signing key) costs no key setup and
-// no allocation. Not thread-safe: one object per signer / per thread.
-
-
-#include <botan/hash.h>
-#include <botan/mac.h>
-
-#include <cstring>
-#include <memory>
-#include <stdexcept>
-
-APPCONFIGDATA_NAMESPACE_BEGIN
-namespace adapters {
-
-class botan_crypto {
-public:
-    // Throws std::runtime_error if this Botan build lacks SHA-256 or HMAC(SHA-256).
-    botan_crypto() : hash_(Botan::HashFunction::create("SHA-256")), mac_(Botan::MessageAuthenticationCode::create("HMAC(SHA-256)")) {
-        if (!hash_ || !mac_) throw std::runtime_error("appconfigdata: Botan lacks SHA-256 or HMAC(SHA-256)");
-    }
-    botan_crypto(const botan_crypto& other) : botan_crypto() { (void)other; }
-    botan_crypto& operator=(const botan_crypto&) { key_size_ = 0; return *this; }
-    botan_crypto(botan_crypto&&) noexcept = default;
-    botan_crypto& operator=(botan_crypto&&) noexcept = default;
-    ~botan_crypto() { std::memset(key_, 0, sizeof key_); }
-
-    void sha256(std::string_view data, crypto::digest& out) {
-        hash_->update(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
-        hash_->final(out.data());
-    }
-
-    void hmac_sha256(crypto::byte_view key, std::string_view data, crypto::digest& out) {
-        if (key.size != key_size_ || key.size > sizeof key_ || std::memcmp(key.data, key_, key.size) != 0) {
-            mac_->set_key(key.data, key.size);
-            if (key.size <= sizeof key_) {
-                std::memcpy(key_, key.data, key.size);
-                key_size_ = key.size;
-            } else {
-                key_size_ = 0; // long keys are not remembered; the next call sets the key again
-            }
-        }
-        mac_->update(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
-        mac_->final(out.data()); // Botan keeps the key after final(): the next MAC needs no set_key
-    }
-
-private:
-    std::unique_ptr<Botan::HashFunction> hash_;
-    std::unique_ptr<Botan::MessageAuthenticationCode> mac_;
-    std::uint8_t key_[64] = {};
-    std::size_t key_size_ = static_cast<std::size_t>(-1);
-};
-
-static_assert(crypto::check_provider<botan_crypto>());
-
-} // namespace adapters
-APPCONFIGDATA_NAMESPACE_END
-// ---- end appconfigdata/adapters/botan_crypto.hpp
-// ---- begin appconfigdata/adapters/environment_reader.hpp
-// The process environment as an `environment_lookup` (provider.hpp), read with std::getenv at each call.
-//
-//   auto env = adapters::system_environment();
-//   auto creds = credentials_from_environment(env);
-//
-// std::getenv is not safe against a concurrent setenv/putenv in another thread; call it where the program
-// does not modify its environment at the same time (or snapshot the variables you need into
-// environment_from_map).
-
-
-#include <cstdlib>
-#include <optional>
-#include <string>
-#include <string_view>
-
-APPCONFIGDATA_NAMESPACE_BEGIN
-namespace adapters {
-
-// The value of environment variable `name`, or nullopt when unset. Never throws except std::bad_alloc.
-inline std::optional<std::string> getenv_value(std::string_view name) {
-    const std::string n(name);
-    if (n.empty() || n.find('\0') != std::string::npos || n.find('=') != std::string::npos) return std::nullopt;
-    const char* v = std::getenv(n.c_str()); // NOLINT(concurrency-mt-unsafe): documented above
-    if (!v) return std::nullopt;
-    return std::string(v);
-}
-
-// An environment_lookup over the live process environment.
-inline environment_lookup system_environment() {
-    return [](std::string_view name) -> std::optional<std::string> {
-        try {
-            return getenv_value(name);
-        } catch (...) {
-            return std::nullopt;
-        }
-    };
-}
-
-} // namespace adapters
-APPCONFIGDATA_NAMESPACE_END
-// ---- end appconfigdata/adapters/environment_reader.hpp
-// ---- begin appconfigdata/adapters/file_backup_store.hpp
-// A last-known-good backup kept in one file (POSIX).
-//
-//   adapters::file_backup_store store("/var/cache/app/config.backup", {"app", "prod", "flags"});
-//   backup::record r;
-//   if (!store.load(r)) use(r.content);          // serve the backup
-//   store.save(newer);                            // after a real change
-//
-// Writes are atomic: the record is written to a temporary file in the same directory
-// ("<name>.tmp-<pid>-<n>"), flushed with fsync, read back and checked, renamed over the backup,
-// and the directory is fsynced. A power cut at any point leaves either the old backup or the new
-// one, never a mix; at worst a stale temporary file stays behind (load ignores it). The file carries a SHA-256 of its header and content (backup/format.hpp), so
-// load tells a missing, truncated, corrupt or another configuration's (foreign) backup apart,
-// and never deletes or rewrites any of them. save refuses to replace a valid backup of another
-// configuration. Files are created with mode 0600: configurations can be sensitive.
-//
-// The checksum uses a crypto provider (crypto/crypto.hpp); file_backup_store uses Botan. The
-// object serialises its own calls with a mutex; two processes saving to one path at once each
-// write their own temporary file and the last rename wins (both results are whole backups).
-
-
-#if !defined(__unix__) && !defined(__APPLE__)
-#error "appconfigdata/adapters/file_backup_store.hpp needs POSIX (open, fsync, rename)"
-#endif
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <chrono>
-#include <cstdio>
-#include <cstring>
-#include <mutex>
-#include <sstream>
-#include <string>
-#include <utility>
-
-APPCONFIGDATA_NAMESPACE_BEGIN
-namespace adapters {
-
-namespace file_backup_detail {
-
-// Closes a file descriptor on scope exit.
-class fd_guard {
-public:
-    explicit fd_guard(int fd) noexcept : fd_(fd) {}
-    fd_guard(const fd_guard&) = delete;
-    fd_guard& operator=(const fd_guard&) = delete;
-    ~fd_guard() { close(); }
-    int get() const noexcept { return fd_; }
-    int close() noexcept {
-        int rc = 0;
-        if (fd_ >= 0) rc = ::close(fd_);
-        fd_ = -1;
-        return rc;
-    }
-
-private:
-    int fd_;
-};
-
-inline std::error_code io_error(diagnostics& diag, const std::string& what, const std::string& path, int err) {
-    diag.message = what + " '" + path + "': " + std::strerror(err);
-    return errc::io_failed;
-}
-
-inline std::string directory_of(const std::string& path) {
-    const std::size_t slash = path.rfind('/');
-    if (slash == std::string::npos) return ".";
-    if (slash == 0) return "/";
-    return path.substr(0, slash);
-}
-
-} // namespace file_backup_detail
-
-// Test hook: where a save stops early, to simulate a crash (power cut) at that step.
-enum class save_stop { none, after_temp_write, after_temp_fsync };
-
-template <class Crypto>
-class basic_file_backup_store final : public backup::store {
-public:
-    using backup::store::load;
-    using backup::store::save;
-
-    // A store for the backup at `path` of the configuration `expected` (empty: accept any
-    // identity, e.g. for a tool that only reads). Does no I/O. `crypto` computes the checksum.
-    explicit basic_file_backup_store(std::string path, backup::identity expected = {}, backup::backup_limits limits = {},
-                                     Crypto crypto = Crypto())
-        : path_(std::move(path)), expected_(std::move(expected)), limits_(limits), crypto_(std::move(crypto)) {}
-
-    const std::string& path() const noexcept { return path_; }
-    const backup::identity& expected_identity() const noexcept { return expected_; }
-
-    // Reads and checks the backup. Returns {} or errc::backup_not_found (no file),
-    // errc::backup_truncated, errc::backup_corrupt, errc::backup_foreign, errc::limit_exceeded,
-    // errc::io_failed; the file is never changed or removed. `out` is untouched on error.
-    std::error_code load(backup::record& out, diagnostics& diag) override {
-        std::lock_guard<std::mutex> lock(mutex_);
-        diag.clear();
-        std::string bytes;
-        if (auto ec = read_file(bytes, diag)) return ec;
-        backup::record r;
-        if (auto ec = backup::decode(bytes, crypto_, r, diag, limits_)) {
-            diag.message += " ('" + path_ + "')";
-            return ec;
-        }
-        if (auto ec = backup::check_identity(r, expected_, diag)) {
-            diag.message += " ('" + path_ + "')";
-            return ec;
-        }
-        out = std::move(r);
-        return {};
-    }
-
-    // Replaces the backup with `r` atomically (see the top of this file). Returns {} or
-    // errc::limit_exceeded (nothing written), errc::backup_foreign (`r` is not of the expected
-    // configuration, or the file holds a valid backup of another one: it is kept),
-    // errc::io_failed (the old backup is untouched).
-    std::error_code save(const backup::record& r, diagnostics& diag) override { return save_impl(r, diag, save_stop::none); }
-
-    // save() that stops at `stop` as if the process died there (tests of crash safety only).
-    std::error_code save_interrupted(const backup::record& r, diagnostics& diag, save_stop stop) { return save_impl(r, diag, stop); }
-
-private:
-    std::error_code save_impl(const backup::record& r, diagnostics& diag, save_stop stop) {
-        using namespace file_backup_detail;
-        std::lock_guard<std::mutex> lock(mutex_);
-        diag.clear();
-        if (auto ec = backup::check_identity(r, expected_, diag)) {
-            diag.message = "refusing to save to '" + path_ + "': the record " + diag.message.substr(std::string_view("backup ").size());
-            return ec;
-        }
-        std::string bytes;
-        if (auto ec = backup::encode(r, crypto_, bytes, diag, limits_)) return ec;
-
-        // Keep another configuration's valid backup: a shared path is a configuration mistake.
-        {
-            std::string existing;
-            diagnostics ignored;
-            if (!read_file(existing, ignored)) {
-                backup::record old;
-                if (!backup::decode(existing, crypto_, old, ignored, limits_) && !r.identity.empty() && old.identity != r.identity) {
-                    std::ostringstream os;
-                    os << "refusing to overwrite '" << path_ << "': it holds a valid backup of " << old.identity << ", not "
-                       << r.identity;
-                    diag.message = os.str();
-                    return errc::backup_foreign;
-                }
-            }
-        }
-
-        const std::string temp = path_ + ".tmp-" + std::to_string(static_cast<long long>(::getpid())) + "-" + std::to_string(++counter_);
-        int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd < 0) return io_error(diag, "cannot create temporary backup file", temp, errno);
-        fd_guard guard(fd);
-        bool keep_temp = false;
-        auto cleanup = [&] {
-            guard.close();
-            if (!keep_temp) ::unlink(temp.c_str());
-        };
-
-        std::size_t written = 0;
-        while (written < bytes.size()) {
-            const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                const int err = errno;
-                cleanup();
-                return io_error(diag, "cannot write temporary backup file", temp, err);
-            }
-            written += static_cast<std::size_t>(n);
-        }
-        if (stop == save_stop::after_temp_write) {
-            keep_temp = true;
-            cleanup();
-            return {};
-        }
-        if (::fsync(fd) != 0) {
-            const int err = errno;
-            cleanup();
-            return io_error(diag, "cannot fsync temporary backup file", temp, err);
-        }
-        if (guard.close() != 0) {
-            const int err = errno;
-            cleanup();
-            return io_error(diag, "cannot close temporary backup file", temp, err);
-        }
-        if (stop == save_stop::after_temp_fsync) {
-            keep_temp = true;
-            cleanup();
-            return {};
-        }
-
-        // Read the temporary file back: what replaces the backup must itself be a good backup.
-        {
-            std::string check;
-            diagnostics check_diag;
-            backup::record back;
-            if (read_path(temp, check, check_diag) || backup::decode(check, crypto_, back, check_diag, limits_) || back != decoded_form(r)) {
-                cleanup();
-                diag.message = "temporary backup file '" + temp + "' did not read back intact; the old backup is kept";
-                return errc::io_failed;
-            }
-        }
-
-        if (::rename(temp.c_str(), path_.c_str()) != 0) {
-            const int err = errno;
-            cleanup();
-            return io_error(diag, "cannot rename the temporary backup file onto", path_, err);
-        }
-        keep_temp = true; // it is the backup now
-        const std::string dir = directory_of(path_);
-        const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fd_guard dguard(dfd);
-            // Some file systems cannot fsync a directory (EINVAL); only a real I/O error counts.
-            if (::fsync(dfd) != 0 && errno == EIO) return io_error(diag, "cannot fsync the backup directory", dir, errno);
-        }
-        return {};
-    }
-
-    // The record as a load would see it (saved_at kept to the millisecond).
-    static backup::record decoded_form(const backup::record& r) {
-        backup::record d = r;
-        d.saved_at = std::chrono::floor<std::chrono::milliseconds>(r.saved_at);
-        return d;
-    }
-
-    std::error_code read_file(std::string& out, diagnostics& diag) { return read_path(path_, out, diag); }
-
-    std::error_code read_path(const std::string& path, std::string& out, diagnostics& diag) {
-        using namespace file_backup_detail;
-        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            const int err = errno;
-            if (err == ENOENT) {
-                diag.message = "no backup file '" + path + "'";
-                return errc::backup_not_found;
-            }
-            return io_error(diag, "cannot open backup file", path, err);
-        }
-        fd_guard guard(fd);
-        struct stat st {};
-        if (::fstat(fd, &st) != 0) return io_error(diag, "cannot stat backup file", path, errno);
-        if (!S_ISREG(st.st_mode)) {
-            diag.message = "backup path '" + path + "' is not a regular file";
-            return errc::io_failed;
-        }
-        const std::size_t max_file = limits_.max_header + limits_.max_content + 128;
-        if (static_cast<unsigned long long>(st.st_size) > max_file) {
-            diag.message = "backup file '" + path + "' is " + std::to_string(static_cast<long long>(st.st_size)) +
-                           " bytes, over the limit of " + std::to_string(max_file);
-            return errc::limit_exceeded;
-        }
-        std::string bytes;
-        bytes.resize(static_cast<std::size_t>(st.st_size));
-        std::size_t got = 0;
-        while (true) {
-            if (got == bytes.size()) bytes.resize(bytes.size() + 4096); // the file may have grown
-            const ssize_t n = ::read(fd, &bytes[got], bytes.size() - got);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                return io_error(diag, "cannot read backup file", path, errno);
-            }
-            if (n == 0) break;
-            got += static_cast<std::size_t>(n);
-            if (got > max_file) {
-                diag.message = "backup file '" + path + "' is over the limit of " + std::to_string(max_file) + " bytes";
-                return errc::limit_exceeded;
-            }
-        }
-        bytes.resize(got);
-        out = std::move(bytes);
-        return {};
-    }
-
-    std::string path_;
-    backup::identity expected_;
-    backup::backup_limits limits_;
-    Crypto crypto_;
-    std::mutex mutex_;
-    unsigned long long counter_ = 0;
-};
-
-using file_backup_store = basic_file_backup_store<botan_crypto>;
-
-} // namespace adapters
-APPCONFIGDATA_NAMESPACE_END
-// ---- end appconfigdata/adapters/file_backup_store.hpp
-// ---- begin appconfigdata/adapters/file_reader.hpp
-// Reads a whole file into a string, with a size limit: the adapter behind `file_reader` (provider.hpp)
-// for the shared config/credentials files, token files and the SSO cache.
-//
-//   auto read = adapters::make_file_reader();          // limit: default_limits.max_profile_file
-//   std::string text;
-//   std::error_code ec = read("/home/me/.aws/config", text);
-//
-// Errors: errc::file_not_found (no such file or directory: callers of the shared files treat it as an
-// empty file), errc::limit_exceeded (larger than the limit; nothing beyond limit + 1 bytes is read),
-// errc::io_failed (exists but cannot be read: permissions, a directory, a device or FIFO, a read error).
-
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <string>
-#include <string_view>
-#include <system_error>
-
-#if defined(__unix__) || defined(__APPLE__)
-#include <sys/stat.h>
-#endif
-
-APPCONFIGDATA_NAMESPACE_BEGIN
-namespace adapters {
-
-// Reads `path` into `contents` (replaced; left empty on error). See the top of the file for the errors;
-// *diag (when given) names the path and the OS reason. Never throws except std::bad_alloc.
-inline std::error_code read_file(std::string_view path, std::string& contents, std::size_t max_size = default_limits.max_profile_file,
-                                 diagnostics* diag = nullptr) {
-    contents.clear();
-    const std::string p(path);
-    auto fail = [&](errc e, const std::string& why) -> std::error_code {
-        if (diag) {
-            diag->clear();
-            diag->message = "cannot read " + p + ": " + why;
-        }
-        return e;
-    };
-    if (p.empty() || p.find('\0') != std::string::npos) return fail(errc::file_not_found, "empty or invalid path");
-#if defined(__unix__) || defined(__APPLE__)
-    struct stat st {};
-    if (::stat(p.c_str(), &st) != 0) {
-        const int err = errno;
-        if (err == ENOENT || err == ENOTDIR) return fail(errc::file_not_found, std::strerror(err));
-        return fail(errc::io_failed, std::strerror(err));
-    }
-    // Character devices and pipes are read like files: AWS_CONFIG_FILE=/dev/null is a common way to
-    // say "no config file", and <(...) gives a pipe. The size limit still holds while reading.
-    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode)) return fail(errc::io_failed, "not a regular file");
-    if (S_ISREG(st.st_mode) && static_cast<unsigned long long>(st.st_size) > max_size)
-        return fail(errc::limit_exceeded, std::to_string(st.st_size) + " bytes, more than the limit of " + std::to_string(max_size));
-#endif
-    errno = 0;
-    std::FILE* f = std::fopen(p.c_str(), "rb");
-    if (!f) {
-        const int err = errno;
-        if (err == ENOENT || err == ENOTDIR) return fail(errc::file_not_found, std::strerror(err));
-        return fail(errc::io_failed, err ? std::strerror(err) : "cannot open");
-    }
-    std::string out;
-    char buffer[8192];
-    bool too_large = false;
-    bool read_error = false;
-    for (;;) {
-        const std::size_t n = std::fread(buffer, 1, sizeof buffer, f);
-        if (n > 0) {
-            if (out.size() + n > max_size) {
-                too_large = true;
-                break;
-            }
-            out.append(buffer, n);
-        }
-        if (n < sizeof buffer) {
-            read_error = std::ferror(f) != 0;
-            break;
-        }
-    }
-    std::fclose(f);
-    if (too_large) return fail(errc::limit_exceeded, "more than the limit of " + std::to_string(max_size) + " bytes");
-    if (read_error) return fail(errc::io_failed, "read error");
-    contents = std::move(out);
-    return {};
-}
-
-// A file_reader (provider.hpp) over read_file with the given limit.
-inline file_reader make_file_reader(std::size_t max_size = default_limits.max_profile_file) {
-    return [max_size](std::string_view path, std::string& contents) -> std::error_code {
-        try {
-            return read_file(path, contents, max_size);
-        } catch (...) {
-            return errc::io_failed;
-        }
-    };
-}
-
-} // namespace adapters
-APPCONFIGDATA_NAMESPACE_END
-// ---- end appconfigdata/adapters/file_reader.hpp
-// ---- begin appconfigdata/adapters/process_runner.hpp
-// Runs a credential_process command (POSIX): the adapter behind `process_runner` (credentials/process.hpp).
-//
-//   provider_result r = credentials_from_process(command, adapters::make_process_runner(), account_id);
-//
-// - No shell: argv (already split by split_command_line) goes to posix_spawnp, which searches PATH for a
-//   bare program name. Pipes, redirections, variables and globs in the config value are not interpreted.
-// - The child inherits the environment and stdin (a tool may prompt on the terminal for MFA).
-// - stdout is captured up to request.max_stdout bytes; beyond that the rest is drained and discarded and
-//   the outcome says stdout_too_large.
-// - stderr is drained and counted but not kept: credential tools may print secrets there (AWS warns about
-//   this), so no part of it can reach an error message or a log through this library.
-// - After request.timeout the child is killed (SIGKILL) and reaped; the outcome says timed_out.
-// - A program that cannot be started (not found, not executable) is an error code from the runner
-//   (std::errc values from errno), not an outcome.
-
-
-#if !defined(__unix__) && !defined(__APPLE__)
-#error "appconfigdata/adapters/process_runner.hpp needs POSIX (posix_spawnp, poll, waitpid)"
-#endif
-
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <chrono>
-#include <string>
-#include <system_error>
-#include <thread>
-#include <vector>
-
-extern char** environ; // NOLINT: POSIX
-
-APPCONFIGDATA_NAMESPACE_BEGIN
-namespace adapters {
-namespace process_detail {
-
-struct fd_guard {
-    int fd = -1;
-    fd_guard() = default;
-    explicit fd_guard(int f) : fd(f) {}
-    fd_guard(const fd_guard&) = delete;
-    fd_guard& operator=(const fd_guard&) = delete;
-    ~fd_guard() { reset(); }
-    void reset() noexcept {
-        if (fd >= 0) ::close(fd);
-        fd = -1;
-    }
-};
-
-inline bool make_cloexec_pipe(int fds[2]) noexcept {
-    if (::pipe(fds) != 0) return false;
-    for (int i = 0; i < 2; ++i) {
-        const int flags = ::fcntl(fds[i], F_GETFD);
-        if (flags < 0 || ::fcntl(fds[i], F_SETFD, flags | FD_CLOEXEC) != 0) {
-            ::close(fds[0]);
-            ::close(fds[1]);
-            return false;
-        }
-    }
-    return true;
-}
-
-inline void fill_status(int status, process_outcome& out) noexcept {
-    if (WIFEXITED(status)) {
-        out.exited = true;
-        out.exit_code = WEXITSTATUS(status);
-    } else {
-        out.exited = false;
-        out.exit_code = -1;
-    }
-}
-
-} // namespace process_detail
-
-// Runs `request` (see the top of the file). Returns an empty code when the process ran; the errno of
-// posix_spawnp (e.g. std::errc::no_such_file_or_directory) when it could not start; errc::invalid_argument
-// for an empty argv. Blocks for at most about request.timeout. Never throws except std::bad_alloc.
-inline std::error_code run_process(const process_request& request, process_outcome& out) {
-    out = process_outcome{};
-    if (request.argv.empty() || request.argv[0].empty()) return errc::invalid_argument;
-    for (const auto& a : request.argv)
-        if (a.find('\0') != std::string::npos) return errc::invalid_argument;
-
-    int out_pipe[2], err_pipe[2];
-    if (!process_detail::make_cloexec_pipe(out_pipe)) return std::error_code(errno, std::system_category());
-    process_detail::fd_guard out_r(out_pipe[0]), out_w(out_pipe[1]);
-    if (!process_detail::make_cloexec_pipe(err_pipe)) return std::error_code(errno, std::system_category());
-    process_detail::fd_guard err_r(err_pipe[0]), err_w(err_pipe[1]);
-
-    posix_spawn_file_actions_t actions;
-    if (int rc = ::posix_spawn_file_actions_init(&actions)) return std::error_code(rc, std::system_category());
-    ::posix_spawn_file_actions_adddup2(&actions, out_w.fd, STDOUT_FILENO);
-    ::posix_spawn_file_actions_adddup2(&actions, err_w.fd, STDERR_FILENO);
-
-    std::vector<char*> argv;
-    argv.reserve(request.argv.size() + 1);
-    for (const auto& a : request.argv) argv.push_back(const_cast<char*>(a.c_str())); // NOLINT: the POSIX signature
-    argv.push_back(nullptr);
-
-    pid_t pid = -1;
-    const int spawn_rc = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    ::posix_spawn_file_actions_destroy(&actions);
-    out_w.reset();
-    err_w.reset();
-    if (spawn_rc != 0) return std::error_code(spawn_rc, std::system_category());
-
-    using steady = std::chrono::steady_clock;
-    const auto deadline = steady::now() + request.timeout;
-    auto remaining_ms = [&]() -> int {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now()).count();
-        return left <= 0 ? 0 : static_cast<int>(left > 1000000 ? 1000000 : left);
-    };
-
-    char buffer[4096];
-    bool out_open = true, err_open = true;
-    while (out_open || err_open) {
-        pollfd fds[2];
-        nfds_t n = 0;
-        int out_index = -1, err_index = -1;
-        if (out_open) {
-            fds[n] = pollfd{out_r.fd, POLLIN, 0};
-            out_index = static_cast<int>(n++);
-        }
-        if (err_open) {
-            fds[n] = pollfd{err_r.fd, POLLIN, 0};
-            err_index = static_cast<int>(n++);
-        }
-        const int wait = remaining_ms();
-        if (wait == 0) break;
-        const int rc = ::poll(fds, n, wait);
-        if (rc < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        if (rc == 0) break; // timed out
-        auto drain = [&](int index, bool is_stdout, bool& open) {
-            if (index < 0 || !(fds[index].revents & (POLLIN | POLLHUP | POLLERR))) return;
-            const ssize_t got = ::read(fds[index].fd, buffer, sizeof buffer);
-            if (got < 0 && errno == EINTR) return;
-            if (got <= 0) {
-                open = false;
-                return;
-            }
-            const auto size = static_cast<std::size_t>(got);
-            if (is_stdout) {
-                if (out.stdout_text.size() + size > request.max_stdout) out.stdout_too_large = true;
-                if (!out.stdout_too_large) out.stdout_text.append(buffer, size);
-            } else {
-                out.stderr_bytes += size;
-            }
-        };
-        drain(out_index, true, out_open);
-        drain(err_index, false, err_open);
-    }
-    if (out.stdout_too_large) out.stdout_text.clear();
-
-    // Reap the child, killing it at the deadline.
-    int status = 0;
-    for (;;) {
-        const pid_t w = ::waitpid(pid, &status, WNOHANG);
-        if (w == pid) {
-            process_detail::fill_status(status, out);
-            return {};
-        }
-        if (w < 0 && errno != EINTR) return std::error_code(errno, std::system_category());
-        if (remaining_ms() == 0) {
-            ::kill(pid, SIGKILL);
-            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-            }
-            out.timed_out = true;
-            out.exited = false;
-            out.exit_code = -1;
-            out.stdout_text.clear();
-            return {};
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-}
-
-// A process_runner over run_process.
-inline process_runner make_process_runner() {
-    return [](const process_request& request, process_outcome& outcome) -> std::error_code {
-        try {
-            return run_process(request, outcome);
-        } catch (...) {
-            return errc::process_failed;
-        }
-    };
-}
-
-} // namespace adapters
-APPCONFIGDATA_NAMESPACE_END
-// ---- end appconfigdata/adapters/process_runner.hpp
-// ---- begin appconfigdata/adapters/sso_cache.hpp
-// Locates the AWS SSO token cache file with Botan's SHA-1:
-// <home>/.aws/sso/cache/<lower-case hex SHA-1 of the sso-session name, or of the start URL>.json.
-// The core (credentials/sso.hpp) takes the resulting path as an argument and never hashes.
-// Link with Botan (dependency('botan-2') or 'botan-3').
-
-
-#include <botan/hash.h>
-
-#include <functional>
-#include <memory>
-#include <string>
-#include <string_view>
-
-APPCONFIGDATA_NAMESPACE_BEGIN
-namespace adapters {
-
-// Lower-case hex SHA-1 of `text`, or "" when Botan lacks SHA-1. Never throws except std::bad_alloc.
-inline std::string sha1_hex(std::string_view text) {
-    std::unique_ptr<Botan::HashFunction> h;
-    try {
-        h = Botan::HashFunction::create("SHA-1");
-    } catch (...) {
-        return {};
-    }
-    if (!h) return {};
-    h->update(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-    const auto digest = h->final();
-    std::string out;
-    detail::append_hex(out, digest.data(), digest.size());
-    return out;
-}
-
-// The token cache path for `key` (see sso_token_cache_key), or "" when no home directory is known.
-inline std::string sso_token_cache_path(std::string_view key, const environment_lookup& env, os_platform platform = host_platform) {
-    auto home = home_directory(env, platform);
-    const std::string hash = sha1_hex(key);
-    if (!home || hash.empty()) return {};
-    const char sep = path_separator(platform);
-    std::string path = *home;
-    if (!path.empty() && path.back() != sep && path.back() != '/') path += sep;
-    path += ".aws";
-    path += sep;
-    path += "sso";
-    path += sep;
-    path += "cache";
-    path += sep;
-    path += hash;
-    path += ".json";
-    return path;
-}
-
-// A locator for the default chain (default_chain_options::sso_cache_file): key -> path.
-inline std::function<std::string(std::string_view)> sso_cache_locator(environment_lookup env, os_platform platform = host_platform) {
-    return [env = std::move(env), platform](std::string_view key) { return sso_token_cache_path(key, env, platform); };
-}
-
-} // namespace adapters
-APPCONFIGDATA_NAMESPACE_END
-// ---- end appconfigdata/adapters/sso_cache.hpp

@@ -3,6 +3,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 #include "appconfigdata.hpp"
+// ---- begin appconfigdata/adapters/beast.hpp
+// Everything that needs Boost.Beast / Asio and OpenSSL's TLS: the asynchronous Beast transport.
+// Generates single_include/appconfigdata/appconfigdata_beast.hpp. Link with -lssl -lcrypto and threads.
+
 // ---- begin appconfigdata/adapters/beast_transport.hpp
 // Boost.Beast / Asio transport adapter: sends http::request values over HTTP/1.1 or HTTPS
 // (OpenSSL through Boost.Asio ssl: the system CA store, SNI, host name verification, TLS >= 1.2).
@@ -393,3 +397,4 @@ private:
 } // namespace adapters
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/adapters/beast_transport.hpp
+// ---- end appconfigdata/adapters/beast.hpp

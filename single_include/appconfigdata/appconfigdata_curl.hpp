@@ -4,9 +4,9 @@
 #pragma once
 #include "appconfigdata.hpp"
 // ---- begin appconfigdata/adapters/curl.hpp
-// The libcurl adapters (link libcurl): curl_transport, blocking, an http::transport for the blocking
-// driver; curl_multi_transport, polled without blocking, for the tick driver in a frame loop.
-// Generates single_include/appconfigdata/appconfigdata_curl.hpp.
+// Everything that needs libcurl: curl_transport (blocking, an http::transport for the blocking driver)
+// and curl_multi_transport (polled without blocking, for the tick driver in a frame loop). Generates
+// single_include/appconfigdata/appconfigdata_curl.hpp. Link with libcurl (pkg-config libcurl).
 
 // ---- begin appconfigdata/adapters/curl_multi_transport.hpp
 // libcurl multi transport: sends http::request values without blocking, for a frame loop that pumps

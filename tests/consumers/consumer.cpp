@@ -1,6 +1,6 @@
-// A program that consumes the installed library the way a user would.
-#include <appconfigdata/adapters/botan_crypto.hpp>
+// A program that consumes the installed library the way a user would: the core and the Botan backend.
 #include <appconfigdata/appconfigdata.hpp>
+#include <appconfigdata/appconfigdata_botan.hpp>
 
 #include <iostream>
 

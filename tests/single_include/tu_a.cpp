@@ -1,5 +1,6 @@
 // Translation unit A of the single-header ODR test: only the generated header is included.
-#include "appconfigdata.hpp"
+#include <appconfigdata/appconfigdata.hpp>
+#include <appconfigdata/appconfigdata_botan.hpp>
 
 #include <string>
 

@@ -1,6 +1,7 @@
 // Translation unit B of the single-header ODR test, with main(): links against TU A. Every inline
 // function and variable is defined in both; the program must link and agree on the results.
-#include "appconfigdata.hpp"
+#include <appconfigdata/appconfigdata.hpp>
+#include <appconfigdata/appconfigdata_botan.hpp>
 
 #include <iostream>
 #include <string>

@@ -9,6 +9,8 @@
 #include <appconfigdata/driver/machine.hpp>
 #include <appconfigdata/io.hpp>
 
+#include <catch2/catch.hpp>
+
 #include <deque>
 #include <string>
 #include <system_error>
@@ -43,8 +45,11 @@ public:
     }
 
     // Sends: logs the request and pops the next outcome; an empty script is a transport error.
+    // Every request must be sendable verbatim (Host, and Content-Length with a body): checked here.
     std::error_code operator()(const acd::http::request& request, acd::http::response& response) {
         sent.push_back(request);
+        const auto problem = acd::http::framing_problem(request);
+        CHECK(problem.value_or("") == "");
         if (script_.empty()) {
             ++beyond_script;
             return acd::errc::transport_failed;

@@ -69,6 +69,7 @@ public:
     // Handles one request sent at virtual time `now`.
     sim_outcome handle(const acd::http::request& req, acd::time_point now) {
         ++requests;
+        if (auto problem = acd::http::framing_problem(req)) violations.push_back("request not sendable verbatim: " + *problem);
         sim_outcome out;
         out.latency = std::chrono::milliseconds(20 + static_cast<int>(uniform() * 80));
         if (chance(faults.slow)) out.latency = std::chrono::seconds(2 + static_cast<int>(uniform() * 28));

@@ -115,3 +115,39 @@ TEST_CASE("URLs split into scheme, host, port, path and raw query") {
     CHECK(http::parse_url("https://host/#frag", u) == errc::invalid_url);
     CHECK(http::parse_url("example.com", u) == errc::invalid_url);
 }
+
+TEST_CASE("http: add_framing_headers makes a request sendable verbatim", "[http]") {
+    http::request r;
+    r.method = "POST";
+    r.host = "appconfigdata.us-east-1.amazonaws.com";
+    r.body = R"({"a":1})";
+    CHECK(http::framing_problem(r) == std::optional<std::string>("no Host header"));
+    http::add_framing_headers(r);
+    CHECK_FALSE(http::framing_problem(r));
+    CHECK(*r.headers.find("Host") == r.host);
+    CHECK(*r.headers.find("Content-Length") == "7");
+    // Idempotent: a second call neither repeats nor changes anything.
+    const auto before = r.headers;
+    http::add_framing_headers(r);
+    CHECK(r.headers == before);
+    // A body that changed afterwards is caught.
+    r.body += "x";
+    CHECK(http::framing_problem(r) == std::optional<std::string>("Content-Length 7 for a 8-byte body"));
+    http::add_framing_headers(r);
+    CHECK(*r.headers.find("content-length") == "8");
+
+    http::request get;
+    get.host = "example.com:8443";
+    http::add_framing_headers(get);
+    CHECK_FALSE(get.headers.contains("content-length")); // a GET without a body carries no length
+    CHECK(*get.headers.find("host") == "example.com:8443");
+    http::request put;
+    put.method = "PUT";
+    put.host = "169.254.169.254";
+    http::add_framing_headers(put);
+    CHECK(*put.headers.find("content-length") == "0"); // a PUT says its empty body is empty
+    http::request wrong_host;
+    wrong_host.host = "a.example";
+    wrong_host.headers.add("Host", "b.example");
+    CHECK(http::framing_problem(wrong_host).value_or("").find("is not the request's host") != std::string::npos);
+}

@@ -11,7 +11,7 @@
 #include <appconfigdata/adapters/file_backup_store.hpp>
 #include <appconfigdata/adapters/file_reader.hpp>
 #include <appconfigdata/adapters/process_runner.hpp>
-#include <appconfigdata/adapters/sso_cache.hpp>
+#include <appconfigdata/credentials/sso_cache.hpp>
 #include <appconfigdata/credentials/default_chain.hpp>
 #include <appconfigdata/credentials/imds.hpp>
 #include <appconfigdata/credentials/profile_files.hpp>
@@ -193,7 +193,7 @@ public:
         id.application = options_.application;
         id.environment = options_.environment;
         id.configuration_profile = options_.configuration_profile;
-        return std::make_unique<acd::adapters::file_backup_store>(options_.cache_file, id);
+        return std::make_unique<acd::adapters::file_backup_store<acd::adapters::botan_crypto>>(options_.cache_file, id);
     }
 
     void save_cache(const acd::session::configuration& c) const {
@@ -217,7 +217,7 @@ private:
         acd::default_chain_options o;
         o.environment = env_;
         o.sign = acd::make_sigv4_request_signer<acd::adapters::botan_crypto>();
-        o.sso_cache_file = acd::adapters::sso_cache_locator(env_);
+        o.sso_cache_file = acd::sso_cache_locator(env_);
         o.profile_name = options_.aws_profile;
         o.region = region_;
         return o;

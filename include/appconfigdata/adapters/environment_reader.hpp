@@ -31,11 +31,7 @@ inline std::optional<std::string> getenv_value(std::string_view name) {
 // An environment_lookup over the live process environment.
 inline environment_lookup system_environment() {
     return [](std::string_view name) -> std::optional<std::string> {
-        try {
-            return getenv_value(name);
-        } catch (...) {
-            return std::nullopt;
-        }
+        return getenv_value(name);
     };
 }
 

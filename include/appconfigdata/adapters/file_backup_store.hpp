@@ -1,6 +1,6 @@
 // A last-known-good backup kept in one file (POSIX).
 //
-//   adapters::file_backup_store store("/var/cache/app/config.backup", {"app", "prod", "flags"});
+//   adapters::file_backup_store<adapters::botan_crypto> store("/var/cache/app/config.backup", {"app", "prod", "flags"});
 //   backup::record r;
 //   if (!store.load(r)) use(r.content);          // serve the backup
 //   store.save(newer);                            // after a real change
@@ -13,12 +13,11 @@
 // and never deletes or rewrites any of them. save refuses to replace a valid backup of another
 // configuration. Files are created with mode 0600: configurations can be sensitive.
 //
-// The checksum uses a crypto provider (crypto/crypto.hpp); file_backup_store uses Botan. The
+// The checksum uses the crypto backend given as the template argument (crypto/crypto.hpp). The
 // object serialises its own calls with a mutex; two processes saving to one path at once each
 // write their own temporary file and the last rename wins (both results are whole backups).
 #pragma once
 
-#include <appconfigdata/adapters/botan_crypto.hpp>
 #include <appconfigdata/backup/format.hpp>
 #include <appconfigdata/backup/record.hpp>
 #include <appconfigdata/backup/store.hpp>
@@ -85,15 +84,15 @@ inline std::string directory_of(const std::string& path) {
 enum class save_stop { none, after_temp_write, after_temp_fsync };
 
 template <class Crypto>
-class basic_file_backup_store final : public backup::store {
+class file_backup_store final : public backup::store {
 public:
     using backup::store::load;
     using backup::store::save;
 
     // A store for the backup at `path` of the configuration `expected` (empty: accept any
     // identity, e.g. for a tool that only reads). Does no I/O. `crypto` computes the checksum.
-    explicit basic_file_backup_store(std::string path, backup::identity expected = {}, backup::backup_limits limits = {},
-                                     Crypto crypto = Crypto())
+    explicit file_backup_store(std::string path, backup::identity expected = {}, backup::backup_limits limits = {},
+                               Crypto crypto = Crypto())
         : path_(std::move(path)), expected_(std::move(expected)), limits_(limits), crypto_(std::move(crypto)) {}
 
     const std::string& path() const noexcept { return path_; }
@@ -289,8 +288,6 @@ private:
     std::mutex mutex_;
     unsigned long long counter_ = 0;
 };
-
-using file_backup_store = basic_file_backup_store<botan_crypto>;
 
 } // namespace adapters
 APPCONFIGDATA_NAMESPACE_END

@@ -92,11 +92,7 @@ inline std::error_code read_file(std::string_view path, std::string& contents, s
 // A file_reader (provider.hpp) over read_file with the given limit.
 inline file_reader make_file_reader(std::size_t max_size = default_limits.max_profile_file) {
     return [max_size](std::string_view path, std::string& contents) -> std::error_code {
-        try {
-            return read_file(path, contents, max_size);
-        } catch (...) {
-            return errc::io_failed;
-        }
+        return read_file(path, contents, max_size);
     };
 }
 

@@ -189,11 +189,7 @@ inline std::error_code run_process(const process_request& request, process_outco
 // A process_runner over run_process.
 inline process_runner make_process_runner() {
     return [](const process_request& request, process_outcome& outcome) -> std::error_code {
-        try {
-            return run_process(request, outcome);
-        } catch (...) {
-            return errc::process_failed;
-        }
+        return run_process(request, outcome);
     };
 }
 

@@ -214,6 +214,7 @@ private:
         request_.query = endpoint_.query;
         request_.headers.add("Accept", "application/json");
         if (!authorization.empty()) request_.headers.add("Authorization", authorization);
+        http::add_framing_headers(request_);
         retry_.reset();
         resume_ = time_point{};
         state_ = state::waiting;

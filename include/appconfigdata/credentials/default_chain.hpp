@@ -16,7 +16,6 @@
 //   default_chain_options o;
 //   o.environment = ...;
 //   o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
-//   o.sso_cache_file = adapters::sso_cache_locator(o.environment);
 //   cached_credentials_provider creds(std::make_unique<default_credentials_chain>(std::move(o)));
 //   ... drive creds like any machine (driver::blocking_hooks with read_file and run_process set);
 //   creds.current(now) serves credentials, also while refreshing.
@@ -34,6 +33,7 @@
 #include <appconfigdata/credentials/provider.hpp>
 #include <appconfigdata/credentials/region.hpp>
 #include <appconfigdata/credentials/sso.hpp>
+#include <appconfigdata/credentials/sso_cache.hpp>
 #include <appconfigdata/credentials/static_provider.hpp>
 #include <appconfigdata/credentials/sts.hpp>
 #include <appconfigdata/version.hpp>
@@ -50,7 +50,7 @@ APPCONFIGDATA_NAMESPACE_BEGIN
 struct default_chain_options {
     environment_lookup environment;   // required
     request_signer sign;              // STS AssumeRole: make_sigv4_request_signer<Crypto>()
-    std::function<std::string(std::string_view key)> sso_cache_file; // SSO cache key -> path (adapters::sso_cache_locator)
+    std::function<std::string(std::string_view key)> sso_cache_file; // SSO cache key -> path; empty: the AWS CLI's cache (sso_token_cache_path)
     std::string profile_name;         // --profile; "" -> AWS_PROFILE, else "default"
     std::optional<profile_set> profiles; // already-parsed files; when empty the chain reads them (action::read)
     std::string region;               // --region; "" -> AWS_REGION, AWS_DEFAULT_REGION, profile region, us-east-1 (for STS)
@@ -373,7 +373,8 @@ private:
                 o.sso_session = s.sso_session.value_or("");
                 o.sso_account_id = s.sso_account_id.value_or("");
                 o.sso_role_name = s.sso_role_name.value_or("");
-                o.token_cache_file = c.options.sso_cache_file ? c.options.sso_cache_file(sso_token_cache_key(o)) : std::string();
+                o.token_cache_file = c.options.sso_cache_file ? c.options.sso_cache_file(sso_token_cache_key(o))
+                                                             : sso_token_cache_path(sso_token_cache_key(o), c.options.environment, c.options.platform);
                 o.use_fips = c.flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
                 o.use_dual_stack = c.flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
                 o.endpoint_url = c.endpoint_url("sso", "SSO");

@@ -278,6 +278,7 @@ private:
             request_.path = prefix_ + path_;
             request_.headers.add("x-aws-ec2-metadata-token", token_);
         }
+        http::add_framing_headers(request_);
     }
 
     void schedule(time_point now) {

@@ -2,7 +2,7 @@
 //
 // 1. Read the cached SSO access token: ~/.aws/sso/cache/<sha1 hex of the sso-session name, or of the
 //    start URL for legacy profiles>.json = {"accessToken", "expiresAt", ...}. The path is given in
-//    sso_options::token_cache_file (adapters/sso_cache.hpp computes it; the core has no SHA-1) and
+//    sso_options::token_cache_file (credentials/sso_cache.hpp computes it) and
 //    read through the injected file_reader. A missing file or an expired token fails with a message
 //    telling the user to run `aws sso login`.
 // 2. GET https://portal.sso.{sso_region}.{partition DNS suffix}/federation/credentials?account_id=..&role_name=..
@@ -218,6 +218,7 @@ private:
         http::append_percent_encoded(q, options_.sso_role_name);
         request_.query = std::move(q);
         request_.headers.add("x-amz-sso_bearer_token", detail::remote::sv(*token));
+        http::add_framing_headers(request_);
         retry_.reset();
         resume_ = time_point{};
         state_ = state::waiting;

@@ -149,6 +149,7 @@ public:
         request_.query = endpoint.query;
         request_.headers.add("Content-Type", "application/x-www-form-urlencoded");
         request_.body = std::move(form);
+        http::add_framing_headers(request_);
         retry_.reset();
         sent_ = waiting_ = false;
     }

@@ -15,17 +15,14 @@
 APPCONFIGDATA_NAMESPACE_BEGIN
 namespace detail {
 
-// The variable's text exactly as `lookup` gives it, or nullopt when it is unset, when `lookup` is
-// empty, or when it throws. `Lookup` is callable as std::optional<std::string>(std::string_view)
-// and tests true when usable (std::function does). Never throws.
+// The variable's text exactly as `lookup` gives it, or nullopt when it is unset or `lookup` is
+// empty. `Lookup` is callable as std::optional<std::string>(std::string_view) and tests true when
+// usable (std::function does). A lookup must not throw (the library builds without exceptions):
+// one that cannot read a variable answers nullopt. Never throws except std::bad_alloc.
 template <class Lookup>
-std::optional<std::string> env_raw(const Lookup& lookup, std::string_view name) noexcept {
+std::optional<std::string> env_raw(const Lookup& lookup, std::string_view name) {
     if (!lookup) return std::nullopt;
-    try {
-        return lookup(name);
-    } catch (...) {
-        return std::nullopt;
-    }
+    return lookup(name);
 }
 
 // The variable's value with surrounding white space trimmed, or nullopt when it is unset, empty or

@@ -89,9 +89,9 @@ public:
         return emplace_in_group(0, std::forward<Args>(args)...);
     }
     template <class... Args>
-    std::size_t emplace_in_group(std::size_t group, Args&&... args) {
-        entries_.emplace_back(group, std::forward<Args>(args)...);
-        ensure_group(group);
+    std::size_t emplace_in_group(std::size_t group_index, Args&&... args) {
+        entries_.emplace_back(group_index, std::forward<Args>(args)...);
+        ensure_group(group_index);
         entry& e = entries_.back();
         give_credentials(e);
         return entries_.size() - 1;
@@ -112,14 +112,15 @@ public:
     }
 
     // New credentials for `group`: given to every machine of the group now. Legal any time.
-    void set_credentials(std::size_t group, const credentials& c) {
-        ensure_group(group);
-        groups_[group].creds = c;
-        groups_[group].has = true;
-        ++groups_[group].version;
-        groups_[group].reported = false;
+    void set_credentials(std::size_t group_index, const credentials& c) {
+        ensure_group(group_index);
+        group& g = groups_[group_index];
+        g.creds = c;
+        g.has = true;
+        ++g.version;
+        g.reported = false;
         for (entry& e : entries_)
-            if (e.group == group && !e.removed) give_credentials(e);
+            if (e.group == group_index && !e.removed) give_credentials(e);
     }
     void set_credentials(const credentials& c) { set_credentials(0, c); }
 

@@ -6,6 +6,7 @@
 #include <appconfigdata/http/url.hpp>
 #include <appconfigdata/version.hpp>
 
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -49,6 +50,29 @@ struct request {
         return os << "(body: " << r.body.size() << " bytes)";
     }
 };
+
+// Makes `r` sendable verbatim by a transport that writes exactly the headers it is given: adds
+// `Host` (from r.host) when absent and, when the request has a body or a method that carries one
+// (POST, PUT, PATCH), `Content-Length` set to the body's size. Every request the library hands out
+// has been through this (the signer then signs both). Never throws except std::bad_alloc.
+inline void add_framing_headers(request& r) {
+    if (!r.headers.contains("host")) r.headers.add("Host", r.host);
+    const bool carries_body = !r.body.empty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH";
+    if (carries_body) r.headers.set("Content-Length", std::to_string(r.body.size()));
+}
+
+// Why `r` is not sendable verbatim (no Host equal to r.host; a body without a matching
+// Content-Length), or nullopt when it is. For transports and tests that want to check.
+inline std::optional<std::string> framing_problem(const request& r) {
+    const std::string* host = r.headers.find("host");
+    if (!host) return std::string("no Host header");
+    if (*host != r.host) return "Host header \"" + *host + "\" is not the request's host \"" + r.host + "\"";
+    const std::string* length = r.headers.find("content-length");
+    if (!r.body.empty() && !length) return "a " + std::to_string(r.body.size()) + "-byte body without Content-Length";
+    if (length && *length != std::to_string(r.body.size()))
+        return "Content-Length " + *length + " for a " + std::to_string(r.body.size()) + "-byte body";
+    return std::nullopt;
+}
 
 struct response {
     int status = 0;

@@ -63,6 +63,7 @@ inline std::error_code build_start_configuration_session(const http::url& endpoi
     if (in.required_minimum_poll_interval_in_seconds) body["RequiredMinimumPollIntervalInSeconds"] = *in.required_minimum_poll_interval_in_seconds;
     out.body = boost::json::serialize(body);
     out.headers.set("Content-Type", "application/json");
+    http::add_framing_headers(out);
     return {};
 }
 

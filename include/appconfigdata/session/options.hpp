@@ -9,6 +9,7 @@
 #include <appconfigdata/version.hpp>
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -54,7 +55,7 @@ struct session_options {
     std::size_t max_queued_events = 1024;
 
     friend bool operator==(const session_options& a, const session_options& b) {
-        return a.min_poll_interval == b.min_poll_interval && a.fleet_jitter == b.fleet_jitter && a.jitter_seed == b.jitter_seed &&
+        return a.min_poll_interval == b.min_poll_interval && std::equal_to<double>()(a.fleet_jitter, b.fleet_jitter) && a.jitter_seed == b.jitter_seed &&
                a.max_session_age == b.max_session_age && a.credentials_refresh_window == b.credentials_refresh_window && a.default_poll_interval == b.default_poll_interval && a.retry == b.retry &&
                a.clock_skew.enabled == b.clock_skew.enabled && a.clock_skew.threshold == b.clock_skew.threshold &&
                a.clock_skew.max_round_trip == b.clock_skew.max_round_trip && a.request_timeout == b.request_timeout &&

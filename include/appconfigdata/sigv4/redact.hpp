@@ -145,11 +145,11 @@ public:
     }
 
     // One more secret, searched raw and percent-encoded. Ignored when shorter than min_redacted_secret.
-    void add_secret(std::string_view secret) {
-        if (secret.size() < min_redacted_secret) return;
-        add_form(secret, false);
-        std::string encoded = http::percent_encode(secret);
-        if (encoded.size() != secret.size()) add_form(encoded, true);
+    void add_secret(std::string_view value) {
+        if (value.size() < min_redacted_secret) return;
+        add_form(value, false);
+        std::string encoded = http::percent_encode(value);
+        if (encoded.size() != value.size()) add_form(encoded, true);
         // A token quoted inside a double-encoded query (a canonical request of a presigned URL).
         std::string twice = http::percent_encode(encoded);
         if (twice.size() != encoded.size()) add_form(twice, true);

@@ -6,7 +6,7 @@
 //   imds/imds-endpoint-tests.json      14 IMDS endpoint configurations
 // Prints one count line per suite. Every scenario whose providers exist must pass.
 #include <appconfigdata/adapters/botan_crypto.hpp>
-#include <appconfigdata/adapters/sso_cache.hpp>
+#include <appconfigdata/credentials/sso_cache.hpp>
 #include <appconfigdata/credentials/container.hpp>
 #include <appconfigdata/credentials/default_chain.hpp>
 #include <appconfigdata/credentials/imds.hpp>
@@ -171,7 +171,7 @@ scenario_outcome run_scenario(const std::string& dir, const std::string& name) {
     o.environment = environment_from_map(env);
     transport.read_file = reader_over(load_fs(dir));
     o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
-    o.sso_cache_file = adapters::sso_cache_locator(o.environment, os_platform::posix);
+    o.sso_cache_file = sso_cache_locator(o.environment, os_platform::posix);
     o.platform = os_platform::posix;
     transport.run_process = [](const process_request&, process_outcome&) -> std::error_code { return std::make_error_code(std::errc::operation_not_permitted); };
     // Rust runs this one scenario with retries disabled (README, section 4).

@@ -4,7 +4,7 @@
 // canned outcomes (README §5; our runner never uses a shell). Kept in its own executable because it
 // builds on the remote-credential machines (default_chain.hpp, sts.hpp, sso.hpp).
 #include <appconfigdata/adapters/botan_crypto.hpp>
-#include <appconfigdata/adapters/sso_cache.hpp>
+#include <appconfigdata/credentials/sso_cache.hpp>
 #include <appconfigdata/credentials/default_chain.hpp>
 
 #include <boost/json.hpp>
@@ -184,7 +184,7 @@ std::string run_scenario(const std::string& dir) {
     transport.read_file = scenario_files(dir);
     transport.run_process = canned_shell;
     o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
-    o.sso_cache_file = adapters::sso_cache_locator(o.environment, os_platform::posix);
+    o.sso_cache_file = sso_cache_locator(o.environment, os_platform::posix);
     o.platform = os_platform::posix;
     outcome<profile_set> files;
     files.error = load_profile_set(resolve_profile_file_locations(o.environment, o.platform), transport.read_file, files.value, &files.diag);

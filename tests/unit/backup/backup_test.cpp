@@ -1,4 +1,5 @@
 #include <appconfigdata/adapters/file_backup_store.hpp>
+#include "test_crypto.hpp"
 #include <appconfigdata/backup/format.hpp>
 #include <appconfigdata/backup/record.hpp>
 #include <appconfigdata/backup/store.hpp>
@@ -18,6 +19,7 @@
 
 using namespace appconfigdata;
 using namespace std::chrono_literals;
+using file_store = adapters::file_backup_store<test_crypto>;
 
 namespace {
 
@@ -34,7 +36,7 @@ backup::record sample_record() {
 }
 
 std::string encoded(const backup::record& r) {
-    adapters::botan_crypto crypto;
+    test_crypto crypto;
     std::string out;
     diagnostics diag;
     REQUIRE(backup::encode(r, crypto, out, diag) == std::error_code());
@@ -42,7 +44,7 @@ std::string encoded(const backup::record& r) {
 }
 
 std::error_code decoded(std::string_view bytes, backup::record& out, diagnostics& diag, const backup::backup_limits& limits = {}) {
-    adapters::botan_crypto crypto;
+    test_crypto crypto;
     return backup::decode(bytes, crypto, out, diag, limits);
 }
 
@@ -220,7 +222,7 @@ TEST_CASE("backup format: an edited header fails the checksum") {
 TEST_CASE("backup format: size limits on save and on load") {
     backup::backup_limits small;
     small.max_content = 16;
-    adapters::botan_crypto crypto;
+    test_crypto crypto;
     backup::record big = sample_record();
     big.content.assign(17, 'x');
     std::string out = "untouched";
@@ -275,7 +277,7 @@ TEST_CASE("memory store: not found, then the last saved record") {
 
 TEST_CASE("file store: round trip, mode 0600, nothing left behind") {
     temp_dir dir;
-    adapters::file_backup_store store(dir.file("config.backup"), app_id);
+    file_store store(dir.file("config.backup"), app_id);
     backup::record out;
     diagnostics diag;
     CHECK(store.load(out, diag) == errc::backup_not_found);
@@ -298,7 +300,7 @@ TEST_CASE("file store: round trip, mode 0600, nothing left behind") {
     CHECK(dir.files().size() == 1);
 
     // A reader that does not know the identity loads it too.
-    adapters::file_backup_store reader(dir.file("config.backup"));
+    file_store reader(dir.file("config.backup"));
     REQUIRE(reader.load(out) == std::error_code());
     CHECK(out == newer);
 }
@@ -306,7 +308,7 @@ TEST_CASE("file store: round trip, mode 0600, nothing left behind") {
 TEST_CASE("file store: corrupt, truncated and empty files are reported and left in place") {
     temp_dir dir;
     const std::string path = dir.file("config.backup");
-    adapters::file_backup_store store(path, app_id);
+    file_store store(path, app_id);
     REQUIRE(store.save(sample_record()) == std::error_code());
     const std::string good = read_all(path);
 
@@ -345,13 +347,13 @@ TEST_CASE("file store: a foreign backup is reported on load and kept on save") {
     const std::string path = dir.file("shared.backup");
     backup::identity other_id = app_id;
     other_id.environment = "staging";
-    adapters::file_backup_store other(path, other_id);
+    file_store other(path, other_id);
     backup::record theirs = sample_record();
     theirs.identity = other_id;
     REQUIRE(other.save(theirs) == std::error_code());
     const std::string before = read_all(path);
 
-    adapters::file_backup_store mine(path, app_id);
+    file_store mine(path, app_id);
     backup::record out;
     diagnostics diag;
     CHECK(mine.load(out, diag) == errc::backup_foreign);
@@ -370,7 +372,7 @@ TEST_CASE("file store: a foreign backup is reported on load and kept on save") {
 TEST_CASE("file store: a power cut between write and rename keeps the old backup") {
     temp_dir dir;
     const std::string path = dir.file("config.backup");
-    adapters::file_backup_store store(path, app_id);
+    file_store store(path, app_id);
     REQUIRE(store.save(sample_record()) == std::error_code());
 
     backup::record newer = sample_record();
@@ -384,7 +386,7 @@ TEST_CASE("file store: a power cut between write and rename keeps the old backup
         REQUIRE(store.load(out, diag) == std::error_code());
         CHECK(out == sample_record());
         // a fresh store (the restarted program) sees the same
-        adapters::file_backup_store restarted(path, app_id);
+        file_store restarted(path, app_id);
         REQUIRE(restarted.load(out, diag) == std::error_code());
         CHECK(out == sample_record());
     }
@@ -402,7 +404,7 @@ TEST_CASE("file store: a huge configuration is refused and the old backup kept")
     const std::string path = dir.file("config.backup");
     backup::backup_limits limits;
     limits.max_content = 1024;
-    adapters::file_backup_store store(path, app_id, limits);
+    file_store store(path, app_id, limits);
     REQUIRE(store.save(sample_record()) == std::error_code());
     backup::record huge = sample_record();
     huge.content.assign(4096, 'x');
@@ -423,9 +425,9 @@ TEST_CASE("file store: I/O problems are io_failed, never a crash") {
     temp_dir dir;
     diagnostics diag;
     backup::record out;
-    adapters::file_backup_store on_dir(dir.file(""), app_id); // the directory itself
+    file_store on_dir(dir.file(""), app_id); // the directory itself
     CHECK(on_dir.load(out, diag) == errc::io_failed);
-    adapters::file_backup_store missing_dir(dir.file("no/such/dir/config.backup"), app_id);
+    file_store missing_dir(dir.file("no/such/dir/config.backup"), app_id);
     CHECK(missing_dir.load(out, diag) == errc::backup_not_found);
     CHECK(missing_dir.save(sample_record(), diag) == errc::io_failed);
     CHECK(diag.message.find("cannot create temporary backup file") != std::string::npos);
@@ -434,9 +436,9 @@ TEST_CASE("file store: I/O problems are io_failed, never a crash") {
 TEST_CASE("file store: concurrent saves and loads always see a whole backup") {
     temp_dir dir;
     const std::string path = dir.file("config.backup");
-    adapters::file_backup_store store(path, app_id);
+    file_store store(path, app_id);
     REQUIRE(store.save(sample_record()) == std::error_code());
-    adapters::file_backup_store reader(path, app_id); // a second object: no shared mutex
+    file_store reader(path, app_id); // a second object: no shared mutex
     int bad_loads = 0;
     std::thread writer([&] {
         for (int i = 0; i < 50; ++i) {

@@ -247,7 +247,7 @@ TEST_CASE("last known good end to end: watch saves, the service goes away, a res
     service.deploy("game", "prod", "flags", "{\"dark_mode\":{\"enabled\":true}}", "application/json", "v3");
     time_point now = t0;
     {
-        adapters::file_backup_store store(file.path, id);
+        adapters::file_backup_store<test_crypto> store(file.path, id);
         driver::latest_holder holder;
         last_known_good lkg(store, holder, id);
         diagnostics diag;
@@ -260,7 +260,7 @@ TEST_CASE("last known good end to end: watch saves, the service goes away, a res
     }
     for (preload_policy policy : {preload_policy::serve_until_service_answers, preload_policy::only_when_unreachable}) {
         INFO(policy);
-        adapters::file_backup_store store(file.path, id);
+        adapters::file_backup_store<test_crypto> store(file.path, id);
         driver::latest_holder holder;
         last_known_good lkg(store, holder, id, policy);
         diagnostics diag;

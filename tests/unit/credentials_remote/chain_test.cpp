@@ -1,7 +1,7 @@
 // The default chain, the profile plan runner, the refresh-ahead cache and the region chain.
 #include "remote_test_support.hpp"
 
-#include <appconfigdata/adapters/botan_crypto.hpp>
+#include "test_crypto.hpp"
 #include <appconfigdata/credentials/default_chain.hpp>
 
 using namespace appconfigdata;
@@ -15,7 +15,7 @@ default_chain_options chain_options(std::map<std::string, std::string> env, std:
     default_chain_options o;
     o.environment = environment_from_map(std::move(env));
     test_files() = files(std::move(fs));
-    o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
+    o.sign = make_sigv4_request_signer<test_crypto>();
     o.sso_cache_file = [](std::string_view key) { return "/home/u/.aws/sso/cache/" + std::string(key.size() > 3 ? "url" : "ses") + ".json"; };
     o.platform = os_platform::posix;
     return o;

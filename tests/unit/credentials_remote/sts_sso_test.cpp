@@ -1,8 +1,8 @@
 // STS (web identity, AssumeRole), the bounded XML reader, and SSO.
 #include "remote_test_support.hpp"
 
-#include <appconfigdata/adapters/botan_crypto.hpp>
-#include <appconfigdata/adapters/sso_cache.hpp>
+#include "test_crypto.hpp"
+#include <appconfigdata/credentials/sso_cache.hpp>
 #include <appconfigdata/credentials/detail/xml.hpp>
 #include <appconfigdata/credentials/sso.hpp>
 #include <appconfigdata/credentials/sts.hpp>
@@ -44,7 +44,7 @@ assume_role_options ar_options() {
     o.external_id = "ext-1";
     o.duration = seconds(900);
     o.endpoint.region = "us-west-2";
-    o.sign = make_sigv4_request_signer<adapters::botan_crypto>();
+    o.sign = make_sigv4_request_signer<test_crypto>();
     return o;
 }
 
@@ -482,11 +482,31 @@ TEST_CASE("sso: transport fails at each step", "[sso][sweep]") {
         });
 }
 
-TEST_CASE("sso cache adapter: SHA-1 file names", "[sso][adapter]") {
+TEST_CASE("sha1: FIPS 180 examples and block boundaries", "[sso]") {
+    // FIPS 180-2 appendix A examples (published digests).
+    CHECK(detail::sha1_hex("abc") == "a9993e364706816aba3e25717850c26c9cd0d89d");
+    CHECK(detail::sha1_hex("") == "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    CHECK(detail::sha1_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") == "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+    CHECK(detail::sha1_hex(std::string(1000000, 'a')) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+    // Fed in pieces gives the same digest as in one piece, at every split of a two-block message.
+    const std::string text(119, 'x');
+    const std::string whole = detail::sha1_hex(text);
+    for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+        detail::sha1 h;
+        h.update(std::string_view(text).substr(0, cut));
+        h.update(std::string_view(text).substr(cut));
+        const auto d = h.finish();
+        std::string hex;
+        detail::append_hex(hex, d.data(), d.size());
+        CHECK(hex == whole);
+    }
+}
+
+TEST_CASE("sso cache path: SHA-1 file names", "[sso]") {
     // Published in the conformance README: SHA-1("https://ssotest.awsapps.com/start") and SHA-1("dev").
-    CHECK(adapters::sha1_hex("https://ssotest.awsapps.com/start") == "dace00cba5f8355ec9d274ceb2bcebdfbeed0e12");
-    CHECK(adapters::sha1_hex("dev").rfind("34c6fcec", 0) == 0);
+    CHECK(detail::sha1_hex("https://ssotest.awsapps.com/start") == "dace00cba5f8355ec9d274ceb2bcebdfbeed0e12");
+    CHECK(detail::sha1_hex("dev").rfind("34c6fcec", 0) == 0);
     const auto env = environment_from_map(std::map<std::string, std::string>{{"HOME", "/home/u"}});
-    CHECK(adapters::sso_token_cache_path("dev", env, os_platform::posix).rfind("/home/u/.aws/sso/cache/34c6fcec", 0) == 0);
-    CHECK(adapters::sso_cache_locator(environment_from_map(std::map<std::string, std::string>{}), os_platform::posix)("dev").empty());
+    CHECK(sso_token_cache_path("dev", env, os_platform::posix).rfind("/home/u/.aws/sso/cache/34c6fcec", 0) == 0);
+    CHECK(sso_cache_locator(environment_from_map(std::map<std::string, std::string>{}), os_platform::posix)("dev").empty());
 }
