@@ -5,8 +5,8 @@
 //
 //   game_loop APPLICATION ENVIRONMENT PROFILE SECONDS [FIRST_POLL_FALLBACK_SECONDS]
 //
-// FIRST_POLL_FALLBACK_SECONDS is session_options::default_poll_interval: how long the session waits
-// after a failed start before the service has ever said its interval (default: the library's 60 s).
+// FIRST_POLL_FALLBACK_SECONDS is session_options::default_poll_interval: the poll interval the session
+// assumes before the service has given one (default: the library's 60 s).
 //
 // Environment: AWS_ENDPOINT_URL_APPCONFIGDATA (http://host:port), AWS_REGION, AWS_ACCESS_KEY_ID,
 // AWS_SECRET_ACCESS_KEY [, AWS_SESSION_TOKEN]. Output, one line each:
@@ -433,6 +433,9 @@ int main(int argc, char** argv) {
             case acd::session::event_kind::retrying:
                 ++retries;
                 std::fprintf(stderr, "game_loop: retrying: %s\n", e->error.message().c_str());
+                break;
+            case acd::session::event_kind::warning:
+                std::fprintf(stderr, "game_loop: warning: %s\n", e->diag.message.c_str());
                 break;
             case acd::session::event_kind::unchanged: break;
             }
