@@ -68,7 +68,7 @@ struct service_settings {
     std::uint64_t seed = 0;
     std::size_t max_sessions = 100000;
     std::size_t max_configuration = 16u * 1024u * 1024u;
-    std::chrono::hours token_lifetime{24};
+    std::chrono::seconds token_lifetime{86400};  // --token-lifetime (the service: 24 h)
     bool sidecar_labels_only = false;       // --version-label sidecar-only: no Version-Label without a sidecar
 };
 
