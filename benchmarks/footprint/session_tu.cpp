@@ -1,6 +1,13 @@
-// Footprint probe: one translation unit that includes the single header and instantiates the session
-// machine with the Botan backend (next, on_response, poll_event). Built by ../footprint.sh.
-#include <appconfigdata/appconfigdata.hpp> // the single header (adapters/botan_crypto.hpp included)
+// Footprint probe: one translation unit that includes the core single header and one crypto backend's
+// header, and instantiates the session machine with that backend (next, on_response, poll_event).
+// Built by ../footprint.sh with -DFOOTPRINT_BACKEND_HEADER=<...> -DFOOTPRINT_BACKEND=adapters::X;
+// without them it takes Botan.
+#include <appconfigdata/appconfigdata.hpp> // the core single header
+#ifndef FOOTPRINT_BACKEND_HEADER
+#define FOOTPRINT_BACKEND_HEADER <appconfigdata/appconfigdata_botan.hpp>
+#define FOOTPRINT_BACKEND adapters::botan_crypto
+#endif
+#include FOOTPRINT_BACKEND_HEADER
 
 #include <cstdio>
 
@@ -12,7 +19,7 @@ int main() {
     config.configuration_profile = "profile";
     config.endpoint_url = "https://appconfigdata.us-east-1.amazonaws.com";
     config.region = "us-east-1";
-    session::configuration_session<adapters::botan_crypto> s(config);
+    session::configuration_session<FOOTPRINT_BACKEND> s(config);
     credentials creds;
     creds.access_key_id = "AKIDEXAMPLE";
     creds.secret_access_key = "secret";

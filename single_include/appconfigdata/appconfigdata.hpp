@@ -1665,8 +1665,76 @@ APPCONFIGDATA_NAMESPACE_END
 //
 // They must not throw for any input. A provider may keep state (a keyed HMAC object, say), so
 // one provider object is used by one thread at a time; give each signer its own.
-// The Botan backend is `adapters/botan_crypto.hpp`; tests use whatever they like.
+// Backends: `adapters/botan_crypto.hpp`, `adapters/openssl_crypto.hpp`, `adapters/mbedtls_crypto.hpp`.
+// Each also has `std::error_code init_error() const noexcept` (empty when usable; otherwise every
+// digest it writes is all zeros); tests use whatever they like.
 
+// ---- begin appconfigdata/crypto/detail/last_key.hpp
+// What the crypto backends share: the copy of the last HMAC key they keyed their context with, so
+// the next MAC under the same key skips the key setup (SigV4 signs every request of a day with one
+// signing key). Keys up to one SHA-256 block (64 bytes) are remembered; longer ones never are, and
+// the backend keys its context again each time. The copy is wiped when it is replaced or dropped.
+// Included by crypto/crypto.hpp, so it is part of the core and every backend header shares one copy.
+
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace crypto {
+namespace detail {
+
+// Zeroes `n` bytes at `p` in a way the optimiser keeps (the bytes are secret and about to go).
+inline void wipe(void* p, std::size_t n) noexcept {
+    volatile std::uint8_t* v = static_cast<volatile std::uint8_t*>(p);
+    for (std::size_t i = 0; i < n; ++i) v[i] = 0;
+}
+
+// A pointer that is never null for an empty key: some libraries read a null key as "keep the old one".
+inline const std::uint8_t* key_bytes(const std::uint8_t* key) noexcept {
+    static constexpr std::uint8_t none[1] = {0};
+    return key != nullptr ? key : none;
+}
+
+class last_key {
+public:
+    static constexpr std::size_t capacity = 64; // the SHA-256 block size
+
+    last_key() noexcept = default;
+    last_key(const last_key&) noexcept = default;
+    last_key& operator=(const last_key&) noexcept = default;
+    ~last_key() { forget(); }
+
+    // True when `key` is the key remembered last (the backend's context is keyed with it).
+    bool is(const std::uint8_t* key, std::size_t size) const noexcept {
+        return known_ && size == size_ && (size_ == 0 || std::memcmp(key, bytes_, size_) == 0);
+    }
+    // Remembers `key` after the backend keyed its context with it; a key longer than `capacity` is not remembered.
+    void remember(const std::uint8_t* key, std::size_t size) noexcept {
+        forget();
+        if (size > capacity) return;
+        if (size != 0) std::memcpy(bytes_, key, size);
+        size_ = size;
+        known_ = true;
+    }
+    // The backend's context no longer holds the remembered key (or holds none).
+    void forget() noexcept {
+        wipe(bytes_, sizeof bytes_);
+        size_ = 0;
+        known_ = false;
+    }
+
+private:
+    std::uint8_t bytes_[capacity] = {};
+    std::size_t size_ = 0;
+    bool known_ = false;
+};
+
+} // namespace detail
+} // namespace crypto
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/crypto/detail/last_key.hpp
 
 #include <array>
 #include <cstddef>
@@ -9247,9 +9315,9 @@ APPCONFIGDATA_NAMESPACE_END
 // ---- begin appconfigdata/session/configuration_session.hpp
 // The configuration session: a sans-IO state machine that keeps one AppConfig Data configuration
 // up to date. It starts a session, polls with each single-use token exactly once, never polls before
-// the service's interval, keeps the last good configuration, restarts the session when the token
-// expires, is rejected, or may have been consumed by a lost request, and retries throttling and 5xx
-// within a bounded budget.
+// the service's interval, keeps the last good configuration, retries a throttled or failed poll with
+// the same token within a bounded budget, and restarts the session only when the token expired, was
+// rejected, or may have been consumed by a request that got no answer.
 //
 //   session::configuration_session<adapters::botan_crypto> s(config);
 //   s.set_credentials(creds);
@@ -9257,23 +9325,29 @@ APPCONFIGDATA_NAMESPACE_END
 //       action a = s.next(now);
 //       if (a.kind == action_kind::send)   { response or error from the transport; s.on_response(resp, now) / s.on_transport_error(ec, now); }
 //       if (a.kind == action_kind::wait_until) sleep until a.when;
-//       if (a.kind == action_kind::need_credentials) s.set_credentials(fresh);
+//       if (a.kind == action_kind::need_credentials) s.set_credentials(fresh, now);
 //       if (a.kind == action_kind::failed)  s.last_error() says why; stop.
 //       while (auto e = s.poll_event()) handle *e;   // changed / unchanged / retrying / session_restarted / error
 //   }
 //
 // States (closed set): start_due → start_in_flight → poll_due → poll_in_flight → poll_due ...,
-// any failure → start_due (a token is never sent twice), `failed` only for a non-retryable error of
-// the very first StartConfigurationSession (options.fail_on_initial_error) or bad construction input.
+// a poll answered 429/5xx → poll_due with the same token, any other failure → start_due, `failed`
+// only for a non-retryable error of the very first StartConfigurationSession
+// (options.fail_on_initial_error) or bad construction input.
 //
 // Decisions, documented:
-// - Every token is sent at most once. After any failed GetLatestConfiguration (error response,
-//   malformed response, transport error, timeout) the session starts a new session rather than send
-//   the token again: the service may already have consumed it.
+// - A token is used again only when the service answered it with 429 (throttling) or a 5xx: it did
+//   not consume it, and every AWS SDK retries that way. Once a token was answered with success it is
+//   never sent again. A poll that got no response (transport error, timeout) may have consumed its
+//   token: the session starts again (restart_reason::no_response); so it does for a 2xx it cannot read
+//   (unreadable_response), for BadRequest Expired / Corrupted (token_expired / token_rejected, also when
+//   a retried token comes back Corrupted) and for any other 4xx (request_rejected).
 // - Throttling, 5xx, timeouts and transport errors are retried with the retry layer's backoff inside
 //   one retry budget per operation (retry_config.max_attempts, the shared quota). Past the budget an
-//   `error` event is reported and the next attempt follows one poll interval later. The first request
-//   of a new session is never sent before the previous session's poll time.
+//   `error` event is reported and the next attempt follows one poll interval later (with the same
+//   token when it was answered 429/5xx), or, until the session holds its first configuration, after
+//   the backoff capped at options.first_configuration_retry_cap. The first request of a new session
+//   is never sent before the previous session's poll time.
 // - Randomness: the session owns a small deterministic generator seeded by options.jitter_seed
 //   (splitmix64). It never reads a clock or an entropy source, and the same seed and inputs always
 //   give the same schedule.
@@ -9302,11 +9376,12 @@ enum class event_kind {
     retrying,          // a failed request is retried after `delay`; `error` says why
     session_restarted, // a new StartConfigurationSession follows; `reason` says why
     error,             // a failure that is not retried (now); `error` + `diag`, `detail` = why retries stopped
+    warning,           // something the application should fix, once: `diag.message` says what (e.g. no jitter seed)
 };
 
 inline const char* to_string(event_kind k) noexcept {
-    constexpr const char* names[] = {"changed", "unchanged", "retrying", "session_restarted", "error"};
-    return appconfigdata::detail::enum_name<event_kind::error>(k, names);
+    constexpr const char* names[] = {"changed", "unchanged", "retrying", "session_restarted", "error", "warning"};
+    return appconfigdata::detail::enum_name<event_kind::warning>(k, names);
 }
 
 inline std::ostream& operator<<(std::ostream& os, event_kind k) { return os << to_string(k); }
@@ -9315,15 +9390,18 @@ enum class restart_reason {
     none,
     session_age,                 // the session neared the 24 h token lifetime (options.max_session_age)
     token_expired,               // BadRequestException, problem Expired
-    token_corrupted,             // BadRequestException, problem Corrupted
+    token_rejected,              // BadRequestException, problem Corrupted (also for a token retried after a 429/5xx)
     poll_interval_not_satisfied, // BadRequestException, problem PollIntervalNotSatisfied: waited a full interval
-    token_lost,                  // a poll failed after the service may have consumed the token
+    no_response,                 // a poll got no response (transport error, timeout): the service may have used the token
+    unreadable_response,         // a poll's 2xx response could not be read: its next token is lost
+    request_rejected,            // a poll answered with another 4xx (403, 404, ...): the session starts again
 };
 
 inline const char* to_string(restart_reason r) noexcept {
     constexpr const char* names[] = {
-        "none", "session_age", "token_expired", "token_corrupted", "poll_interval_not_satisfied", "token_lost"};
-    return appconfigdata::detail::enum_name<restart_reason::token_lost>(r, names);
+        "none", "session_age", "token_expired", "token_rejected", "poll_interval_not_satisfied", "no_response",
+        "unreadable_response", "request_rejected"};
+    return appconfigdata::detail::enum_name<restart_reason::request_rejected>(r, names);
 }
 
 inline std::ostream& operator<<(std::ostream& os, restart_reason r) { return os << to_string(r); }
@@ -9362,6 +9440,7 @@ struct event {
             os << ": " << e.error.message();
             if (e.detail) os << " (" << e.detail.message() << ")";
             break;
+        case event_kind::warning: break; // the message is in diag
         }
         if (!e.diag.empty()) os << " [" << e.diag << "]";
         return os;
@@ -9394,9 +9473,11 @@ struct session_options {
     // seeded generator. Only ever lengthens the wait (never polls early). 0 disables; clamped to [0, 1].
     double fleet_jitter = 0.1;
     // Seed of the session's deterministic generator (fleet and backoff jitter, invocation ids). The
-    // core draws no randomness: give each process its own seed (e.g. from std::random_device, as the
-    // command-line tool does).
-    std::uint64_t jitter_seed = 0;
+    // core draws no randomness: give each process its own seed from the platform's entropy
+    // (adapters::system_random_seed() in appconfigdata_posix.hpp / appconfigdata_windows.hpp, or
+    // std::random_device). Unset, the session uses 0 and reports one `warning` event, because every
+    // host without a seed would then poll in lockstep with every other.
+    std::optional<std::uint64_t> jitter_seed;
     // Restart the session (new StartConfigurationSession) before tokens reach the service's 24 h limit.
     duration max_session_age = std::chrono::hours(23);
     // Credentials that expire are asked for again (need_credentials) this long before their
@@ -9404,9 +9485,13 @@ struct session_options {
     // credentials cache uses the same window). If the same credentials come back, they are used
     // until they expire; expired credentials are never used.
     duration credentials_refresh_window = std::chrono::minutes(5);
-    // Wait used before the service has said anything (first retry-after-error cycle) when
-    // min_poll_interval is unset.
+    // The poll interval assumed before the service has given one, when min_poll_interval is unset.
     std::chrono::seconds default_poll_interval{60};
+    // Until the session holds a configuration, a failure past the retry budget is tried again after
+    // the retry layer's backoff capped at this (not after a poll interval): start-up is not held
+    // hostage to one throttled request. Each such attempt is a new operation of the retry layer
+    // (its quota applies).
+    duration first_configuration_retry_cap = std::chrono::seconds(5);
     // The retry layer's standard mode; one retry budget per poll (or start) operation.
     retry::retry_config retry{};
     retry::clock_skew_config clock_skew{};
@@ -9424,7 +9509,8 @@ struct session_options {
 
     friend bool operator==(const session_options& a, const session_options& b) {
         return a.min_poll_interval == b.min_poll_interval && std::equal_to<double>()(a.fleet_jitter, b.fleet_jitter) && a.jitter_seed == b.jitter_seed &&
-               a.max_session_age == b.max_session_age && a.credentials_refresh_window == b.credentials_refresh_window && a.default_poll_interval == b.default_poll_interval && a.retry == b.retry &&
+               a.max_session_age == b.max_session_age && a.credentials_refresh_window == b.credentials_refresh_window && a.default_poll_interval == b.default_poll_interval &&
+               a.first_configuration_retry_cap == b.first_configuration_retry_cap && a.retry == b.retry &&
                a.clock_skew.enabled == b.clock_skew.enabled && a.clock_skew.threshold == b.clock_skew.threshold &&
                a.clock_skew.max_round_trip == b.clock_skew.max_round_trip && a.request_timeout == b.request_timeout &&
                a.sdk_request_headers == b.sdk_request_headers && a.fail_on_initial_error == b.fail_on_initial_error &&
@@ -9439,7 +9525,7 @@ struct session_options {
         os << "session_options{min_poll_interval=";
         if (o.min_poll_interval) os << o.min_poll_interval->count() << "s";
         else os << "unset";
-        return os << ", fleet_jitter=" << o.fleet_jitter << ", jitter_seed=" << o.jitter_seed
+        return os << ", fleet_jitter=" << o.fleet_jitter << ", jitter_seed=" << (o.jitter_seed ? std::to_string(*o.jitter_seed) : std::string("unset"))
                   << ", max_session_age=" << std::chrono::duration_cast<std::chrono::seconds>(o.max_session_age).count() << "s, " << o.retry
                   << ", request_timeout=" << o.request_timeout.count() << "ms}";
     }
@@ -9500,15 +9586,23 @@ struct session_stats {
     std::uint64_t restarts = 0;       // `session_restarted` events
     std::uint64_t retries = 0;        // `retrying` events
     std::uint64_t errors = 0;         // `error` events
+    // The cost meter. AppConfig bills per configuration request made through the API and per
+    // configuration received. Counted here: requests the service answered with success (either
+    // operation; throttled and failed ones are assumed not billed), and polls whose body held a
+    // configuration (non-empty).
+    std::uint64_t billable_requests = 0;
+    std::uint64_t configurations_received = 0;
 
     friend bool operator==(const session_stats& a, const session_stats& b) {
         return a.starts_sent == b.starts_sent && a.polls_sent == b.polls_sent && a.polls_succeeded == b.polls_succeeded &&
-               a.changes == b.changes && a.restarts == b.restarts && a.retries == b.retries && a.errors == b.errors;
+               a.changes == b.changes && a.restarts == b.restarts && a.retries == b.retries && a.errors == b.errors &&
+               a.billable_requests == b.billable_requests && a.configurations_received == b.configurations_received;
     }
     friend bool operator!=(const session_stats& a, const session_stats& b) { return !(a == b); }
     friend std::ostream& operator<<(std::ostream& os, const session_stats& s) {
         return os << "session_stats{starts=" << s.starts_sent << ", polls=" << s.polls_sent << ", ok=" << s.polls_succeeded
-                  << ", changes=" << s.changes << ", restarts=" << s.restarts << ", retries=" << s.retries << ", errors=" << s.errors << "}";
+                  << ", changes=" << s.changes << ", restarts=" << s.restarts << ", retries=" << s.retries << ", errors=" << s.errors
+                  << ", billable=" << s.billable_requests << ", received=" << s.configurations_received << "}";
     }
 };
 
@@ -9538,7 +9632,7 @@ public:
     explicit configuration_session(session_config config, Crypto crypto = Crypto{})
         : config_(std::move(config)), signer_(std::move(crypto)), quota_(config_.options.retry.quota_capacity),
           strategy_(config_.options.retry, quota_), skew_(config_.options.clock_skew) {
-        rng_.state = config_.options.jitter_seed;
+        rng_.state = config_.options.jitter_seed.value_or(0);
         input_.application_identifier = config_.application;
         input_.environment_identifier = config_.environment;
         input_.configuration_profile_identifier = config_.configuration_profile;
@@ -9557,6 +9651,13 @@ public:
         if (!(config_.options.fleet_jitter >= 0.0)) config_.options.fleet_jitter = 0.0;
         if (config_.options.fleet_jitter > 1.0) config_.options.fleet_jitter = 1.0;
         events_.reserve(16);
+        if (!config_.options.jitter_seed && state_ != session_state::failed) {
+            event e;
+            e.kind = event_kind::warning;
+            e.diag.message = "session_options::jitter_seed is not set: this host's polls and retries are not jittered against "
+                             "other hosts' (seed it from adapters::system_random_seed() or the platform's entropy)";
+            push(std::move(e));
+        }
     }
 
     // Gives the session credentials to sign with. Legal in every state (returns {}); takes effect at
@@ -9644,7 +9745,8 @@ public:
             ++stats_.starts_sent;
         } else {
             state_ = session_state::poll_in_flight;
-            token_.clear(); // sent: never again
+            sent_token_.swap(token_); // in flight: back only if the service answers 429 / 5xx
+            token_.clear();
             ++stats_.polls_sent;
         }
         return action::send(request_, config_.options.request_timeout);
@@ -9662,6 +9764,7 @@ public:
                 return {};
             }
             token_.assign(start_out_.initial_configuration_token);
+            ++stats_.billable_requests;
             session_started_at_ = now;
             state_ = session_state::poll_due;
             due_ = std::max(now, next_poll_at_);
@@ -9778,6 +9881,7 @@ private:
         case event_kind::retrying: ++stats_.retries; break;
         case event_kind::session_restarted: ++stats_.restarts; break;
         case event_kind::error: ++stats_.errors; break;
+        case event_kind::warning: break;
         }
         if (pending_events() >= config_.options.max_queued_events && pending_events() > 0) ++event_head_; // drop the oldest
         if (event_head_ > 0 && event_head_ == events_.size()) {
@@ -9823,7 +9927,10 @@ private:
 
     void on_poll_success(const protocol::get_latest_configuration_output& out, time_point now) {
         ++stats_.polls_succeeded;
+        ++stats_.billable_requests;
+        if (!out.configuration.empty()) ++stats_.configurations_received;
         end_operation_success();
+        initial_failures_ = 0;
         token_.assign(out.next_poll_configuration_token.data(), out.next_poll_configuration_token.size());
         auto interval = std::chrono::seconds(out.next_poll_interval_in_seconds);
         if (config_.options.min_poll_interval && interval < *config_.options.min_poll_interval) interval = *config_.options.min_poll_interval;
@@ -9861,19 +9968,28 @@ private:
         return retry::classify(error_.diag.http_status, error_.diag.error_type);
     }
 
-    // After a failure of the request in flight. `was_poll`: the token is dead, a new session follows.
+    // After a failure of the request in flight. `was_poll`: a GetLatestConfiguration failed; its token
+    // goes again only when the service answered 429 or 5xx (see the decisions above).
     void handle_failure(std::error_code ec, time_point now, bool was_poll, bool skew_corrected, const http::headers* response_headers) {
         const bool transport = response_headers == nullptr;
         if (!transport) error_.edit_texts(sigv4::redactor(request_, &creds_)); // the service may quote the request's secrets
-        state_ = session_state::start_due; // a failed poll never reuses its token; a failed start starts again
         outcome_.error = ec;
         outcome_.diag = error_.diag;
+        const int status = error_.diag.http_status;
+        const bool keep_token = was_poll && !transport && (status == 429 || status >= 500);
+        if (keep_token) {
+            token_.swap(sent_token_); // not consumed: the same token goes again
+            state_ = session_state::poll_due;
+        } else {
+            state_ = session_state::start_due; // a failed start starts again; a dead token means a new session
+        }
+        sent_token_.clear();
 
         // Token problems: restart at once (PollIntervalNotSatisfied: after a full interval).
         if (was_poll && ec == errc::bad_request && !error_.invalid_parameters.empty()) {
             restart_reason why = restart_reason::none;
             if (error_.has_problem(protocol::invalid_parameter_problem::expired)) why = restart_reason::token_expired;
-            else if (error_.has_problem(protocol::invalid_parameter_problem::corrupted)) why = restart_reason::token_corrupted;
+            else if (error_.has_problem(protocol::invalid_parameter_problem::corrupted)) why = restart_reason::token_rejected;
             else if (error_.has_problem(protocol::invalid_parameter_problem::poll_interval_not_satisfied))
                 why = restart_reason::poll_interval_not_satisfied;
             if (why != restart_reason::none) {
@@ -9894,6 +10010,10 @@ private:
                 return;
             }
         }
+        const restart_reason why_restart = !was_poll || keep_token ? restart_reason::none
+                                           : transport                ? restart_reason::no_response
+                                           : status >= 200 && status <= 299 ? restart_reason::unreadable_response
+                                                                            : restart_reason::request_rejected;
 
         retry::error_class cls = classify(ec, transport);
         retry::retry_decision d;
@@ -9908,8 +10028,8 @@ private:
             e.diag = error_.diag;
             e.delay = d.delay;
             push(std::move(e));
-            if (was_poll) push_restart(now, restart_reason::token_lost, ec, &error_.diag);
-            due_ = now + d.delay; // the new session's first poll still waits for next_poll_at_
+            if (why_restart != restart_reason::none) push_restart(now, why_restart, ec, &error_.diag);
+            due_ = now + d.delay; // a new session's first poll still waits for next_poll_at_
             return;
         }
 
@@ -9922,7 +10042,17 @@ private:
             set_failed_state();
             return;
         }
-        if (was_poll) push_restart(now, restart_reason::token_lost, ec, &error_.diag);
+        if (why_restart != restart_reason::none) push_restart(now, why_restart, ec, &error_.diag);
+        const bool retryable = cls == retry::error_class::throttling || cls == retry::error_class::transient || cls == retry::error_class::timeout;
+        if (!has_configuration_ && retryable) {
+            // Start-up: the next attempt follows the backoff, capped low, not a poll interval (a
+            // non-retryable error such as AccessDenied still waits the interval).
+            ++initial_failures_;
+            const duration cap = config_.options.first_configuration_retry_cap;
+            due_ = now + std::min(cap, retry::backoff(retry::retry_mode::standard, cls == retry::error_class::throttling ? cls : retry::error_class::transient,
+                                                      initial_failures_, rng_.uniform01(), cap));
+            return;
+        }
         next_poll_at_ = std::max(next_poll_at_, now + jittered(current_interval_));
         due_ = next_poll_at_;
     }
@@ -9947,9 +10077,11 @@ private:
     time_point sent_at_{};
     time_point session_started_at_{};
     std::chrono::seconds current_interval_{60};
-    std::string token_;                // the unused token (empty once sent)
+    std::string token_;                // the token to send next (empty while it is in flight)
+    std::string sent_token_;           // the token in flight (back to token_ after a 429 / 5xx answer)
     bool operation_active_ = false;
     unsigned token_restarts_ = 0;
+    unsigned initial_failures_ = 0;    // failures past the retry budget before the first configuration
 
     http::request request_;
     std::string invocation_id_;
@@ -11151,7 +11283,8 @@ public:
         case session::event_kind::retrying:
             if (!service_answered_ && policy_ == preload_policy::only_when_unreachable && is_unreachable(e.error)) serve_backup();
             break;
-        case session::event_kind::session_restarted: break;
+        case session::event_kind::session_restarted:
+        case session::event_kind::warning: break;
         }
         return {};
     }

@@ -6,6 +6,7 @@ the session rules: no token used twice, no poll before the interval, one `change
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -88,6 +89,23 @@ def main():
         check(rc == 0 and json.loads(out) == {"enabled": True, "color": "blue"}, "--flag prints the flag's object: %r" % out)
         rc, out, err, _ = run(["get"] + ids() + ["--endpoint-url", url, "--flag", "nope"])
         check(rc == 1 and "nope" in err, "--flag names an unknown flag: %s" % err)
+
+        # --crypto: every backend this build has signs what the emulator verifies; a bad name exits 2
+        help_text = run(["get", "--help"])[1].decode()
+        built = re.search(r"this build has: ([a-z, ]+)\)", help_text)
+        check(built is not None and "botan" in built.group(1), "get --help lists the crypto backends of the build")
+        for backend in (built.group(1).split(", ") if built else []):
+            rc, out, err, _ = run(["get"] + ids() + ["--endpoint-url", url, "--crypto", backend])
+            check(rc == 0 and out == content.encode(), "get --crypto %s gets the configuration (stderr: %s)" % (backend, err))
+            rc, out, err, _ = run(["get"] + ids() + ["--endpoint-url", url, "--crypto", backend],
+                                  env=env_with(AWS_SECRET_ACCESS_KEY="wrong-secret"))
+            check(rc == 1 and "InvalidSignatureException" in err, "get --crypto %s with a wrong secret is rejected: %s" % (backend, err))
+            rc, out, err, _ = run(["watch"] + ids() + ["--endpoint-url", url, "--crypto", backend, "--max-polls", "1", "--json"])
+            check(rc == 0 and b'"changed"' in out, "watch --crypto %s polls (stderr: %s)" % (backend, err))
+        for command in ("get", "watch"):
+            for bad in (["--crypto", "rot13"], ["--crypto", "Botan"], ["--crypto"]):
+                rc, out, err, _ = run([command] + ids() + ["--endpoint-url", url] + bad)
+                check(rc == 2 and "--crypto" in err and out == b"", "%s %s exits 2 naming --crypto: rc=%d %s" % (command, bad, rc, err))
 
         # watch: one changed per version, polls paced by the interval, the cache kept
         proc = subprocess.Popen([CLI, "watch"] + ids() + ["--endpoint-url", url, "--json", "--max-polls", "5", "--cache-file", cache],

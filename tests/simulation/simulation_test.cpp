@@ -57,7 +57,7 @@ std::uint64_t env_number(const char* name, std::uint64_t fallback) {
 
 struct seed_result {
     std::vector<std::string> failures;
-    std::uint64_t requests = 0, polls = 0, changes = 0, restarts = 0, errors = 0;
+    std::uint64_t requests = 0, polls = 0, changes = 0, restarts = 0, errors = 0, token_retries = 0;
 };
 
 seed_result run_seed(std::uint64_t seed, int hours) {
@@ -106,7 +106,8 @@ seed_result run_seed(std::uint64_t seed, int hours) {
     const time_point skew_to = skew_from + std::chrono::hours(1 + static_cast<int>(rng() % 12));
     time_point next_deploy = start + std::chrono::minutes(static_cast<int>(rng() % 240));
 
-    std::set<std::string> tokens_sent;
+    std::map<std::string, bool> tokens_sent; // token -> may go again (its last answer was 429 or 5xx)
+    std::uint64_t token_retries = 0;          // polls that sent a token again after a 429/5xx
     std::set<std::string> delivered_labels;     // labels of non-empty bodies the client received
     std::vector<std::string> changed_labels;
     int consecutive_retries = 0;
@@ -154,15 +155,23 @@ seed_result run_seed(std::uint64_t seed, int hours) {
     };
     hooks.transport = [&](const http::request& req, http::response& resp) -> std::error_code {
         update_world();
+        std::string token;
         if (req.method == "GET") {
+            // A token goes again only after the service answered it 429 or 5xx.
             const std::string prefix = "configuration_token=";
-            const std::string token = http::percent_decode(req.query.substr(prefix.size()));
-            if (!tokens_sent.insert(token).second) fail("client sent a token twice");
+            token = http::percent_decode(req.query.substr(prefix.size()));
+            auto [it, fresh] = tokens_sent.emplace(token, false);
+            if (!fresh && !it->second) fail("client sent a token again after an answer other than 429/5xx (or none)");
+            it->second = false;
         }
         auto out = service.handle(req, now);
         now += out.latency;
         if (!out.delivered) return out.transport_error;
         resp = std::move(out.response);
+        if (!token.empty() && (resp.status == 429 || resp.status >= 500)) {
+            tokens_sent[token] = true;
+            ++token_retries;
+        }
         if (req.method == "GET" && resp.status == 200 && !resp.body.empty()) delivered_labels.insert(*resp.headers.find("Version-Label"));
         return {};
     };
@@ -186,7 +195,10 @@ seed_result run_seed(std::uint64_t seed, int hours) {
             if (consecutive_retries > 3) fail("more retries in a row than the budget allows");
             break;
         case session::event_kind::error: consecutive_retries = 0; break;
-        case session::event_kind::session_restarted: break;
+        case session::event_kind::warning: fail("warning event: " + e.diag.message); break;
+        case session::event_kind::session_restarted:
+            if (e.reason == session::restart_reason::none) fail("session_restarted without a reason");
+            break;
         }
         return false;
     };
@@ -211,6 +223,7 @@ seed_result run_seed(std::uint64_t seed, int hours) {
     result.changes = s.stats().changes;
     result.restarts = s.stats().restarts;
     result.errors = s.stats().errors;
+    result.token_retries = token_retries;
     return result;
 }
 
@@ -223,7 +236,7 @@ TEST_CASE("simulation: sessions survive 48 h of faults on every seed") {
         first = std::strtoull(one, nullptr, 10);
         count = 1;
     }
-    std::uint64_t failed = 0, requests = 0, polls = 0, changes = 0, restarts = 0, errors = 0;
+    std::uint64_t failed = 0, requests = 0, polls = 0, changes = 0, restarts = 0, errors = 0, token_retries = 0;
     for (std::uint64_t seed = first; seed < first + count; ++seed) {
         const seed_result r = run_seed(seed, hours);
         requests += r.requests;
@@ -231,6 +244,7 @@ TEST_CASE("simulation: sessions survive 48 h of faults on every seed") {
         changes += r.changes;
         restarts += r.restarts;
         errors += r.errors;
+        token_retries += r.token_retries;
         if (!r.failures.empty()) {
             ++failed;
             std::cerr << "simulation seed " << seed << " FAILED (rerun: SIM_SEED=" << seed << "):\n";
@@ -238,7 +252,9 @@ TEST_CASE("simulation: sessions survive 48 h of faults on every seed") {
         }
     }
     std::cout << "simulation: " << count << " seeds x " << hours << " h: " << requests << " requests, " << polls << " polls, " << changes
-              << " changes, " << restarts << " restarts, " << errors << " error events, " << failed << " failing seeds\n";
+              << " changes, " << restarts << " restarts, " << token_retries << " tokens sent again after a 429/5xx, " << errors
+              << " error events, " << failed << " failing seeds\n";
+    CHECK(token_retries > 0); // the fault plan throttles polls: the same-token retry must have happened
     CHECK(failed == 0);
 }
 
@@ -269,10 +285,13 @@ TEST_CASE("simulation: the tick driver drives a session against the service") {
         }
         REQUIRE_FALSE(t.failed);
         if (t.request) {
-            if (t.request->method == "GET") CHECK(tokens.insert(t.request->query).second);
+            const bool poll = t.request->method == "GET";
+            const std::string query = t.request->query;
+            if (poll) CHECK(tokens.insert(query).second); // again only after a 429 / 5xx (erased below)
             CHECK(d.tick(now).request == nullptr); // one request at a time
             auto out = service.handle(*t.request, now);
             now += out.latency;
+            if (poll && out.delivered && (out.response.status == 429 || out.response.status >= 500)) tokens.erase(query);
             if (out.delivered) CHECK_FALSE(d.complete(out.response, now));
             else CHECK_FALSE(d.fail(out.transport_error, now));
             CHECK(d.complete(out.response, now) == errc::invalid_state);

@@ -58,6 +58,11 @@ for cxx in "${compilers[@]}"; do
         # shellcheck disable=SC2086
         "$cxx" "${flags[@]}" $extra -I "$work/$cxx" -fsyntax-only "$work/$cxx/$dep.cpp"
     done
+    if dep_flags openssl >/dev/null && dep_flags mbedtls >/dev/null; then
+        echo "== $cxx: the OpenSSL and mbedTLS headers together in one translation unit (nothing defined twice)"
+        printf '#include <appconfigdata/appconfigdata_openssl.hpp>\n#include <appconfigdata/appconfigdata_mbedtls.hpp>\nint main() { return 0; }\n' > "$work/$cxx/both.cpp"
+        "$cxx" "${flags[@]}" -fno-exceptions -fno-rtti -I "$work/$cxx" -fsyntax-only "$work/$cxx/both.cpp"
+    fi
 done
 
 echo "== strict warnings for code that includes the headers (tests/single_include/warnings_tu.cpp)"

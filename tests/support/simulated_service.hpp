@@ -182,12 +182,14 @@ private:
             return bad_request("Corrupted");
         }
         if (it->second.used) {
-            violations.push_back("token used twice: " + token);
+            violations.push_back("token used again after it was answered (success, Expired or Corrupted): " + token);
             return bad_request("Corrupted");
         }
+        // A throttled request does not consume its token (nor does a 5xx, answered in process());
+        // every other answer does.
+        if (chance(faults.throttle)) return error(429, "ThrottlingException");
         it->second.used = true;
         if (server_now - it->second.issued >= token_lifetime) return bad_request("Expired");
-        if (chance(faults.throttle)) return error(429, "ThrottlingException");
         if (chance(faults.expired)) return bad_request("Expired");
         if (chance(faults.corrupted)) return bad_request("Corrupted");
         session_state& s = sessions_[it->second.session];

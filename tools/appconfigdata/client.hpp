@@ -4,8 +4,8 @@
 #pragma once
 
 #include "args.hpp"
+#include "crypto_choice.hpp"
 
-#include <appconfigdata/adapters/botan_crypto.hpp>
 #include <appconfigdata/adapters/curl_transport.hpp>
 #include <appconfigdata/adapters/environment_reader.hpp>
 #include <appconfigdata/adapters/file_backup_store.hpp>
@@ -62,15 +62,16 @@ struct client_options {
     std::optional<int> min_poll_interval;
     std::string cache_file;     // --cache-file
     std::string flag;           // --flag
+    crypto_backend crypto = crypto_backend::botan; // --crypto
 };
 
 inline const std::set<std::string>& common_valued_options() {
     static const std::set<std::string> names = {"application", "environment", "configuration-profile", "region", "endpoint-url",
-                                                "min-poll-interval", "profile", "cache-file", "flag"};
+                                                "min-poll-interval", "profile", "cache-file", "flag", "crypto"};
     return names;
 }
 
-inline const char* common_usage() {
+inline std::string common_usage() {
     return "  --application A             application name or ID (required)\n"
            "  --environment E             environment name or ID (required)\n"
            "  --configuration-profile P   configuration profile name or ID (required)\n"
@@ -80,7 +81,8 @@ inline const char* common_usage() {
            "  --min-poll-interval N       RequiredMinimumPollIntervalInSeconds, 15..86400\n"
            "  --profile NAME              shared config/credentials profile (else AWS_PROFILE, else default)\n"
            "  --cache-file F              keep the last good configuration in F; serve it when the service cannot be reached\n"
-           "  --flag NAME                 print this feature flag's JSON object instead of the whole configuration\n"
+           "  --flag NAME                 print this feature flag's JSON object instead of the whole configuration\n" +
+           crypto_usage() +
            "Credentials come from the AWS default chain: environment, profile (static keys, credential_process,\n"
            "SSO, assume role, web identity), web identity, container (ECS/EKS), EC2 instance metadata (IMDSv2).\n";
 }
@@ -100,6 +102,7 @@ inline client_options parse_client_options(const args& a) {
     if (auto n = a.integer("min-poll-interval", 15, 86400)) o.min_poll_interval = static_cast<int>(*n);
     o.cache_file = a.get("cache-file").value_or("");
     o.flag = a.get("flag").value_or("");
+    o.crypto = parse_crypto(a);
     return o;
 }
 
@@ -143,7 +146,7 @@ inline std::string advice(std::error_code ec, const client_options& o, const std
 // Everything a get/watch run is made of, resolved from options and the environment.
 class client {
 public:
-    using session_type = acd::session::configuration_session<acd::adapters::botan_crypto>;
+    using session_type = acd::session::configuration_session<any_crypto>;
 
     explicit client(client_options o) : options_(std::move(o)), env_(acd::adapters::system_environment()) {
         install_stop_handlers();
@@ -216,7 +219,7 @@ private:
     acd::default_chain_options chain_options() const {
         acd::default_chain_options o;
         o.environment = env_;
-        o.sign = acd::make_sigv4_request_signer<acd::adapters::botan_crypto>();
+        o.sign = acd::make_sigv4_request_signer(any_crypto(options_.crypto));
         o.sso_cache_file = acd::sso_cache_locator(env_);
         o.profile_name = options_.aws_profile;
         o.region = region_;
@@ -284,7 +287,7 @@ private:
         if (options_.min_poll_interval) c.options.min_poll_interval = std::chrono::seconds(*options_.min_poll_interval);
         c.options.jitter_seed = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
         c.options.request_timeout = std::chrono::seconds(20);
-        session_ = std::make_unique<session_type>(std::move(c));
+        session_ = std::make_unique<session_type>(std::move(c), any_crypto(options_.crypto));
     }
 
     client_options options_;

@@ -3,8 +3,8 @@
 // identical to what botocore's SigV4Auth computes for the same request.
 #include "args.hpp"
 #include "commands.hpp"
+#include "crypto_choice.hpp"
 
-#include <appconfigdata/adapters/botan_crypto.hpp>
 #include <appconfigdata/http/time_format.hpp>
 #include <appconfigdata/sigv4/signer.hpp>
 
@@ -23,7 +23,7 @@ void print_usage(std::ostream& os) {
     os << "usage: appconfigdata sign --method M --url URL [--header 'Name: value']... [--body TEXT | --body-file F]\n"
           "                          --region R --service S --time 20261126T061314Z\n"
           "                          --access-key K --secret-key S [--session-token T]\n"
-          "                          [--presign [--expires N]] [--json]\n"
+          "                          [--presign [--expires N]] [--json] [--crypto NAME]\n"
           "\n"
           "Signs a request with AWS Signature Version 4 and prints the canonical request, the string to\n"
           "sign, the signature and the signed headers: what to compare when AWS answers\n"
@@ -49,8 +49,9 @@ void print_usage(std::ostream& os) {
           "                        authorization (empty with --presign), headers ([name, value] pairs, as\n"
           "                        botocore's request holds them: the Host header the HTTP client sends is\n"
           "                        signed but not listed unless given with --header), and url with --presign\n"
-          "\n"
-          "exit status: 0 signed, 2 bad arguments\n";
+       << cli::crypto_usage()
+       << "\n"
+          "exit status: 0 signed, 2 bad arguments (also: a --crypto backend this build lacks)\n";
 }
 
 std::string read_body_file(const std::string& path) {
@@ -85,7 +86,7 @@ int cli::cmd_sign(int argc, char** argv) {
         }
     const cli::args a(argc, argv, 2,
                       {"method", "url", "header", "body", "body-file", "region", "service", "time", "access-key", "secret-key",
-                       "session-token", "expires"},
+                       "session-token", "expires", "crypto"},
                       {"presign", "json", "no-normalize-path", "single-encode-path", "content-sha256"});
 
     acd::http::request req;
@@ -124,7 +125,7 @@ int cli::cmd_sign(int argc, char** argv) {
     }
     const bool had_host = req.headers.contains("host");
 
-    acd::sigv4::signer<acd::adapters::botan_crypto> signer;
+    acd::sigv4::signer<cli::any_crypto> signer(cli::any_crypto(cli::parse_crypto(a)));
     acd::sigv4::signing_details d;
     const std::error_code ec = presign ? signer.presign(req, creds, p, expires, &d) : signer.sign(req, creds, p, &d);
     if (ec) throw cli::usage_error("cannot sign: " + ec.message());

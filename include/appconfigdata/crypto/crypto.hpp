@@ -7,9 +7,12 @@
 //
 // They must not throw for any input. A provider may keep state (a keyed HMAC object, say), so
 // one provider object is used by one thread at a time; give each signer its own.
-// The Botan backend is `adapters/botan_crypto.hpp`; tests use whatever they like.
+// Backends: `adapters/botan_crypto.hpp`, `adapters/openssl_crypto.hpp`, `adapters/mbedtls_crypto.hpp`.
+// Each also has `std::error_code init_error() const noexcept` (empty when usable; otherwise every
+// digest it writes is all zeros); tests use whatever they like.
 #pragma once
 
+#include <appconfigdata/crypto/detail/last_key.hpp>
 #include <appconfigdata/version.hpp>
 
 #include <array>

@@ -114,7 +114,8 @@ public:
         case session::event_kind::retrying:
             if (!service_answered_ && policy_ == preload_policy::only_when_unreachable && is_unreachable(e.error)) serve_backup();
             break;
-        case session::event_kind::session_restarted: break;
+        case session::event_kind::session_restarted:
+        case session::event_kind::warning: break;
         }
         return {};
     }

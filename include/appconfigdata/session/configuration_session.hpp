@@ -1,8 +1,8 @@
 // The configuration session: a sans-IO state machine that keeps one AppConfig Data configuration
 // up to date. It starts a session, polls with each single-use token exactly once, never polls before
-// the service's interval, keeps the last good configuration, restarts the session when the token
-// expires, is rejected, or may have been consumed by a lost request, and retries throttling and 5xx
-// within a bounded budget.
+// the service's interval, keeps the last good configuration, retries a throttled or failed poll with
+// the same token within a bounded budget, and restarts the session only when the token expired, was
+// rejected, or may have been consumed by a request that got no answer.
 //
 //   session::configuration_session<adapters::botan_crypto> s(config);
 //   s.set_credentials(creds);
@@ -10,23 +10,29 @@
 //       action a = s.next(now);
 //       if (a.kind == action_kind::send)   { response or error from the transport; s.on_response(resp, now) / s.on_transport_error(ec, now); }
 //       if (a.kind == action_kind::wait_until) sleep until a.when;
-//       if (a.kind == action_kind::need_credentials) s.set_credentials(fresh);
+//       if (a.kind == action_kind::need_credentials) s.set_credentials(fresh, now);
 //       if (a.kind == action_kind::failed)  s.last_error() says why; stop.
 //       while (auto e = s.poll_event()) handle *e;   // changed / unchanged / retrying / session_restarted / error
 //   }
 //
 // States (closed set): start_due → start_in_flight → poll_due → poll_in_flight → poll_due ...,
-// any failure → start_due (a token is never sent twice), `failed` only for a non-retryable error of
-// the very first StartConfigurationSession (options.fail_on_initial_error) or bad construction input.
+// a poll answered 429/5xx → poll_due with the same token, any other failure → start_due, `failed`
+// only for a non-retryable error of the very first StartConfigurationSession
+// (options.fail_on_initial_error) or bad construction input.
 //
 // Decisions, documented:
-// - Every token is sent at most once. After any failed GetLatestConfiguration (error response,
-//   malformed response, transport error, timeout) the session starts a new session rather than send
-//   the token again: the service may already have consumed it.
+// - A token is used again only when the service answered it with 429 (throttling) or a 5xx: it did
+//   not consume it, and every AWS SDK retries that way. Once a token was answered with success it is
+//   never sent again. A poll that got no response (transport error, timeout) may have consumed its
+//   token: the session starts again (restart_reason::no_response); so it does for a 2xx it cannot read
+//   (unreadable_response), for BadRequest Expired / Corrupted (token_expired / token_rejected, also when
+//   a retried token comes back Corrupted) and for any other 4xx (request_rejected).
 // - Throttling, 5xx, timeouts and transport errors are retried with the retry layer's backoff inside
 //   one retry budget per operation (retry_config.max_attempts, the shared quota). Past the budget an
-//   `error` event is reported and the next attempt follows one poll interval later. The first request
-//   of a new session is never sent before the previous session's poll time.
+//   `error` event is reported and the next attempt follows one poll interval later (with the same
+//   token when it was answered 429/5xx), or, until the session holds its first configuration, after
+//   the backoff capped at options.first_configuration_retry_cap. The first request of a new session
+//   is never sent before the previous session's poll time.
 // - Randomness: the session owns a small deterministic generator seeded by options.jitter_seed
 //   (splitmix64). It never reads a clock or an entropy source, and the same seed and inputs always
 //   give the same schedule.
@@ -91,15 +97,23 @@ struct session_stats {
     std::uint64_t restarts = 0;       // `session_restarted` events
     std::uint64_t retries = 0;        // `retrying` events
     std::uint64_t errors = 0;         // `error` events
+    // The cost meter. AppConfig bills per configuration request made through the API and per
+    // configuration received. Counted here: requests the service answered with success (either
+    // operation; throttled and failed ones are assumed not billed), and polls whose body held a
+    // configuration (non-empty).
+    std::uint64_t billable_requests = 0;
+    std::uint64_t configurations_received = 0;
 
     friend bool operator==(const session_stats& a, const session_stats& b) {
         return a.starts_sent == b.starts_sent && a.polls_sent == b.polls_sent && a.polls_succeeded == b.polls_succeeded &&
-               a.changes == b.changes && a.restarts == b.restarts && a.retries == b.retries && a.errors == b.errors;
+               a.changes == b.changes && a.restarts == b.restarts && a.retries == b.retries && a.errors == b.errors &&
+               a.billable_requests == b.billable_requests && a.configurations_received == b.configurations_received;
     }
     friend bool operator!=(const session_stats& a, const session_stats& b) { return !(a == b); }
     friend std::ostream& operator<<(std::ostream& os, const session_stats& s) {
         return os << "session_stats{starts=" << s.starts_sent << ", polls=" << s.polls_sent << ", ok=" << s.polls_succeeded
-                  << ", changes=" << s.changes << ", restarts=" << s.restarts << ", retries=" << s.retries << ", errors=" << s.errors << "}";
+                  << ", changes=" << s.changes << ", restarts=" << s.restarts << ", retries=" << s.retries << ", errors=" << s.errors
+                  << ", billable=" << s.billable_requests << ", received=" << s.configurations_received << "}";
     }
 };
 
@@ -129,7 +143,7 @@ public:
     explicit configuration_session(session_config config, Crypto crypto = Crypto{})
         : config_(std::move(config)), signer_(std::move(crypto)), quota_(config_.options.retry.quota_capacity),
           strategy_(config_.options.retry, quota_), skew_(config_.options.clock_skew) {
-        rng_.state = config_.options.jitter_seed;
+        rng_.state = config_.options.jitter_seed.value_or(0);
         input_.application_identifier = config_.application;
         input_.environment_identifier = config_.environment;
         input_.configuration_profile_identifier = config_.configuration_profile;
@@ -148,6 +162,13 @@ public:
         if (!(config_.options.fleet_jitter >= 0.0)) config_.options.fleet_jitter = 0.0;
         if (config_.options.fleet_jitter > 1.0) config_.options.fleet_jitter = 1.0;
         events_.reserve(16);
+        if (!config_.options.jitter_seed && state_ != session_state::failed) {
+            event e;
+            e.kind = event_kind::warning;
+            e.diag.message = "session_options::jitter_seed is not set: this host's polls and retries are not jittered against "
+                             "other hosts' (seed it from adapters::system_random_seed() or the platform's entropy)";
+            push(std::move(e));
+        }
     }
 
     // Gives the session credentials to sign with. Legal in every state (returns {}); takes effect at
@@ -235,7 +256,8 @@ public:
             ++stats_.starts_sent;
         } else {
             state_ = session_state::poll_in_flight;
-            token_.clear(); // sent: never again
+            sent_token_.swap(token_); // in flight: back only if the service answers 429 / 5xx
+            token_.clear();
             ++stats_.polls_sent;
         }
         return action::send(request_, config_.options.request_timeout);
@@ -253,6 +275,7 @@ public:
                 return {};
             }
             token_.assign(start_out_.initial_configuration_token);
+            ++stats_.billable_requests;
             session_started_at_ = now;
             state_ = session_state::poll_due;
             due_ = std::max(now, next_poll_at_);
@@ -369,6 +392,7 @@ private:
         case event_kind::retrying: ++stats_.retries; break;
         case event_kind::session_restarted: ++stats_.restarts; break;
         case event_kind::error: ++stats_.errors; break;
+        case event_kind::warning: break;
         }
         if (pending_events() >= config_.options.max_queued_events && pending_events() > 0) ++event_head_; // drop the oldest
         if (event_head_ > 0 && event_head_ == events_.size()) {
@@ -414,7 +438,10 @@ private:
 
     void on_poll_success(const protocol::get_latest_configuration_output& out, time_point now) {
         ++stats_.polls_succeeded;
+        ++stats_.billable_requests;
+        if (!out.configuration.empty()) ++stats_.configurations_received;
         end_operation_success();
+        initial_failures_ = 0;
         token_.assign(out.next_poll_configuration_token.data(), out.next_poll_configuration_token.size());
         auto interval = std::chrono::seconds(out.next_poll_interval_in_seconds);
         if (config_.options.min_poll_interval && interval < *config_.options.min_poll_interval) interval = *config_.options.min_poll_interval;
@@ -452,19 +479,28 @@ private:
         return retry::classify(error_.diag.http_status, error_.diag.error_type);
     }
 
-    // After a failure of the request in flight. `was_poll`: the token is dead, a new session follows.
+    // After a failure of the request in flight. `was_poll`: a GetLatestConfiguration failed; its token
+    // goes again only when the service answered 429 or 5xx (see the decisions above).
     void handle_failure(std::error_code ec, time_point now, bool was_poll, bool skew_corrected, const http::headers* response_headers) {
         const bool transport = response_headers == nullptr;
         if (!transport) error_.edit_texts(sigv4::redactor(request_, &creds_)); // the service may quote the request's secrets
-        state_ = session_state::start_due; // a failed poll never reuses its token; a failed start starts again
         outcome_.error = ec;
         outcome_.diag = error_.diag;
+        const int status = error_.diag.http_status;
+        const bool keep_token = was_poll && !transport && (status == 429 || status >= 500);
+        if (keep_token) {
+            token_.swap(sent_token_); // not consumed: the same token goes again
+            state_ = session_state::poll_due;
+        } else {
+            state_ = session_state::start_due; // a failed start starts again; a dead token means a new session
+        }
+        sent_token_.clear();
 
         // Token problems: restart at once (PollIntervalNotSatisfied: after a full interval).
         if (was_poll && ec == errc::bad_request && !error_.invalid_parameters.empty()) {
             restart_reason why = restart_reason::none;
             if (error_.has_problem(protocol::invalid_parameter_problem::expired)) why = restart_reason::token_expired;
-            else if (error_.has_problem(protocol::invalid_parameter_problem::corrupted)) why = restart_reason::token_corrupted;
+            else if (error_.has_problem(protocol::invalid_parameter_problem::corrupted)) why = restart_reason::token_rejected;
             else if (error_.has_problem(protocol::invalid_parameter_problem::poll_interval_not_satisfied))
                 why = restart_reason::poll_interval_not_satisfied;
             if (why != restart_reason::none) {
@@ -485,6 +521,10 @@ private:
                 return;
             }
         }
+        const restart_reason why_restart = !was_poll || keep_token ? restart_reason::none
+                                           : transport                ? restart_reason::no_response
+                                           : status >= 200 && status <= 299 ? restart_reason::unreadable_response
+                                                                            : restart_reason::request_rejected;
 
         retry::error_class cls = classify(ec, transport);
         retry::retry_decision d;
@@ -499,8 +539,8 @@ private:
             e.diag = error_.diag;
             e.delay = d.delay;
             push(std::move(e));
-            if (was_poll) push_restart(now, restart_reason::token_lost, ec, &error_.diag);
-            due_ = now + d.delay; // the new session's first poll still waits for next_poll_at_
+            if (why_restart != restart_reason::none) push_restart(now, why_restart, ec, &error_.diag);
+            due_ = now + d.delay; // a new session's first poll still waits for next_poll_at_
             return;
         }
 
@@ -513,7 +553,17 @@ private:
             set_failed_state();
             return;
         }
-        if (was_poll) push_restart(now, restart_reason::token_lost, ec, &error_.diag);
+        if (why_restart != restart_reason::none) push_restart(now, why_restart, ec, &error_.diag);
+        const bool retryable = cls == retry::error_class::throttling || cls == retry::error_class::transient || cls == retry::error_class::timeout;
+        if (!has_configuration_ && retryable) {
+            // Start-up: the next attempt follows the backoff, capped low, not a poll interval (a
+            // non-retryable error such as AccessDenied still waits the interval).
+            ++initial_failures_;
+            const duration cap = config_.options.first_configuration_retry_cap;
+            due_ = now + std::min(cap, retry::backoff(retry::retry_mode::standard, cls == retry::error_class::throttling ? cls : retry::error_class::transient,
+                                                      initial_failures_, rng_.uniform01(), cap));
+            return;
+        }
         next_poll_at_ = std::max(next_poll_at_, now + jittered(current_interval_));
         due_ = next_poll_at_;
     }
@@ -538,9 +588,11 @@ private:
     time_point sent_at_{};
     time_point session_started_at_{};
     std::chrono::seconds current_interval_{60};
-    std::string token_;                // the unused token (empty once sent)
+    std::string token_;                // the token to send next (empty while it is in flight)
+    std::string sent_token_;           // the token in flight (back to token_ after a 429 / 5xx answer)
     bool operation_active_ = false;
     unsigned token_restarts_ = 0;
+    unsigned initial_failures_ = 0;    // failures past the retry budget before the first configuration
 
     http::request request_;
     std::string invocation_id_;

@@ -22,11 +22,12 @@ enum class event_kind {
     retrying,          // a failed request is retried after `delay`; `error` says why
     session_restarted, // a new StartConfigurationSession follows; `reason` says why
     error,             // a failure that is not retried (now); `error` + `diag`, `detail` = why retries stopped
+    warning,           // something the application should fix, once: `diag.message` says what (e.g. no jitter seed)
 };
 
 inline const char* to_string(event_kind k) noexcept {
-    constexpr const char* names[] = {"changed", "unchanged", "retrying", "session_restarted", "error"};
-    return appconfigdata::detail::enum_name<event_kind::error>(k, names);
+    constexpr const char* names[] = {"changed", "unchanged", "retrying", "session_restarted", "error", "warning"};
+    return appconfigdata::detail::enum_name<event_kind::warning>(k, names);
 }
 
 inline std::ostream& operator<<(std::ostream& os, event_kind k) { return os << to_string(k); }
@@ -35,15 +36,18 @@ enum class restart_reason {
     none,
     session_age,                 // the session neared the 24 h token lifetime (options.max_session_age)
     token_expired,               // BadRequestException, problem Expired
-    token_corrupted,             // BadRequestException, problem Corrupted
+    token_rejected,              // BadRequestException, problem Corrupted (also for a token retried after a 429/5xx)
     poll_interval_not_satisfied, // BadRequestException, problem PollIntervalNotSatisfied: waited a full interval
-    token_lost,                  // a poll failed after the service may have consumed the token
+    no_response,                 // a poll got no response (transport error, timeout): the service may have used the token
+    unreadable_response,         // a poll's 2xx response could not be read: its next token is lost
+    request_rejected,            // a poll answered with another 4xx (403, 404, ...): the session starts again
 };
 
 inline const char* to_string(restart_reason r) noexcept {
     constexpr const char* names[] = {
-        "none", "session_age", "token_expired", "token_corrupted", "poll_interval_not_satisfied", "token_lost"};
-    return appconfigdata::detail::enum_name<restart_reason::token_lost>(r, names);
+        "none", "session_age", "token_expired", "token_rejected", "poll_interval_not_satisfied", "no_response",
+        "unreadable_response", "request_rejected"};
+    return appconfigdata::detail::enum_name<restart_reason::request_rejected>(r, names);
 }
 
 inline std::ostream& operator<<(std::ostream& os, restart_reason r) { return os << to_string(r); }
@@ -82,6 +86,7 @@ struct event {
             os << ": " << e.error.message();
             if (e.detail) os << " (" << e.detail.message() << ")";
             break;
+        case event_kind::warning: break; // the message is in diag
         }
         if (!e.diag.empty()) os << " [" << e.diag << "]";
         return os;

@@ -26,9 +26,11 @@ struct session_options {
     // seeded generator. Only ever lengthens the wait (never polls early). 0 disables; clamped to [0, 1].
     double fleet_jitter = 0.1;
     // Seed of the session's deterministic generator (fleet and backoff jitter, invocation ids). The
-    // core draws no randomness: give each process its own seed (e.g. from std::random_device, as the
-    // command-line tool does).
-    std::uint64_t jitter_seed = 0;
+    // core draws no randomness: give each process its own seed from the platform's entropy
+    // (adapters::system_random_seed() in appconfigdata_posix.hpp / appconfigdata_windows.hpp, or
+    // std::random_device). Unset, the session uses 0 and reports one `warning` event, because every
+    // host without a seed would then poll in lockstep with every other.
+    std::optional<std::uint64_t> jitter_seed;
     // Restart the session (new StartConfigurationSession) before tokens reach the service's 24 h limit.
     duration max_session_age = std::chrono::hours(23);
     // Credentials that expire are asked for again (need_credentials) this long before their
@@ -36,9 +38,13 @@ struct session_options {
     // credentials cache uses the same window). If the same credentials come back, they are used
     // until they expire; expired credentials are never used.
     duration credentials_refresh_window = std::chrono::minutes(5);
-    // Wait used before the service has said anything (first retry-after-error cycle) when
-    // min_poll_interval is unset.
+    // The poll interval assumed before the service has given one, when min_poll_interval is unset.
     std::chrono::seconds default_poll_interval{60};
+    // Until the session holds a configuration, a failure past the retry budget is tried again after
+    // the retry layer's backoff capped at this (not after a poll interval): start-up is not held
+    // hostage to one throttled request. Each such attempt is a new operation of the retry layer
+    // (its quota applies).
+    duration first_configuration_retry_cap = std::chrono::seconds(5);
     // The retry layer's standard mode; one retry budget per poll (or start) operation.
     retry::retry_config retry{};
     retry::clock_skew_config clock_skew{};
@@ -56,7 +62,8 @@ struct session_options {
 
     friend bool operator==(const session_options& a, const session_options& b) {
         return a.min_poll_interval == b.min_poll_interval && std::equal_to<double>()(a.fleet_jitter, b.fleet_jitter) && a.jitter_seed == b.jitter_seed &&
-               a.max_session_age == b.max_session_age && a.credentials_refresh_window == b.credentials_refresh_window && a.default_poll_interval == b.default_poll_interval && a.retry == b.retry &&
+               a.max_session_age == b.max_session_age && a.credentials_refresh_window == b.credentials_refresh_window && a.default_poll_interval == b.default_poll_interval &&
+               a.first_configuration_retry_cap == b.first_configuration_retry_cap && a.retry == b.retry &&
                a.clock_skew.enabled == b.clock_skew.enabled && a.clock_skew.threshold == b.clock_skew.threshold &&
                a.clock_skew.max_round_trip == b.clock_skew.max_round_trip && a.request_timeout == b.request_timeout &&
                a.sdk_request_headers == b.sdk_request_headers && a.fail_on_initial_error == b.fail_on_initial_error &&
@@ -71,7 +78,7 @@ struct session_options {
         os << "session_options{min_poll_interval=";
         if (o.min_poll_interval) os << o.min_poll_interval->count() << "s";
         else os << "unset";
-        return os << ", fleet_jitter=" << o.fleet_jitter << ", jitter_seed=" << o.jitter_seed
+        return os << ", fleet_jitter=" << o.fleet_jitter << ", jitter_seed=" << (o.jitter_seed ? std::to_string(*o.jitter_seed) : std::string("unset"))
                   << ", max_session_age=" << std::chrono::duration_cast<std::chrono::seconds>(o.max_session_age).count() << "s, " << o.retry
                   << ", request_timeout=" << o.request_timeout.count() << "ms}";
     }

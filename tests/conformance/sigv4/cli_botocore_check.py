@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """CLI-level differential check: `appconfigdata sign --json` against botocore's SigV4Auth.
 
-usage: cli_botocore_check.py <path to appconfigdata> <path to tools/botocore_sign.py>
+usage: cli_botocore_check.py <path to appconfigdata> <path to tools/botocore_sign.py> [crypto backend]
+
+With a backend name (botan, openssl, mbedtls) every signing run passes `--crypto NAME`, so the same
+comparison holds for each backend the CLI was built with.
 
 Signs seeded random AppConfig Data requests (both operations, every partition, unicode and +/=%~
 in tokens, JSON bodies in several styles, with and without a session token) with the built CLI and
 with botocore, and requires identical canonical_request, string_to_sign, signature, authorization
-and headers. Also checks --presign, --help, bad arguments (exit 2) and that the secret key is never
-printed. Exits 77 (meson: skipped) with a loud message when botocore is not importable.
+and headers. Also checks --presign, --help, bad arguments (exit 2) that the secret key is never
+printed, and that a bad --crypto value exits 2. Exits 77 (meson: skipped) with a loud message when botocore is not importable.
 """
 import importlib.util
 import json
@@ -78,8 +81,11 @@ def random_job(rng):
     return job
 
 
+CRYPTO = []  # ["--crypto", NAME] when a backend is named on the command line
+
+
 def cli_args(cli, job):
-    args = [cli, "sign", "--json", "--method", job["method"], "--url", job["url"], "--region", job["region"],
+    args = [cli, "sign", *CRYPTO, "--json", "--method", job["method"], "--url", job["url"], "--region", job["region"],
             "--service", job["service"], "--time", job["time"], "--access-key", job["access_key"],
             "--secret-key", job["secret_key"]]
     for name, value in job["headers"]:
@@ -93,6 +99,8 @@ def cli_args(cli, job):
 
 def main():
     cli, script = sys.argv[1], sys.argv[2]
+    if len(sys.argv) > 3:
+        CRYPTO[:] = ["--crypto", sys.argv[3]]
     sign = load_botocore_sign(script)
     rng = random.Random(20261126)
     failures = 0
@@ -138,8 +146,9 @@ def main():
             failures += 1
 
     # --help exits 0; bad arguments exit 2 with a message.
-    if subprocess.run([cli, "sign", "--help"], capture_output=True).returncode != 0:
-        print("--help did not exit 0")
+    help_run = subprocess.run([cli, "sign", "--help"], capture_output=True)
+    if help_run.returncode != 0 or b"--crypto NAME" not in help_run.stdout:
+        print("--help did not exit 0 or does not describe --crypto")
         failures += 1
     base = cli_args(cli, random_job(rng))
     bad_cases = [
@@ -152,6 +161,10 @@ def main():
         base + ["--body", "x", "--body-file", "/nonexistent"],
         base + ["--header", "Bad Name: x"],
         [a if not a.startswith("https://") else "ftp://example.com/" for a in base],
+        base + ["--crypto", "rot13"],
+        base + ["--crypto", "OpenSSL"],
+        base + ["--crypto", ""],
+        base + ["--crypto"],
     ]
     for args in bad_cases:
         run = subprocess.run(args, capture_output=True)
@@ -159,7 +172,8 @@ def main():
             print(f"bad arguments {args[2:]} gave exit {run.returncode}, stderr {run.stderr!r}")
             failures += 1
 
-    print(f"appconfigdata sign --json vs botocore: {identical}/{count} requests identical; "
+    backend = CRYPTO[1] if CRYPTO else "the default backend"
+    print(f"appconfigdata sign --json ({backend}) vs botocore: {identical}/{count} requests identical; "
           f"{failures} failure(s) in all")
     sys.exit(1 if failures else 0)
 

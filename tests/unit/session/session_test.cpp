@@ -229,7 +229,7 @@ TEST_CASE("a lost poll never reuses its token: the session restarts") {
     CHECK(events[0].kind == event_kind::retrying);
     CHECK(events[0].error == errc::timeout);
     CHECK(events[1].kind == event_kind::session_restarted);
-    CHECK(events[1].reason == restart_reason::token_lost);
+    CHECK(events[1].reason == restart_reason::no_response);
     a = s.next(t0 + 60s);
     REQUIRE(a.kind == action_kind::send);
     CHECK(a.request->method == "POST");
@@ -274,7 +274,7 @@ TEST_CASE("BadRequest Expired and Corrupted restart the session at once") {
         auto events = drain(s);
         REQUIRE(events.size() == 1);
         CHECK(events[0].kind == event_kind::session_restarted);
-        CHECK(events[0].reason == (std::string(problem) == "Expired" ? restart_reason::token_expired : restart_reason::token_corrupted));
+        CHECK(events[0].reason == (std::string(problem) == "Expired" ? restart_reason::token_expired : restart_reason::token_rejected));
         CHECK(events[0].error == errc::bad_request);
         auto a = s.next(t0 + 30s);
         REQUIRE(a.kind == action_kind::send);
@@ -325,13 +325,12 @@ TEST_CASE("PollIntervalNotSatisfied waits a full interval, without an error even
     CHECK(s.stats().errors == 0);
 }
 
-TEST_CASE("throttling is retried within the budget, then reported, then the schedule continues") {
+TEST_CASE("a throttled poll is retried with the same token within the budget, then reported, then tried again an interval later") {
     test_session s(make_config());
     s.set_credentials(make_credentials());
     establish(s, t0);
     drain(s);
     time_point now = t0 + 30s;
-    std::set<std::string> used{"tok+0/=="};
     int sends = 0;
     for (;;) {
         auto a = s.next(now);
@@ -341,69 +340,203 @@ TEST_CASE("throttling is retried within the budget, then reported, then the sche
         }
         REQUIRE(a.kind == action_kind::send);
         ++sends;
-        if (a.request->method == "GET") CHECK(used.insert(token_of(*a.request)).second);
-        if (a.request->method == "POST" && sends % 2 == 0) {
-            s.on_response(start_ok("s" + std::to_string(sends)), now);
-            continue;
-        }
+        REQUIRE(a.request->method == "GET"); // never a new session for a throttle
+        CHECK(token_of(*a.request) == "tok1");
         s.on_response(error_response(429, "ThrottlingException"), now);
         if (s.stats().errors > 0) break;
         REQUIRE(sends < 20);
     }
+    CHECK(sends == 3); // the retry budget: max_attempts
     auto events = drain(s);
-    REQUIRE(events.size() >= 2);
-    const event& err = events[events.size() - 2];
+    REQUIRE(events.size() == 3);
+    CHECK(events[0].kind == event_kind::retrying);
+    CHECK(events[1].kind == event_kind::retrying);
+    const event& err = events[2];
     CHECK(err.kind == event_kind::error);
     CHECK(err.error == errc::throttling);
     CHECK(err.detail == errc::retries_exhausted);
     CHECK(err.diag.error_type == "ThrottlingException");
-    CHECK(events.back().kind == event_kind::session_restarted);
     CHECK(s.stats().retries == 2);
-    // Next attempt one interval later, and it recovers.
+    CHECK(s.stats().restarts == 0);
+    CHECK(s.stats().starts_sent == 1);
+    // Next attempt one interval later, with the same token (it was never answered with success).
     auto a = s.next(now);
     REQUIRE(a.kind == action_kind::wait_until);
     CHECK(a.when >= now + 30s);
     now = a.when;
     a = s.next(now);
-    REQUIRE(a.request->method == "POST");
-    s.on_response(start_ok("recover"), now);
-    a = s.next(now);
+    REQUIRE(a.kind == action_kind::send);
     REQUIRE(a.request->method == "GET");
+    CHECK(token_of(*a.request) == "tok1");
     s.on_response(poll_ok("t9", 30, "{\"v\":2}", "v2"), now);
     events = drain(s);
     REQUIRE(events.size() == 1);
     CHECK(events[0].kind == event_kind::changed);
     CHECK(s.latest().version_label == "v2");
+    // Answered with success: that token never goes again.
+    a = s.next(now + 30s);
+    REQUIRE(a.kind == action_kind::send);
+    CHECK(token_of(*a.request) == "t9");
 }
 
-TEST_CASE("5xx, proxy pages and malformed 2xx are retried") {
-    const http::response cases[] = {
-        error_response(500, "InternalServerException"),
-        [] {
-            http::response r;
-            r.status = 502;
-            r.body = "<html>bad gateway</html>";
-            return r;
-        }(),
-        [] {
-            auto r = poll_ok("x", 30);
-            r.headers.erase("Next-Poll-Configuration-Token");
-            return r;
-        }(),
+TEST_CASE("5xx and proxy pages are retried with the same token; a malformed 2xx restarts (its next token is lost)") {
+    struct poll_case {
+        http::response response;
+        bool same_token;
     };
-    for (const auto& resp : cases) {
+    const poll_case cases[] = {
+        {error_response(500, "InternalServerException"), true},
+        {error_response(503, "ServiceUnavailableException"), true},
+        {[] {
+             http::response r;
+             r.status = 502;
+             r.body = "<html>bad gateway</html>";
+             return r;
+         }(),
+         true},
+        {[] {
+             auto r = poll_ok("x", 30);
+             r.headers.erase("Next-Poll-Configuration-Token");
+             return r;
+         }(),
+         false},
+    };
+    for (const auto& c : cases) {
+        INFO(c.response.status);
         test_session s(make_config());
         s.set_credentials(make_credentials());
         establish(s, t0);
         drain(s);
         s.next(t0 + 30s);
-        s.on_response(resp, t0 + 30s);
+        s.on_response(c.response, t0 + 30s);
         auto events = drain(s);
-        REQUIRE(events.size() == 2);
         CHECK(events[0].kind == event_kind::retrying);
-        CHECK(events[1].kind == event_kind::session_restarted);
+        if (c.same_token) {
+            REQUIRE(events.size() == 1);
+            auto a = s.next(t0 + 1h);
+            REQUIRE(a.kind == action_kind::send);
+            REQUIRE(a.request->method == "GET");
+            CHECK(token_of(*a.request) == "tok1");
+        } else {
+            REQUIRE(events.size() == 2);
+            CHECK(events[1].kind == event_kind::session_restarted);
+            CHECK(events[1].reason == restart_reason::unreadable_response);
+            CHECK(s.next(t0 + 1h).request->method == "POST");
+        }
         CHECK(s.latest().content == "{\"v\":1}");
     }
+}
+
+TEST_CASE("a retried token that comes back Corrupted restarts the session (token_rejected)") {
+    test_session s(make_config());
+    s.set_credentials(make_credentials());
+    establish(s, t0);
+    drain(s);
+    s.next(t0 + 30s);
+    s.on_response(error_response(429, "ThrottlingException"), t0 + 30s);
+    auto a = s.next(t0 + 40s);
+    REQUIRE(a.kind == action_kind::send);
+    CHECK(token_of(*a.request) == "tok1");
+    s.on_response(bad_request("Corrupted"), t0 + 40s);
+    auto events = drain(s);
+    REQUIRE(events.size() == 2);
+    CHECK(events[1].kind == event_kind::session_restarted);
+    CHECK(events[1].reason == restart_reason::token_rejected);
+    CHECK(s.next(t0 + 40s).request->method == "POST");
+}
+
+TEST_CASE("the first configuration comes as fast as the service allows: no poll interval between attempts") {
+    auto c = make_config();
+    test_session s(c);
+    s.set_credentials(make_credentials());
+    time_point now = t0;
+    auto a = s.next(now);
+    REQUIRE(a.request->method == "POST");
+    s.on_response(start_ok("first"), now);
+    // Every poll throttled for a while: attempts keep coming within the cap, with the same token, and
+    // no session is started again.
+    int polls = 0;
+    while (now < t0 + 60s) {
+        a = s.next(now);
+        if (a.kind == action_kind::wait_until) {
+            CHECK(a.when - now <= c.options.first_configuration_retry_cap);
+            now = a.when;
+            continue;
+        }
+        REQUIRE(a.kind == action_kind::send);
+        REQUIRE(a.request->method == "GET");
+        CHECK(token_of(*a.request) == "first");
+        ++polls;
+        s.on_response(error_response(429, "ThrottlingException"), now);
+    }
+    CHECK(polls >= 12); // at least one attempt per 5 s cap
+    CHECK(s.stats().starts_sent == 1);
+    CHECK(s.stats().restarts == 0);
+    // The service lets one through: the configuration, and from then on the service's interval rules.
+    for (;;) {
+        a = s.next(now);
+        if (a.kind == action_kind::send) break;
+        now = a.when;
+    }
+    s.on_response(poll_ok("t2", 45, "{\"v\":1}"), now);
+    CHECK(s.has_configuration());
+    const time_point got = now;
+    a = s.next(now);
+    REQUIRE(a.kind == action_kind::wait_until);
+    CHECK(a.when == got + 45s);
+}
+
+TEST_CASE("restart reasons say what happened: no response, another 4xx") {
+    {
+        test_session s(make_config());
+        s.set_credentials(make_credentials());
+        establish(s, t0);
+        drain(s);
+        s.next(t0 + 30s);
+        s.on_transport_error(errc::transport_failed, t0 + 30s);
+        auto events = drain(s);
+        REQUIRE(events.size() == 2);
+        CHECK(events[1].reason == restart_reason::no_response);
+    }
+    {
+        test_session s(make_config());
+        s.set_credentials(make_credentials());
+        establish(s, t0);
+        drain(s);
+        s.next(t0 + 30s);
+        s.on_response(error_response(404, "ResourceNotFoundException"), t0 + 30s);
+        auto events = drain(s);
+        REQUIRE(events.size() == 2);
+        CHECK(events[0].kind == event_kind::error);
+        CHECK(events[1].reason == restart_reason::request_rejected);
+    }
+    CHECK(std::string(to_string(restart_reason::no_response)) == "no_response");
+    CHECK(std::string(to_string(restart_reason::token_rejected)) == "token_rejected");
+}
+
+TEST_CASE("a session without a jitter seed says so once; the cost meter counts billable calls") {
+    auto c = make_config();
+    c.options.jitter_seed.reset();
+    test_session s(c);
+    auto events = drain(s);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].kind == event_kind::warning);
+    CHECK(events[0].diag.message.find("jitter_seed") != std::string::npos);
+    s.set_credentials(make_credentials());
+    establish(s, t0);
+    events = drain(s);
+    for (const auto& e : events) CHECK(e.kind != event_kind::warning); // once only
+    CHECK(s.stats().billable_requests == 2);       // the start and the poll, both answered with success
+    CHECK(s.stats().configurations_received == 1);
+    s.next(t0 + 30s);
+    s.on_response(error_response(429, "ThrottlingException"), t0 + 30s);
+    s.next(t0 + 40s);
+    s.on_response(poll_ok("t2", 30), t0 + 40s); // empty body: billed, nothing received
+    CHECK(s.stats().billable_requests == 3);
+    CHECK(s.stats().configurations_received == 1);
+    // A seeded session has no warning.
+    test_session seeded(make_config());
+    CHECK(seeded.pending_events() == 0);
 }
 
 TEST_CASE("ResourceNotFound at the first start fails the session; later it is reported and retried") {
@@ -592,7 +725,7 @@ TEST_CASE("session configuration values compare and print without secrets") {
     CHECK(s.config() == a);
 }
 
-TEST_CASE("every error class on a poll: token never reused, configuration kept, schedule continues") {
+TEST_CASE("every error class on a poll: a token goes again only after 429/5xx, configuration kept, schedule continues") {
     struct error_case {
         int status;
         const char* type;
@@ -624,8 +757,14 @@ TEST_CASE("every error class on a poll: token never reused, configuration kept, 
         REQUIRE_FALSE(events.empty());
         CHECK(events[0].kind == c.first);
         CHECK(events[0].diag.error_type == c.type);
-        CHECK(events.back().kind == event_kind::session_restarted);
-        CHECK(s.state() == session_state::start_due);
+        const bool same_token = c.status == 429 || c.status >= 500; // answered without consuming the token
+        if (same_token) {
+            CHECK(s.stats().restarts == 0);
+            CHECK(s.state() == session_state::poll_due);
+        } else {
+            CHECK(events.back().kind == event_kind::session_restarted);
+            CHECK(s.state() == session_state::start_due);
+        }
         CHECK(s.latest().content == "{\"v\":1}");
         a = s.next(t0 + 1h);
         if (c.needs_credentials) {
@@ -634,7 +773,8 @@ TEST_CASE("every error class on a poll: token never reused, configuration kept, 
             a = s.next(t0 + 1h);
         }
         REQUIRE(a.kind == action_kind::send);
-        CHECK(a.request->method == "POST");
+        CHECK(a.request->method == (same_token ? "GET" : "POST"));
+        if (same_token) CHECK(token_of(*a.request) == "tok1");
     }
 }
 
@@ -665,7 +805,8 @@ TEST_CASE("arbitrary responses never crash the session, reuse a token or lose th
                 continue;
             }
             REQUIRE(a.kind == action_kind::send);
-            if (a.request->method == "GET") REQUIRE(used.insert(token_of(*a.request)).second);
+            const std::string token = a.request->method == "GET" ? token_of(*a.request) : std::string();
+            if (!token.empty()) REQUIRE(used.insert(token).second); // erased again after a 429 / 5xx answer
             http::response r;
             const auto pick = rng() % 4;
             if (pick == 0) {
@@ -688,6 +829,8 @@ TEST_CASE("arbitrary responses never crash the session, reuse a token or lose th
                 if (r.status >= 200 && r.status < 300 && a.request->method == "GET") r.headers.erase("Next-Poll-Configuration-Token");
             }
             s.on_response(r, now);
+            if (!token.empty() && (r.status == 429 || r.status >= 500)) used.erase(token);
+            if (token.empty()) used.erase("tok"); // the body list's start token: each start issues it afresh
             if (s.has_configuration()) CHECK_FALSE(s.latest().content.empty());
         }
         while (s.poll_event()) {
