@@ -57,6 +57,8 @@ const char* help_text =
     "--price-per-thousand-configurations (0.80 USD: $0.0008 per configuration received), AWS AppConfig\n"
     "pricing, https://aws.amazon.com/systems-manager/pricing/ (AppConfig section; quoted in\n"
     "https://repost.aws/questions/QUevHYubJ-TESBPlUxRyujmg/i-want-to-understand-aws-appconfig-pricing-model).\n"
+    "Every request sent is priced (throttled and failed ones too: an upper bound); billable_requests\n"
+    "counts only those answered with success (ours: session_stats::billable_requests).\n"
     "\n"
     "Output: a table, or one JSON object with --json. --csv FILE: requests per second (per minute when\n"
     "H > 6), ours and baseline. --plot FILE.png: requests per second over time, ours against the\n"
@@ -239,6 +241,7 @@ void json_metrics(std::ostream& os, const figures& f, const fleet::run_result& r
     field("requests", std::to_string(f.requests));
     field("starts", std::to_string(r.model.starts));
     field("polls", std::to_string(r.model.polls));
+    field("billable_requests", std::to_string(r.billable_requests));
     field("requests_per_client_day", num(f.requests_per_client_day));
     field("peak_rps", num(f.peak_rps));
     field("mean_rps", num(f.mean_rps));
@@ -368,7 +371,7 @@ bool write_plot(const options& o, const fleet::run_result& r, const fleet::run_r
     std::ostringstream title;
     title << o.run.clients << " clients, " << fleet::to_string(o.run.what) << ", poll interval " << o.run.poll_interval_s
           << " s, rate limit " << num(o.run.rate_limit) << " rps";
-    script += "set terminal pngcairo size 1000,420 font ',10'\n";
+    script += "set terminal pngcairo noenhanced size 1000,420 font ',10'\n";
     script += "set output " + quote(o.plot) + "\n";
     script += "set title " + quote(title.str()) + "\n";
     script += "set xlabel 'virtual time (h)'\nset ylabel 'requests per second'\nset logscale y\nset yrange [0.8:*]\n";

@@ -237,6 +237,7 @@ run_result run_ours_with(const run_settings& s) {
         out.restarts += ss.stats().restarts;
         out.retries += ss.stats().retries;
         out.errors += ss.stats().errors;
+        out.billable_requests += ss.stats().billable_requests;
     };
 
     acd::http::response resp;
@@ -406,6 +407,7 @@ run_result run_baseline(const run_settings& s) {
                 return;
             case step::starting:
                 if (c.r.kind == reply_kind::started) {
+                    ++out.billable_requests;
                     c.token = c.r.token;
                     c.has_token = true;
                     c.st = step::polling;
@@ -416,6 +418,7 @@ run_result run_baseline(const run_settings& s) {
                 break;
             case step::polling:
                 if (c.r.kind == reply_kind::polled) {
+                    ++out.billable_requests;
                     c.token = c.r.token;
                     if (c.r.version >= 0) c.version = c.r.version;
                     if (moment >= 0 && wk.t >= moment) c.ok_since_mark = true;

@@ -44,6 +44,8 @@ struct run_result {
     std::vector<std::uint32_t> per_second;   // requests arriving in each second of the run
     // What the clients saw (ours: summed session_stats; baseline: its own counts).
     std::uint64_t restarts = 0, retries = 0, errors = 0, failed_clients = 0;
+    // Requests answered with success (ours: session_stats::billable_requests; baseline: counted alike).
+    std::uint64_t billable_requests = 0;
     // Convergence, per client, in seconds (see converged_what()); clients that never got there.
     std::vector<double> converged_s;
     std::uint64_t not_converged = 0;
