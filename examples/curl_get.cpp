@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     cfg.configuration_profile = argv[3];
     cfg.endpoint_url = endpoint.url;
     cfg.region = endpoint.signing_region;
+    cfg.options.jitter_seed = acd::adapters::system_random_seed(); // each host its own jitter
     acd::session::configuration_session<acd::adapters::botan_crypto> session(cfg);
 
     acd::default_chain_options chain;

@@ -12,6 +12,7 @@
 #include <appconfigdata/appconfigdata_botan.hpp>
 
 #include <iostream>
+#include <random>
 
 namespace acd = appconfigdata;
 
@@ -25,6 +26,7 @@ int main() {
     cfg.configuration_profile = "flags";
     cfg.endpoint_url = "https://appconfigdata.eu-west-1.amazonaws.com";
     cfg.region = "eu-west-1";
+    cfg.options.jitter_seed = std::random_device{}(); // each host its own jitter (or adapters::system_random_seed())
     acd::session::configuration_session<acd::adapters::botan_crypto> session(cfg);
 
     const acd::time_point start = acd::clock_type::now();

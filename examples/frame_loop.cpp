@@ -47,7 +47,7 @@ acd::session::session_config profile(const std::string& name, std::uint64_t seed
     c.endpoint_url = "https://appconfigdata.eu-west-1.amazonaws.com";
     c.region = "eu-west-1";
     c.options.min_poll_interval = 15s;
-    c.options.jitter_seed = seed; // give each process its own seed (e.g. from std::random_device)
+    c.options.jitter_seed = seed; // fixed here to replay the run; a game seeds from adapters::system_random_seed()
     return c;
 }
 

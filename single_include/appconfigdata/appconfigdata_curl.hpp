@@ -4,9 +4,584 @@
 #pragma once
 #include "appconfigdata.hpp"
 // ---- begin appconfigdata/adapters/curl.hpp
-// Everything that needs libcurl: the blocking curl transport. Generates
+// Everything that needs libcurl: curl_transport (blocking, an http::transport for the blocking driver)
+// and curl_multi_transport (polled without blocking, for the tick driver in a frame loop). Generates
 // single_include/appconfigdata/appconfigdata_curl.hpp. Link with libcurl (pkg-config libcurl).
 
+// ---- begin appconfigdata/adapters/curl_multi_transport.hpp
+// libcurl multi transport: sends http::request values without blocking, for a frame loop that pumps
+// it once per frame on its own thread. Opt-in: include this header (or appconfigdata_curl.hpp) and
+// link libcurl.
+//
+//   curl_global_init(CURL_GLOBAL_DEFAULT);          // once, in main(): the application's job
+//   adapters::curl_multi_transport http;            // or curl_multi_transport(curl_multi_options{...})
+//   adapters::curl_multi_transport::ticket pending;
+//   // every frame, with the tick driver (driver/tick_driver.hpp):
+//   auto t = driver.tick(now);
+//   if (t.request) pending = http.start(*t.request, t.timeout);
+//   http.poll();
+//   if (auto done = http.take(pending)) done->error ? driver.fail(done->error, now) : driver.complete(done->response, now);
+//
+// - start() copies what it needs from the request (the library reuses its request for the next
+//   one) and returns at once; poll() runs curl_multi_perform and curl_multi_info_read and never
+//   waits (no curl_multi_wait / poll): it moves whatever finished to the completed list, which
+//   take() / take_next() hand out. Any number of requests may be in flight at once (one per machine
+//   of a scheduler, say); each ticket is taken exactly once.
+// - The request goes out as it is: its headers in order (Host and Content-Length included; libcurl
+//   adds Host or, for a body, Content-Length only when the request lacks them), nothing added: no
+//   User-Agent, and libcurl's own Expect: 100-continue, Accept: */* and form Content-Type are
+//   switched off. Redirects are not followed; no Accept-Encoding, the body is raw bytes.
+// - Timeouts: start(req, timeout) with timeout > 0 is that request's whole deadline (connect
+//   included); 0 means curl_multi_options::default_timeout (30 s unless changed). A request still
+//   running at its deadline completes with errc::timeout: libcurl enforces it during poll(), and
+//   poll() itself finishes any request past its deadline that libcurl has not (so the deadline holds
+//   to within one poll() of it).
+// - Response headers and limits as in curl_transport.hpp (names and values as received, duplicates
+//   in order; body, header count and header bytes limited).
+// - No global state, no threads, no exceptions: curl_global_init is not called here (call it once
+//   before the first transport, and curl_global_cleanup after the last; libcurl's documentation says
+//   why that belongs to the application). The transport is not thread-safe: one thread drives it.
+//   (A libcurl built with the threaded resolver runs name lookups on its own helper threads.)
+// - Cancellation: cancel(ticket) removes the transfer and frees its easy handle; the destructor does
+//   the same for every transfer still running. Connections are kept alive in the multi handle's
+//   cache between requests.
+//
+// Errors of a completion (std::error_code holding appconfigdata::errc; completion::message has one
+// line that never contains header values or bodies):
+//   errc::invalid_url          scheme other than http/https, no host, or a bad method;
+//   errc::invalid_header       a request header name or value with CR, LF or NUL (or a bad name);
+//   errc::timeout              the request's deadline (or connect_timeout) passed;
+//   errc::response_too_large   body over max_response_body, or headers over the count / byte limits;
+//   errc::transport_failed     everything else (DNS, refused, TLS, reset, malformed HTTP, libcurl that
+//                              could not be initialised, ...).
+// An HTTP error status is not an error here: it is a response. Nothing throws but allocation.
+
+// ---- begin appconfigdata/adapters/detail/curl_easy.hpp
+// What the libcurl adapters share: checking a request, turning it into an easy handle's options
+// (URL, method, body, the header list), collecting the response head and body within limits, and
+// naming a libcurl failure as an appconfigdata::errc with a one-line message. Used by
+// curl_transport.hpp (easy interface, blocking) and curl_multi_transport.hpp (multi interface,
+// polled). Internal: not a public interface.
+
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace adapters {
+namespace curl_detail {
+
+inline bool valid_header_name(std::string_view n) noexcept {
+    if (n.empty()) return false;
+    for (char c : n) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f || c == ':') return false;
+    }
+    return true;
+}
+
+inline bool valid_header_value(std::string_view v) noexcept {
+    for (char c : v)
+        if (c == '\r' || c == '\n' || c == '\0') return false;
+    return true;
+}
+
+// An error and the one line that explains it (never header values or bodies).
+struct failure {
+    errc code = errc::transport_failed;
+    std::string message;
+};
+
+// The response being received and the limits it must stay within.
+struct exchange {
+    http::response* response = nullptr;
+    std::size_t max_body = 0;
+    std::size_t max_header_count = 0;
+    std::size_t max_header_bytes = 0;
+    std::size_t header_bytes = 0;
+    bool too_large = false;
+};
+
+// CURLOPT_HEADERFUNCTION: one header line. Names and values are kept as received, duplicates in order.
+inline std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* x = static_cast<exchange*>(user);
+    const std::size_t n = size * count;
+    std::string_view line(data, n);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
+        // A new response head (after 100 Continue, or a proxy's CONNECT reply): start over.
+        x->response->headers.clear();
+        x->header_bytes = 0;
+        return n;
+    }
+    if (line.empty()) return n; // end of a head
+    auto& fields = x->response->headers.fields();
+    if ((line.front() == ' ' || line.front() == '\t') && !fields.empty()) {
+        // obsolete line folding: continues the previous value
+        fields.back().value.push_back(' ');
+        const auto folded = appconfigdata::detail::trim(line);
+        fields.back().value.append(folded.data(), folded.size());
+    } else {
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos || colon == 0) return n; // not a header field: ignore
+        const auto name = line.substr(0, colon);
+        const auto value = appconfigdata::detail::trim(line.substr(colon + 1));
+        if (fields.size() + 1 > x->max_header_count) {
+            x->too_large = true;
+            return 0;
+        }
+        x->response->headers.add(name, value);
+    }
+    x->header_bytes += line.size();
+    if (x->header_bytes > x->max_header_bytes) {
+        x->too_large = true;
+        return 0;
+    }
+    return n;
+}
+
+// CURLOPT_WRITEFUNCTION: body bytes, refused past the limit (which aborts the transfer).
+inline std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* x = static_cast<exchange*>(user);
+    const std::size_t n = size * count;
+    if (x->response->body.size() + n > x->max_body) {
+        x->too_large = true;
+        return 0; // CURLE_WRITE_ERROR
+    }
+    x->response->body.append(data, n);
+    return n;
+}
+
+// Owns a curl_slist (the request headers) and frees it.
+struct slist_guard {
+    curl_slist* list = nullptr;
+    slist_guard() = default;
+    slist_guard(const slist_guard&) = delete;
+    slist_guard& operator=(const slist_guard&) = delete;
+    ~slist_guard() { reset(); }
+    void reset() noexcept {
+        if (list) curl_slist_free_all(list);
+        list = nullptr;
+    }
+    bool append(const char* s) {
+        curl_slist* next = curl_slist_append(list, s);
+        if (!next) return false;
+        list = next;
+        return true;
+    }
+};
+
+// Refuses what cannot be sent: a scheme other than http/https, no host, a bad method.
+inline bool check_target(const http::request& req, failure& f) {
+    if (!appconfigdata::detail::iequals(req.scheme, "http") && !appconfigdata::detail::iequals(req.scheme, "https")) {
+        f = {errc::invalid_url, "only http and https URLs are supported"};
+        return false;
+    }
+    if (req.host.empty()) {
+        f = {errc::invalid_url, "the request has no host"};
+        return false;
+    }
+    if (req.method.empty() || !valid_header_name(req.method)) {
+        f = {errc::invalid_url, "invalid HTTP method"};
+        return false;
+    }
+    return true;
+}
+
+// scheme://host/path?query into `url` (its buffer reused).
+inline void build_url(const http::request& req, std::string& url) {
+    url.assign(req.scheme);
+    url.append("://");
+    url.append(req.host);
+    url.append(req.path.empty() ? std::string_view("/") : std::string_view(req.path));
+    if (!req.query.empty()) {
+        url.push_back('?');
+        url.append(req.query);
+    }
+}
+
+// Every request header, in order, into `out`; then the switches that stop libcurl from adding an
+// "Expect: 100-continue" round trip, an implicit "Accept: */*" and an implicit form Content-Type
+// (each only when the request does not set that header itself). `scratch` is a reused buffer.
+inline bool build_header_list(const http::request& req, slist_guard& out, std::string& scratch, failure& f) {
+    bool has_expect = false, has_accept = false, has_content_type = false;
+    for (const auto& h : req.headers) {
+        if (!valid_header_name(h.name) || !valid_header_value(h.value)) {
+            f = {errc::invalid_header, "a request header has an invalid name or a CR, LF or NUL in its value"};
+            return false;
+        }
+        if (appconfigdata::detail::iequals(h.name, "expect")) has_expect = true;
+        if (appconfigdata::detail::iequals(h.name, "accept")) has_accept = true;
+        if (appconfigdata::detail::iequals(h.name, "content-type")) has_content_type = true;
+        scratch.assign(h.name);
+        // "Name;" is libcurl's way to send a header with an empty value.
+        if (appconfigdata::detail::trim(h.value).empty()) {
+            scratch.push_back(';');
+        } else {
+            scratch.append(": ");
+            scratch.append(h.value);
+        }
+        if (!out.append(scratch.c_str())) {
+            f = {errc::transport_failed, "out of memory building headers"};
+            return false;
+        }
+    }
+    if ((!has_expect && !out.append("Expect:")) || (!has_accept && !out.append("Accept:")) ||
+        (!has_content_type && !out.append("Content-Type:"))) {
+        f = {errc::transport_failed, "out of memory building headers"};
+        return false;
+    }
+    return true;
+}
+
+// A duration in milliseconds as libcurl's long (0 stays 0: "no limit" to libcurl; negative is 1 ms).
+inline long timeout_ms(std::chrono::milliseconds d) noexcept {
+    const auto ms = d.count();
+    if (ms < 0) return 1L;
+    if (ms > 0x7fffffffL) return 0x7fffffffL;
+    return static_cast<long>(ms);
+}
+
+// What one exchange needs besides the request. Pointers must outlive the transfer (libcurl copies
+// strings it is given but the callbacks' `x` and `error_buffer` are used until the transfer ends).
+struct easy_setup {
+    const std::string* url = nullptr;
+    curl_slist* headers = nullptr;
+    exchange* x = nullptr;
+    char* error_buffer = nullptr;              // CURL_ERROR_SIZE bytes
+    std::chrono::milliseconds connect_timeout{0};
+    std::chrono::milliseconds request_timeout{0};
+    const std::string* ca_file = nullptr;      // null: the system store
+    bool verify_peer = true;
+    const std::string* user_agent = nullptr;   // null or empty: libcurl sends no User-Agent
+    bool copy_body = false;                    // true: libcurl keeps its own copy of the body
+};
+
+// Sets every option of one exchange on `h` (freshly created or reset). False when libcurl
+// refused one (f says so).
+inline bool set_options(CURL* h, const http::request& req, const easy_setup& s, failure& f) {
+    bool ok = true;
+    auto set = [&](CURLcode rc) { ok = ok && rc == CURLE_OK; };
+    s.error_buffer[0] = '\0';
+    set(curl_easy_setopt(h, CURLOPT_ERRORBUFFER, s.error_buffer));
+    set(curl_easy_setopt(h, CURLOPT_URL, s.url->c_str()));
+    set(curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L));
+    set(curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms(s.connect_timeout)));
+    set(curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms(s.request_timeout)));
+    set(curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L));
+    set(curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L));
+    set(curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, s.verify_peer ? 1L : 0L));
+    set(curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, s.verify_peer ? 2L : 0L));
+    if (s.ca_file) set(curl_easy_setopt(h, CURLOPT_CAINFO, s.ca_file->c_str()));
+    if (s.user_agent && !s.user_agent->empty()) set(curl_easy_setopt(h, CURLOPT_USERAGENT, s.user_agent->c_str()));
+    set(curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(s.x->max_body)));
+    set(curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header));
+    set(curl_easy_setopt(h, CURLOPT_HEADERDATA, s.x));
+    set(curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body));
+    set(curl_easy_setopt(h, CURLOPT_WRITEDATA, s.x));
+    set(curl_easy_setopt(h, CURLOPT_HTTPHEADER, s.headers));
+
+    if (req.method == "GET" && req.body.empty()) {
+        set(curl_easy_setopt(h, CURLOPT_HTTPGET, 1L));
+    } else if (req.method == "HEAD") {
+        set(curl_easy_setopt(h, CURLOPT_NOBODY, 1L));
+    } else {
+        // POST, PUT, DELETE, ...: the body goes out with a Content-Length (the request's own when it
+        // has one; libcurl adds one only when it does not).
+        set(curl_easy_setopt(h, CURLOPT_POST, 1L));
+        set(curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size())));
+        if (s.copy_body)
+            set(curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, req.body.c_str()));
+        else
+            set(curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.data()));
+        if (req.method != "POST") set(curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str()));
+    }
+    if (!ok) f = {errc::transport_failed, "libcurl rejected an option"};
+    return ok;
+}
+
+// A failed transfer as an errc and a one-line message: errc::response_too_large for the limits,
+// errc::timeout for libcurl's timeouts, errc::transport_failed for everything else.
+inline failure describe(CURLcode rc, const exchange& x, const char* error_buffer) {
+    if (x.too_large || rc == CURLE_FILESIZE_EXCEEDED) return {errc::response_too_large, "the response exceeds the configured size limits"};
+    failure f;
+    f.code = rc == CURLE_OPERATION_TIMEDOUT ? errc::timeout : errc::transport_failed;
+    f.message = curl_easy_strerror(rc);
+    if (error_buffer && error_buffer[0] != '\0') {
+        f.message += ": ";
+        f.message += error_buffer;
+    }
+    return f;
+}
+
+} // namespace curl_detail
+} // namespace adapters
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/adapters/detail/curl_easy.hpp
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace adapters {
+
+struct curl_multi_options {
+    std::chrono::milliseconds default_timeout{30000}; // the deadline of a request started with timeout 0
+    std::chrono::milliseconds connect_timeout{3100};  // DNS + TCP connect + TLS handshake (within the deadline)
+    std::optional<std::string> ca_file;               // PEM bundle to trust instead of the system store
+    std::size_t max_response_body = default_limits.max_response_body;
+    std::size_t max_header_count = default_limits.max_header_count;
+    std::size_t max_header_bytes = default_limits.max_header_bytes;
+    bool verify_peer = true;                          // false only for tests against self-signed servers
+    long max_total_connections = 0;                   // CURLMOPT_MAX_TOTAL_CONNECTIONS (0: no limit)
+
+    // Default options with the response limits of `l` (body, header count, header bytes).
+    static curl_multi_options with_limits(const limits& l) {
+        curl_multi_options o;
+        o.max_response_body = l.max_response_body;
+        o.max_header_count = l.max_header_count;
+        o.max_header_bytes = l.max_header_bytes;
+        return o;
+    }
+};
+
+class curl_multi_transport {
+public:
+    // Names one started request. A default-constructed ticket names none (take() returns nullopt).
+    struct ticket {
+        std::uint64_t id = 0;
+        explicit operator bool() const noexcept { return id != 0; }
+        friend bool operator==(ticket a, ticket b) noexcept { return a.id == b.id; }
+        friend bool operator!=(ticket a, ticket b) noexcept { return a.id != b.id; }
+    };
+
+    // A finished request: a response (error empty, whatever the HTTP status) or a transport error
+    // (response cleared, message says why).
+    struct completion {
+        ticket id;
+        std::error_code error;
+        http::response response;
+        std::string message;
+    };
+
+    // Creates the multi handle. If libcurl cannot make one, init_error() says so and every request
+    // completes with errc::transport_failed. Does not call curl_global_init. Never throws but for allocation.
+    explicit curl_multi_transport(curl_multi_options options = {}) : options_(std::move(options)) {
+        multi_ = curl_multi_init();
+        if (multi_ && options_.max_total_connections > 0)
+            curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, options_.max_total_connections);
+    }
+
+    // Cancels every request still in flight (their easy handles are freed), then the multi handle.
+    ~curl_multi_transport() {
+        for (auto& t : transfers_) release(*t);
+        if (multi_) curl_multi_cleanup(multi_);
+    }
+
+    curl_multi_transport(const curl_multi_transport&) = delete;
+    curl_multi_transport& operator=(const curl_multi_transport&) = delete;
+
+    // errc::transport_failed when the multi handle could not be created; {} otherwise.
+    std::error_code init_error() const noexcept { return multi_ ? std::error_code() : std::error_code(errc::transport_failed); }
+
+    // Starts `req` with a deadline of `timeout` from now (0: options().default_timeout). Returns at
+    // once with the request's ticket; nothing is sent before the next poll(). A request that cannot
+    // be sent (bad URL, header, method, or no libcurl) gets a ticket too, already completed with its
+    // error. Never throws but for allocation.
+    ticket start(const http::request& req, std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) {
+        auto t = std::make_unique<transfer>();
+        t->id = ticket{++last_id_};
+        const auto budget = timeout.count() > 0 ? timeout : options_.default_timeout;
+        t->deadline = std::chrono::steady_clock::now() + budget;
+        const ticket id = t->id;
+        transfer& x = *t;
+        transfers_.push_back(std::move(t));
+
+        curl_detail::failure f;
+        if (!multi_) return finish(x, {errc::transport_failed, "libcurl could not be initialised"});
+        if (!curl_detail::check_target(req, f) || !curl_detail::build_header_list(req, x.headers, scratch_, f))
+            return finish(x, std::move(f));
+        curl_detail::build_url(req, x.url);
+        x.easy = curl_easy_init();
+        if (!x.easy) return finish(x, {errc::transport_failed, "libcurl could not create an easy handle"});
+
+        x.exchange.response = &x.response;
+        x.exchange.max_body = options_.max_response_body;
+        x.exchange.max_header_count = options_.max_header_count;
+        x.exchange.max_header_bytes = options_.max_header_bytes;
+        curl_detail::easy_setup setup;
+        setup.url = &x.url;
+        setup.headers = x.headers.list;
+        setup.x = &x.exchange;
+        setup.error_buffer = x.error_buffer;
+        setup.request_timeout = budget;
+        setup.connect_timeout = (std::min)(options_.connect_timeout, budget);
+        setup.ca_file = options_.ca_file ? &*options_.ca_file : nullptr;
+        setup.verify_peer = options_.verify_peer;
+        setup.user_agent = nullptr; // nothing beyond the request's own headers
+        setup.copy_body = true;     // the caller's request may change before the transfer ends
+        if (!curl_detail::set_options(x.easy, req, setup, f)) return finish(x, std::move(f));
+        if (curl_easy_setopt(x.easy, CURLOPT_PRIVATE, static_cast<void*>(&x)) != CURLE_OK)
+            return finish(x, {errc::transport_failed, "libcurl rejected an option"});
+        if (curl_multi_add_handle(multi_, x.easy) != CURLM_OK)
+            return finish(x, {errc::transport_failed, "libcurl refused the transfer"});
+        x.added = true;
+        return id;
+    }
+
+    // Moves the transfers along without waiting (curl_multi_perform, then curl_multi_info_read) and
+    // finishes those past their deadline. Returns how many completions wait to be taken. Call it every
+    // frame (or whenever convenient); calling it with nothing in flight costs a few comparisons.
+    std::size_t poll() {
+        if (multi_ && in_flight() > 0) {
+            int running = 0;
+            curl_multi_perform(multi_, &running);
+            int left = 0;
+            while (CURLMsg* m = curl_multi_info_read(multi_, &left)) {
+                if (m->msg != CURLMSG_DONE) continue;
+                CURL* easy = m->easy_handle;
+                const CURLcode rc = m->data.result; // copied out: m dies with the handle's removal
+                void* p = nullptr;
+                curl_easy_getinfo(easy, CURLINFO_PRIVATE, &p);
+                if (p) complete(*static_cast<transfer*>(p), rc);
+            }
+            const auto now = std::chrono::steady_clock::now();
+            for (auto& t : transfers_)
+                if (!t->done && now >= t->deadline)
+                    finish(*t, {errc::timeout, "the request's deadline passed"});
+        }
+        return completed();
+    }
+
+    // The completion of `t` once it finished (then the ticket is forgotten: a second take() returns
+    // nullopt); nullopt while it is in flight, or for a ticket unknown, taken or cancelled.
+    std::optional<completion> take(ticket t) {
+        if (!t) return std::nullopt;
+        for (auto it = transfers_.begin(); it != transfers_.end(); ++it)
+            if ((*it)->id == t) return (*it)->done ? hand_out(it) : std::nullopt;
+        return std::nullopt;
+    }
+
+    // The completion that finished first among those not taken yet, or nullopt.
+    std::optional<completion> take_next() {
+        auto best = transfers_.end();
+        for (auto it = transfers_.begin(); it != transfers_.end(); ++it)
+            if ((*it)->done && (best == transfers_.end() || (*it)->finished_order < (*best)->finished_order)) best = it;
+        if (best == transfers_.end()) return std::nullopt;
+        return hand_out(best);
+    }
+
+    // Abandons `t`: a transfer in flight is removed and its easy handle freed; a completion not yet
+    // taken is dropped. True when `t` was known (in flight or waiting to be taken).
+    bool cancel(ticket t) {
+        for (auto it = transfers_.begin(); it != transfers_.end(); ++it) {
+            if ((*it)->id != t) continue;
+            release(**it);
+            transfers_.erase(it);
+            return true;
+        }
+        return false;
+    }
+
+    // Requests started and not finished.
+    std::size_t in_flight() const noexcept {
+        return static_cast<std::size_t>(std::count_if(transfers_.begin(), transfers_.end(), [](const auto& t) { return !t->done; }));
+    }
+    // Requests finished and not taken.
+    std::size_t completed() const noexcept { return transfers_.size() - in_flight(); }
+
+    const curl_multi_options& options() const noexcept { return options_; }
+
+private:
+    struct transfer {
+        ticket id;
+        CURL* easy = nullptr;
+        bool added = false; // to the multi handle
+        bool done = false;
+        std::uint64_t finished_order = 0;
+        std::chrono::steady_clock::time_point deadline;
+        curl_detail::slist_guard headers; // libcurl reads the list until the transfer ends
+        std::string url;
+        curl_detail::exchange exchange;
+        http::response response;
+        std::error_code error;
+        std::string message;
+        char error_buffer[CURL_ERROR_SIZE] = {};
+    };
+
+    // Detaches and frees the easy handle and the header list (a transfer keeps its result).
+    void release(transfer& t) noexcept {
+        if (t.easy) {
+            if (t.added && multi_) curl_multi_remove_handle(multi_, t.easy);
+            curl_easy_cleanup(t.easy);
+        }
+        t.easy = nullptr;
+        t.added = false;
+        t.headers.reset();
+    }
+
+    // libcurl says the transfer ended with `rc`.
+    void complete(transfer& t, CURLcode rc) {
+        if (rc != CURLE_OK) {
+            finish(t, curl_detail::describe(rc, t.exchange, t.error_buffer));
+            return;
+        }
+        long status = 0;
+        curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+        release(t);
+        t.response.status = static_cast<int>(status);
+        t.done = true;
+        t.finished_order = ++last_finished_;
+    }
+
+    // The transfer failed with `f`: no response.
+    ticket finish(transfer& t, curl_detail::failure f) {
+        release(t);
+        t.response = http::response{};
+        t.error = f.code;
+        t.message = std::move(f.message);
+        t.done = true;
+        t.finished_order = ++last_finished_;
+        return t.id;
+    }
+
+    std::optional<completion> hand_out(std::vector<std::unique_ptr<transfer>>::iterator it) {
+        transfer& t = **it;
+        completion c;
+        c.id = t.id;
+        c.error = t.error;
+        c.response = std::move(t.response);
+        c.message = std::move(t.message);
+        transfers_.erase(it);
+        return c;
+    }
+
+    curl_multi_options options_;
+    CURLM* multi_ = nullptr;
+    std::vector<std::unique_ptr<transfer>> transfers_; // in flight and finished-not-taken, in start order
+    std::uint64_t last_id_ = 0;
+    std::uint64_t last_finished_ = 0;
+    std::string scratch_;
+};
+
+} // namespace adapters
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/adapters/curl_multi_transport.hpp
 // ---- begin appconfigdata/adapters/curl_transport.hpp
 // libcurl transport adapter: sends http::request values with libcurl's easy interface and fills
 // http::response values. Opt-in: include this header and link libcurl.
@@ -76,76 +651,6 @@ inline bool global_init() noexcept {
     return ok;
 }
 
-inline bool valid_header_name(std::string_view n) noexcept {
-    if (n.empty()) return false;
-    for (char c : n) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u >= 0x7f || c == ':') return false;
-    }
-    return true;
-}
-
-inline bool valid_header_value(std::string_view v) noexcept {
-    for (char c : v)
-        if (c == '\r' || c == '\n' || c == '\0') return false;
-    return true;
-}
-
-struct exchange {
-    http::response* response = nullptr;
-    const curl_options* options = nullptr;
-    std::size_t header_bytes = 0;
-    bool too_large = false;
-};
-
-inline std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* x = static_cast<exchange*>(user);
-    const std::size_t n = size * count;
-    std::string_view line(data, n);
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-    if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
-        // A new response head (after 100 Continue, or a proxy's CONNECT reply): start over.
-        x->response->headers.clear();
-        x->header_bytes = 0;
-        return n;
-    }
-    if (line.empty()) return n; // end of a head
-    auto& fields = x->response->headers.fields();
-    if ((line.front() == ' ' || line.front() == '\t') && !fields.empty()) {
-        // obsolete line folding: continues the previous value
-        fields.back().value.push_back(' ');
-        const auto folded = appconfigdata::detail::trim(line);
-        fields.back().value.append(folded.data(), folded.size());
-    } else {
-        const auto colon = line.find(':');
-        if (colon == std::string_view::npos || colon == 0) return n; // not a header field: ignore
-        const auto name = line.substr(0, colon);
-        const auto value = appconfigdata::detail::trim(line.substr(colon + 1));
-        if (fields.size() + 1 > x->options->max_header_count) {
-            x->too_large = true;
-            return 0;
-        }
-        x->response->headers.add(name, value);
-    }
-    x->header_bytes += line.size();
-    if (x->header_bytes > x->options->max_header_bytes) {
-        x->too_large = true;
-        return 0;
-    }
-    return n;
-}
-
-inline std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* x = static_cast<exchange*>(user);
-    const std::size_t n = size * count;
-    if (x->response->body.size() + n > x->options->max_response_body) {
-        x->too_large = true;
-        return 0; // aborts the transfer (CURLE_WRITE_ERROR)
-    }
-    x->response->body.append(data, n);
-    return n;
-}
-
 struct state {
     CURL* handle = nullptr;
     std::string last_error;
@@ -161,19 +666,6 @@ struct state {
     }
     state(const state&) = delete;
     state& operator=(const state&) = delete;
-};
-
-struct slist_guard {
-    curl_slist* list = nullptr;
-    ~slist_guard() {
-        if (list) curl_slist_free_all(list);
-    }
-    bool append(const char* s) {
-        curl_slist* next = curl_slist_append(list, s);
-        if (!next) return false;
-        list = next;
-        return true;
-    }
 };
 
 } // namespace curl_detail
@@ -194,100 +686,38 @@ public:
         curl_detail::state& s = *state_;
         s.last_error.clear();
         if (!s.handle) return fail(errc::transport_failed, "libcurl could not be initialised");
-        if (!appconfigdata::detail::iequals(req.scheme, "http") && !appconfigdata::detail::iequals(req.scheme, "https"))
-            return fail(errc::invalid_url, "only http and https URLs are supported");
-        if (req.host.empty()) return fail(errc::invalid_url, "the request has no host");
-        if (req.method.empty() || !curl_detail::valid_header_name(req.method)) return fail(errc::invalid_url, "invalid HTTP method");
-
+        curl_detail::failure f;
         curl_detail::slist_guard header_list;
-        bool has_expect = false, has_accept = false, has_content_type = false;
-        for (const auto& f : req.headers) {
-            if (!curl_detail::valid_header_name(f.name) || !curl_detail::valid_header_value(f.value))
-                return fail(errc::invalid_header, "a request header has an invalid name or a CR, LF or NUL in its value");
-            if (appconfigdata::detail::iequals(f.name, "expect")) has_expect = true;
-            if (appconfigdata::detail::iequals(f.name, "accept")) has_accept = true;
-            if (appconfigdata::detail::iequals(f.name, "content-type")) has_content_type = true;
-            s.scratch.assign(f.name);
-            // "Name;" is libcurl's way to send a header with an empty value.
-            if (appconfigdata::detail::trim(f.value).empty()) {
-                s.scratch.push_back(';');
-            } else {
-                s.scratch.append(": ");
-                s.scratch.append(f.value);
-            }
-            if (!header_list.append(s.scratch.c_str())) return fail(errc::transport_failed, "out of memory building headers");
-        }
-        // No "Expect: 100-continue" round trip, no implicit "Accept: */*" and no implicit form
-        // Content-Type: only what the caller set goes out (besides Host, Content-Length, User-Agent).
-        if ((!has_expect && !header_list.append("Expect:")) || (!has_accept && !header_list.append("Accept:")) ||
-            (!has_content_type && !header_list.append("Content-Type:")))
-            return fail(errc::transport_failed, "out of memory building headers");
-
-        s.url.assign(req.scheme);
-        s.url.append("://");
-        s.url.append(req.host);
-        s.url.append(req.path.empty() ? std::string_view("/") : std::string_view(req.path));
-        if (!req.query.empty()) {
-            s.url.push_back('?');
-            s.url.append(req.query);
-        }
+        if (!curl_detail::check_target(req, f) || !curl_detail::build_header_list(req, header_list, s.scratch, f))
+            return fail(f.code, std::move(f.message));
+        curl_detail::build_url(req, s.url);
 
         CURL* h = s.handle;
         curl_easy_reset(h); // keeps the connection cache (keep-alive), DNS cache and TLS sessions
         curl_detail::exchange x;
         x.response = &res;
-        x.options = &options_;
-        s.error_buffer[0] = '\0';
-
-        bool ok = true;
-        auto set = [&](CURLcode rc) { ok = ok && rc == CURLE_OK; };
-        set(curl_easy_setopt(h, CURLOPT_ERRORBUFFER, s.error_buffer));
-        set(curl_easy_setopt(h, CURLOPT_URL, s.url.c_str()));
-        set(curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L));
-        set(curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count())));
-        set(curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count())));
-        set(curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L));
-        set(curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L));
-        set(curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.verify_peer ? 1L : 0L));
-        set(curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.verify_peer ? 2L : 0L));
-        if (options_.ca_file) set(curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file->c_str()));
-        if (!options_.user_agent.empty()) set(curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str()));
-        set(curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_response_body)));
-        set(curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &curl_detail::on_header));
-        set(curl_easy_setopt(h, CURLOPT_HEADERDATA, &x));
-        set(curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &curl_detail::on_body));
-        set(curl_easy_setopt(h, CURLOPT_WRITEDATA, &x));
-        set(curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.list));
-
-        if (req.method == "GET" && req.body.empty()) {
-            set(curl_easy_setopt(h, CURLOPT_HTTPGET, 1L));
-        } else if (req.method == "HEAD") {
-            set(curl_easy_setopt(h, CURLOPT_NOBODY, 1L));
-        } else {
-            // POST, PUT, DELETE, ...: the body goes out with a Content-Length (possibly 0).
-            set(curl_easy_setopt(h, CURLOPT_POST, 1L));
-            set(curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size())));
-            set(curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.data()));
-            if (req.method != "POST") set(curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str()));
-        }
-        if (!ok) return fail(errc::transport_failed, "libcurl rejected an option");
+        x.max_body = options_.max_response_body;
+        x.max_header_count = options_.max_header_count;
+        x.max_header_bytes = options_.max_header_bytes;
+        curl_detail::easy_setup setup;
+        setup.url = &s.url;
+        setup.headers = header_list.list;
+        setup.x = &x;
+        setup.error_buffer = s.error_buffer;
+        setup.connect_timeout = options_.connect_timeout;
+        setup.request_timeout = options_.request_timeout;
+        setup.ca_file = options_.ca_file ? &*options_.ca_file : nullptr;
+        setup.verify_peer = options_.verify_peer;
+        setup.user_agent = &options_.user_agent;
+        if (!curl_detail::set_options(h, req, setup, f)) return fail(f.code, std::move(f.message));
 
         const CURLcode rc = curl_easy_perform(h);
         if (rc != CURLE_OK) {
-            errc ec = errc::transport_failed;
-            if (x.too_large || rc == CURLE_FILESIZE_EXCEEDED)
-                ec = errc::response_too_large;
-            else if (rc == CURLE_OPERATION_TIMEDOUT)
-                ec = errc::timeout;
-            std::string message = curl_easy_strerror(rc);
-            if (x.too_large || rc == CURLE_FILESIZE_EXCEEDED)
-                message = "the response exceeds the configured size limits";
-            else if (s.error_buffer[0] != '\0')
-                message += std::string(": ") + s.error_buffer;
+            f = curl_detail::describe(rc, x, s.error_buffer);
             res.status = 0;
             res.headers.clear();
             res.body.clear();
-            return fail(ec, message);
+            return fail(f.code, std::move(f.message));
         }
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

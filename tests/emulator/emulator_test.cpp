@@ -120,14 +120,17 @@ struct harness {
     acd::time_point now = t0();
     emulator::request_log log;
 
-    explicit harness(int poll_interval = 10, double throttle = 0, double error = 0, std::string region = {})
-        : svc(settings(dir, poll_interval, throttle, error),
+    explicit harness(int poll_interval = 10, double throttle = 0, double error = 0, std::string region = {},
+                     std::chrono::seconds token_lifetime = std::chrono::hours(24))
+        : svc(settings(dir, poll_interval, throttle, error, token_lifetime),
               emulator::make_sigv4_authenticator({{key_id, secret}}, std::move(region))) {
         dir.write("app/env/prof.json", "{\"a\":1}");
     }
 
-    static emulator::service_settings settings(const temp_dir& d, int poll, double throttle, double error) {
+    static emulator::service_settings settings(const temp_dir& d, int poll, double throttle, double error,
+                                               std::chrono::seconds token_lifetime) {
         emulator::service_settings s;
+        s.token_lifetime = token_lifetime;
         s.config_dir = d.path.string();
         s.poll_interval = poll;
         s.throttle_rate = throttle;
@@ -425,6 +428,49 @@ TEST_CASE("emulator: options") {
     CHECK(parse({"--help"}, o).empty());
     CHECK(o.help);
     CHECK(emulator::usage_text().find(emulator::default_access_key) != std::string::npos);
+}
+
+TEST_CASE("emulator: --token-lifetime: parsed in 1..86400, tokens expire after it") {
+    auto parse = [](std::vector<std::string> a, emulator::options& o) {
+        std::vector<char*> argv{const_cast<char*>("appconfigdata-emulator")};
+        for (auto& s : a) argv.push_back(s.data());
+        return emulator::parse_options(static_cast<int>(argv.size()), argv.data(), o);
+    };
+    emulator::options o;
+    CHECK(parse({"--config-dir", "d"}, o).empty());
+    CHECK(o.token_lifetime == std::chrono::seconds(86400));
+    CHECK(parse({"--config-dir", "d", "--token-lifetime", "3"}, o).empty());
+    CHECK(o.token_lifetime == std::chrono::seconds(3));
+    CHECK(parse({"--config-dir", "d", "--token-lifetime=86400"}, o).empty());
+    CHECK(o.token_lifetime == std::chrono::seconds(86400));
+    for (const char* bad : {"0", "-1", "86401", "3s", "", "1e3"}) {
+        INFO("--token-lifetime " << bad);
+        const auto err = parse({"--config-dir", "d", "--token-lifetime", bad}, o);
+        CHECK(err == "option --token-lifetime must be an integer from 1 to 86400");
+    }
+    CHECK(parse({"--config-dir", "d", "--token-lifetime"}, o) == "option --token-lifetime needs a value");
+    CHECK(emulator::usage_text().find("--token-lifetime") != std::string::npos);
+
+    // The service with a 3 s lifetime: a token 2 s old is served, one 3 s old is Expired, before
+    // and after it was spent; the next token is valid for 3 s from its own issue.
+    harness h(0, 0, 0, {}, std::chrono::seconds(3));
+    const auto token = h.start_token();
+    h.now += 2s;
+    auto r1 = h.get(token);
+    REQUIRE(r1.status == 200);
+    const auto t1 = next_token(r1);
+    h.now += 2s;
+    auto r2 = h.get(t1);
+    REQUIRE(r2.status == 200);
+    const auto t2 = next_token(r2);
+    h.now += 3s;
+    auto expired = h.get(t2);
+    CHECK(expired.status == 400);
+    CHECK(error_type(expired) == "BadRequestException");
+    CHECK(problem(expired) == "Expired");
+    auto spent = h.get(t1);
+    CHECK(spent.status == 400);
+    CHECK(problem(spent) == "Expired");
 }
 
 TEST_CASE("emulator: the log line is JSON and holds no secret or configuration") {

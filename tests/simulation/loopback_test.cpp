@@ -64,8 +64,11 @@ driver::blocking_hooks real_hooks(adapters::curl_transport& curl, std::set<std::
         return std::error_code{};
     };
     h.transport = [&curl, &tokens](const http::request& req, http::response& res) {
+        // A token goes again only after the service answered it 429 or 5xx.
         if (req.method == "GET") CHECK(tokens.insert(req.query).second);
-        return curl(req, res);
+        const std::error_code ec = curl(req, res);
+        if (req.method == "GET" && !ec && (res.status == 429 || res.status >= 500)) tokens.erase(req.query);
+        return ec;
     };
     return h;
 }

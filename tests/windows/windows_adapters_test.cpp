@@ -381,3 +381,12 @@ TEST_CASE("backup store: round trip, corrupt, truncated, missing, foreign", "[wi
         CHECK(at_dir.load(out, d) == errc::io_failed);
     }
 }
+
+TEST_CASE("system_random_seed: from BCryptGenRandom, different every call", "[windows][random]") {
+    bool ok = false;
+    const std::uint64_t a = appconfigdata::adapters::system_random_seed(&ok);
+    CHECK(ok);
+    const std::uint64_t b = appconfigdata::adapters::system_random_seed();
+    const std::uint64_t c = appconfigdata::adapters::system_random_seed();
+    CHECK_FALSE((a == b && b == c));
+}

@@ -11,6 +11,7 @@
 #include <appconfigdata/adapters/file_backup_store.hpp>
 #include <appconfigdata/adapters/file_reader.hpp>
 #include <appconfigdata/adapters/process_runner.hpp>
+#include <appconfigdata/adapters/system_random.hpp>
 #include <appconfigdata/credentials/sso_cache.hpp>
 #include <appconfigdata/credentials/default_chain.hpp>
 #include <appconfigdata/credentials/imds.hpp>
@@ -285,7 +286,7 @@ private:
         c.endpoint_url = endpoint_;
         c.region = signing_region_;
         if (options_.min_poll_interval) c.options.min_poll_interval = std::chrono::seconds(*options_.min_poll_interval);
-        c.options.jitter_seed = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
+        c.options.jitter_seed = acd::adapters::system_random_seed(); // each host its own jitter
         c.options.request_timeout = std::chrono::seconds(20);
         session_ = std::make_unique<session_type>(std::move(c), any_crypto(options_.crypto));
     }

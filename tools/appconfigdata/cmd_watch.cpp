@@ -17,11 +17,15 @@ void usage(std::ostream& os) {
           "successful GetLatestConfiguration responses. Exit 0 on a clean stop, 1 on a permanent failure.\n\n"
           "  --max-polls N               stop after N successful polls\n"
           "  --json                      one JSON object per line per event: event (changed, unchanged, retrying,\n"
-          "                              session_restarted, error), version_label, content_type, content (changed)\n"
+          "                              session_restarted, error, warning), version_label, content_type, content\n"
+          "                              (changed), and the running cost meter: billable_requests (requests the\n"
+          "                              service answered with success, as AppConfig bills them) and\n"
+          "                              configurations_received\n"
        << cli::common_usage();
 }
 
-void print_event(const acd::session::event& e, const acd::session::configuration& latest, bool json, const std::string& flag) {
+void print_event(const acd::session::event& e, const acd::session::configuration& latest, const acd::session::session_stats& stats, bool json,
+                 const std::string& flag) {
     using acd::session::event_kind;
     const bool changed = e.kind == event_kind::changed;
     std::string content;
@@ -35,6 +39,9 @@ void print_event(const acd::session::event& e, const acd::session::configuration
         if (changed) o["content"] = content;
         if (e.kind == event_kind::retrying) o["delay_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(e.delay).count();
         if (e.kind == event_kind::session_restarted) o["reason"] = acd::session::to_string(e.reason);
+        if (e.kind == event_kind::warning) o["message"] = e.diag.message;
+        o["billable_requests"] = stats.billable_requests;
+        o["configurations_received"] = stats.configurations_received;
         if (e.error) {
             o["error"] = e.diag.error_type.empty() ? e.error.message() : e.diag.error_type;
             if (!e.diag.message.empty()) o["message"] = e.diag.message;
@@ -74,7 +81,7 @@ int cli::cmd_watch(int argc, char** argv) {
         long long polls = 0;
         const std::error_code ec = acd::driver::run_until(s, c.hooks(), [&](const acd::session::event& e) {
             if (e.kind == acd::session::event_kind::changed) c.save_cache(s.latest());
-            print_event(e, s.latest(), json, opts.flag);
+            print_event(e, s.latest(), s.stats(), json, opts.flag);
             if (e.kind == acd::session::event_kind::changed || e.kind == acd::session::event_kind::unchanged) ++polls;
             return max_polls && polls >= *max_polls;
         });

@@ -32,8 +32,11 @@ int main(int argc, char** argv) {
         settings.poll_interval = opts.poll_interval;
         settings.throttle_rate = opts.throttle_rate;
         settings.error_rate = opts.error_rate;
+        settings.throttle_every = opts.throttle_every;
+        settings.error_every = opts.error_every;
         settings.seed = opts.seed_given ? opts.seed : std::random_device{}();
         settings.max_sessions = opts.max_sessions;
+        settings.token_lifetime = opts.token_lifetime;
         settings.sidecar_labels_only = opts.version_label == emulator::version_label_mode::sidecar_only;
         emulator::service svc(settings, emulator::make_sigv4_authenticator(opts.keys, opts.region, opts.any_session_token));
 

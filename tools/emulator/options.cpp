@@ -52,7 +52,8 @@ std::string usage_text() {
     t += "usage: appconfigdata-emulator --config-dir DIR [--host 127.0.0.1] [--port 0]\n";
     t += "         [--access-key K --secret-key S [--session-token T]]... [--any-session-token]\n";
     t += "         [--region R] [--poll-interval SECONDS] [--version-label hash|sidecar-only]\n";
-    t += "         [--log FILE] [--throttle-rate P] [--error-rate P] [--latency-ms N] [--seed N]\n";
+    t += "         [--log FILE] [--throttle-rate P] [--error-rate P] [--throttle-every N] [--error-every N]\n";
+    t += "         [--latency-ms N] [--seed N] [--token-lifetime SECONDS]\n";
     t += "         [--max-body-bytes N] [--max-header-bytes N] [--idle-timeout SECONDS] [--max-connections N]\n\n";
     t += "A local AWS AppConfig Data endpoint (StartConfigurationSession, GetLatestConfiguration) over HTTP/1.1.\n";
     t += "The first line on stdout is `listening on http://HOST:PORT`.\n\n";
@@ -79,8 +80,13 @@ std::string usage_text() {
     t += "  --log FILE              one JSON line per request (time, method, path, token, status, error type, session)\n";
     t += "  --throttle-rate P       probability in [0,1] of an injected 429 ThrottlingException (default 0)\n";
     t += "  --error-rate P          probability in [0,1] of an injected 500 InternalServerException (default 0)\n";
+    t += "  --throttle-every N      answer every Nth request (all requests counted) with 429 ThrottlingException\n";
+    t += "  --error-every N         answer every Nth request with 500 InternalServerException (a request due for both\n";
+    t += "                          is throttled); deterministic, for tests of retry manners\n";
     t += "  --latency-ms N          delay before every response, 0..60000 (default 0)\n";
     t += "  --seed N                seed of the fault-injection generator (default: random)\n";
+    t += "  --token-lifetime N      seconds a configuration token stays valid, 1..86400 (default 86400, the service's\n";
+    t += "                          24 h); an older one is answered BadRequestException, problem Expired\n";
     t += "  --max-body-bytes N      largest request body (default 65536; larger: 413 and close)\n";
     t += "  --max-header-bytes N    largest request head (default 16384; larger: 431 and close)\n";
     t += "  --idle-timeout N        seconds a connection may wait for a complete request (default 30)\n";
@@ -93,9 +99,9 @@ std::string usage_text() {
 std::string parse_options(int argc, char** argv, options& out) {
     out = options{};
     static const std::set<std::string> valued = {"config-dir", "host", "port", "access-key", "secret-key", "region",
-                                                  "poll-interval", "log", "throttle-rate", "error-rate", "latency-ms", "seed",
+                                                  "poll-interval", "log", "throttle-rate", "error-rate", "throttle-every", "error-every", "latency-ms", "seed",
                                                   "max-body-bytes", "max-header-bytes", "idle-timeout", "session-token",
-                                                  "version-label", "max-connections"};
+                                                  "version-label", "max-connections", "token-lifetime"};
     static const std::set<std::string> flags = {"any-session-token"};
     std::vector<std::string> access_keys;
     std::vector<std::string> secret_keys;
@@ -161,6 +167,12 @@ std::string parse_options(int argc, char** argv, options& out) {
             if (!parse_rate(value, out.throttle_rate)) return "option --throttle-rate must be a number from 0 to 1";
         } else if (name == "error-rate") {
             if (!parse_rate(value, out.error_rate)) return "option --error-rate must be a number from 0 to 1";
+        } else if (name == "throttle-every") {
+            if (!parse_integer(value, 1, 1000000000, n)) return "option --throttle-every must be an integer from 1 to 1000000000";
+            out.throttle_every = n;
+        } else if (name == "error-every") {
+            if (!parse_integer(value, 1, 1000000000, n)) return "option --error-every must be an integer from 1 to 1000000000";
+            out.error_every = n;
         } else if (name == "latency-ms") {
             if (!parse_integer(value, 0, 60000, n)) return "option --latency-ms must be an integer from 0 to 60000";
             out.latency_ms = static_cast<int>(n);
@@ -174,6 +186,9 @@ std::string parse_options(int argc, char** argv, options& out) {
         } else if (name == "max-header-bytes") {
             if (!parse_integer(value, 1024, 1024LL * 1024, n)) return "option --max-header-bytes must be an integer from 1024 to 1048576";
             out.max_header_bytes = static_cast<std::size_t>(n);
+        } else if (name == "token-lifetime") {
+            if (!parse_integer(value, 1, 86400, n)) return "option --token-lifetime must be an integer from 1 to 86400";
+            out.token_lifetime = std::chrono::seconds(n);
         } else if (name == "idle-timeout") {
             if (!parse_integer(value, 1, 3600, n)) return "option --idle-timeout must be an integer from 1 to 3600";
             out.idle_timeout = std::chrono::seconds(n);

@@ -40,9 +40,13 @@ struct options {
     std::string log_file;                    // one JSON line per request; empty: no log
     double throttle_rate = 0.0;              // probability of an injected ThrottlingException
     double error_rate = 0.0;                 // probability of an injected InternalServerException
+    long long throttle_every = 0;            // every Nth request is throttled (0: never), deterministic
+    long long error_every = 0;               // every Nth request fails with a 500 (0: never), deterministic
     int latency_ms = 0;                      // added before every response
     std::uint64_t seed = 0;                  // seed of the fault-injection generator
     bool seed_given = false;
+    std::chrono::seconds token_lifetime{86400}; // a configuration token expires this long after it was handed out
+                                             // (1..86400; the service's 24 h; small values are for tests)
 
     // Bounds (not in the list, but documented in --help).
     std::size_t max_body_bytes = 64 * 1024;          // request body; larger: 413 and close

@@ -345,6 +345,12 @@ acd::http::response service::handle(const acd::http::request& req, acd::time_poi
     } else if ((start && req.method != "POST") || (get && req.method != "GET") || (!start && !get)) {
         res = error_response(404, "UnknownOperationException", "No operation matches " + req.method + " " + req.path.substr(0, 256), {}, log,
                              true);
+    } else if (++requests_seen_, settings_.throttle_every > 0 && requests_seen_ % settings_.throttle_every == 0) {
+        log.injected = true;
+        res = error_response(429, "ThrottlingException", "Rate exceeded", {}, log);
+    } else if (settings_.error_every > 0 && requests_seen_ % settings_.error_every == 0) {
+        log.injected = true;
+        res = error_response(500, "InternalServerException", "Internal failure. Please retry your request.", {}, log);
     } else if (settings_.throttle_rate > 0 && std::uniform_real_distribution<double>(0.0, 1.0)(faults_) < settings_.throttle_rate) {
         log.injected = true;
         res = error_response(429, "ThrottlingException", "Rate exceeded", {}, log);

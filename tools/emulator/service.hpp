@@ -63,10 +63,12 @@ struct service_settings {
     int poll_interval = 60;                 // default Next-Poll-Interval-In-Seconds
     double throttle_rate = 0.0;
     double error_rate = 0.0;
+    long long throttle_every = 0; // every Nth request (counting all) answered 429 ThrottlingException
+    long long error_every = 0;    // every Nth request answered 500 InternalServerException (throttle wins on a tie)
     std::uint64_t seed = 0;
     std::size_t max_sessions = 100000;
     std::size_t max_configuration = 16u * 1024u * 1024u;
-    std::chrono::hours token_lifetime{24};
+    std::chrono::seconds token_lifetime{86400};  // --token-lifetime (the service: 24 h)
     bool sidecar_labels_only = false;       // --version-label sidecar-only: no Version-Label without a sidecar
 };
 
@@ -120,6 +122,7 @@ private:
     Botan::AutoSeeded_RNG rng_;          // tokens, session ids, request ids
     std::array<std::uint8_t, 32> token_key_{}; // seals the issue time into tokens (random per run)
     std::mt19937_64 faults_;             // injected throttling / errors (seeded by --seed)
+    long long requests_seen_ = 0;        // for --throttle-every / --error-every
     std::map<std::string, session> sessions_;
     std::map<std::string, token_record> tokens_;
     std::uint64_t requests_ = 0;

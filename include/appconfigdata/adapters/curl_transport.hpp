@@ -27,7 +27,7 @@
 
 #include <appconfigdata/clock.hpp>
 #include <appconfigdata/config.hpp>
-#include <appconfigdata/detail/ascii.hpp>
+#include <appconfigdata/adapters/detail/curl_easy.hpp>
 #include <appconfigdata/error.hpp>
 #include <appconfigdata/http/message.hpp>
 #include <appconfigdata/version.hpp>
@@ -73,76 +73,6 @@ inline bool global_init() noexcept {
     return ok;
 }
 
-inline bool valid_header_name(std::string_view n) noexcept {
-    if (n.empty()) return false;
-    for (char c : n) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u >= 0x7f || c == ':') return false;
-    }
-    return true;
-}
-
-inline bool valid_header_value(std::string_view v) noexcept {
-    for (char c : v)
-        if (c == '\r' || c == '\n' || c == '\0') return false;
-    return true;
-}
-
-struct exchange {
-    http::response* response = nullptr;
-    const curl_options* options = nullptr;
-    std::size_t header_bytes = 0;
-    bool too_large = false;
-};
-
-inline std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* x = static_cast<exchange*>(user);
-    const std::size_t n = size * count;
-    std::string_view line(data, n);
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-    if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
-        // A new response head (after 100 Continue, or a proxy's CONNECT reply): start over.
-        x->response->headers.clear();
-        x->header_bytes = 0;
-        return n;
-    }
-    if (line.empty()) return n; // end of a head
-    auto& fields = x->response->headers.fields();
-    if ((line.front() == ' ' || line.front() == '\t') && !fields.empty()) {
-        // obsolete line folding: continues the previous value
-        fields.back().value.push_back(' ');
-        const auto folded = appconfigdata::detail::trim(line);
-        fields.back().value.append(folded.data(), folded.size());
-    } else {
-        const auto colon = line.find(':');
-        if (colon == std::string_view::npos || colon == 0) return n; // not a header field: ignore
-        const auto name = line.substr(0, colon);
-        const auto value = appconfigdata::detail::trim(line.substr(colon + 1));
-        if (fields.size() + 1 > x->options->max_header_count) {
-            x->too_large = true;
-            return 0;
-        }
-        x->response->headers.add(name, value);
-    }
-    x->header_bytes += line.size();
-    if (x->header_bytes > x->options->max_header_bytes) {
-        x->too_large = true;
-        return 0;
-    }
-    return n;
-}
-
-inline std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* x = static_cast<exchange*>(user);
-    const std::size_t n = size * count;
-    if (x->response->body.size() + n > x->options->max_response_body) {
-        x->too_large = true;
-        return 0; // aborts the transfer (CURLE_WRITE_ERROR)
-    }
-    x->response->body.append(data, n);
-    return n;
-}
-
 struct state {
     CURL* handle = nullptr;
     std::string last_error;
@@ -158,19 +88,6 @@ struct state {
     }
     state(const state&) = delete;
     state& operator=(const state&) = delete;
-};
-
-struct slist_guard {
-    curl_slist* list = nullptr;
-    ~slist_guard() {
-        if (list) curl_slist_free_all(list);
-    }
-    bool append(const char* s) {
-        curl_slist* next = curl_slist_append(list, s);
-        if (!next) return false;
-        list = next;
-        return true;
-    }
 };
 
 } // namespace curl_detail
@@ -191,100 +108,38 @@ public:
         curl_detail::state& s = *state_;
         s.last_error.clear();
         if (!s.handle) return fail(errc::transport_failed, "libcurl could not be initialised");
-        if (!appconfigdata::detail::iequals(req.scheme, "http") && !appconfigdata::detail::iequals(req.scheme, "https"))
-            return fail(errc::invalid_url, "only http and https URLs are supported");
-        if (req.host.empty()) return fail(errc::invalid_url, "the request has no host");
-        if (req.method.empty() || !curl_detail::valid_header_name(req.method)) return fail(errc::invalid_url, "invalid HTTP method");
-
+        curl_detail::failure f;
         curl_detail::slist_guard header_list;
-        bool has_expect = false, has_accept = false, has_content_type = false;
-        for (const auto& f : req.headers) {
-            if (!curl_detail::valid_header_name(f.name) || !curl_detail::valid_header_value(f.value))
-                return fail(errc::invalid_header, "a request header has an invalid name or a CR, LF or NUL in its value");
-            if (appconfigdata::detail::iequals(f.name, "expect")) has_expect = true;
-            if (appconfigdata::detail::iequals(f.name, "accept")) has_accept = true;
-            if (appconfigdata::detail::iequals(f.name, "content-type")) has_content_type = true;
-            s.scratch.assign(f.name);
-            // "Name;" is libcurl's way to send a header with an empty value.
-            if (appconfigdata::detail::trim(f.value).empty()) {
-                s.scratch.push_back(';');
-            } else {
-                s.scratch.append(": ");
-                s.scratch.append(f.value);
-            }
-            if (!header_list.append(s.scratch.c_str())) return fail(errc::transport_failed, "out of memory building headers");
-        }
-        // No "Expect: 100-continue" round trip, no implicit "Accept: */*" and no implicit form
-        // Content-Type: only what the caller set goes out (besides Host, Content-Length, User-Agent).
-        if ((!has_expect && !header_list.append("Expect:")) || (!has_accept && !header_list.append("Accept:")) ||
-            (!has_content_type && !header_list.append("Content-Type:")))
-            return fail(errc::transport_failed, "out of memory building headers");
-
-        s.url.assign(req.scheme);
-        s.url.append("://");
-        s.url.append(req.host);
-        s.url.append(req.path.empty() ? std::string_view("/") : std::string_view(req.path));
-        if (!req.query.empty()) {
-            s.url.push_back('?');
-            s.url.append(req.query);
-        }
+        if (!curl_detail::check_target(req, f) || !curl_detail::build_header_list(req, header_list, s.scratch, f))
+            return fail(f.code, std::move(f.message));
+        curl_detail::build_url(req, s.url);
 
         CURL* h = s.handle;
         curl_easy_reset(h); // keeps the connection cache (keep-alive), DNS cache and TLS sessions
         curl_detail::exchange x;
         x.response = &res;
-        x.options = &options_;
-        s.error_buffer[0] = '\0';
-
-        bool ok = true;
-        auto set = [&](CURLcode rc) { ok = ok && rc == CURLE_OK; };
-        set(curl_easy_setopt(h, CURLOPT_ERRORBUFFER, s.error_buffer));
-        set(curl_easy_setopt(h, CURLOPT_URL, s.url.c_str()));
-        set(curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L));
-        set(curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count())));
-        set(curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count())));
-        set(curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L));
-        set(curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L));
-        set(curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.verify_peer ? 1L : 0L));
-        set(curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.verify_peer ? 2L : 0L));
-        if (options_.ca_file) set(curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file->c_str()));
-        if (!options_.user_agent.empty()) set(curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str()));
-        set(curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_response_body)));
-        set(curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &curl_detail::on_header));
-        set(curl_easy_setopt(h, CURLOPT_HEADERDATA, &x));
-        set(curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &curl_detail::on_body));
-        set(curl_easy_setopt(h, CURLOPT_WRITEDATA, &x));
-        set(curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.list));
-
-        if (req.method == "GET" && req.body.empty()) {
-            set(curl_easy_setopt(h, CURLOPT_HTTPGET, 1L));
-        } else if (req.method == "HEAD") {
-            set(curl_easy_setopt(h, CURLOPT_NOBODY, 1L));
-        } else {
-            // POST, PUT, DELETE, ...: the body goes out with a Content-Length (possibly 0).
-            set(curl_easy_setopt(h, CURLOPT_POST, 1L));
-            set(curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size())));
-            set(curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.data()));
-            if (req.method != "POST") set(curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str()));
-        }
-        if (!ok) return fail(errc::transport_failed, "libcurl rejected an option");
+        x.max_body = options_.max_response_body;
+        x.max_header_count = options_.max_header_count;
+        x.max_header_bytes = options_.max_header_bytes;
+        curl_detail::easy_setup setup;
+        setup.url = &s.url;
+        setup.headers = header_list.list;
+        setup.x = &x;
+        setup.error_buffer = s.error_buffer;
+        setup.connect_timeout = options_.connect_timeout;
+        setup.request_timeout = options_.request_timeout;
+        setup.ca_file = options_.ca_file ? &*options_.ca_file : nullptr;
+        setup.verify_peer = options_.verify_peer;
+        setup.user_agent = &options_.user_agent;
+        if (!curl_detail::set_options(h, req, setup, f)) return fail(f.code, std::move(f.message));
 
         const CURLcode rc = curl_easy_perform(h);
         if (rc != CURLE_OK) {
-            errc ec = errc::transport_failed;
-            if (x.too_large || rc == CURLE_FILESIZE_EXCEEDED)
-                ec = errc::response_too_large;
-            else if (rc == CURLE_OPERATION_TIMEDOUT)
-                ec = errc::timeout;
-            std::string message = curl_easy_strerror(rc);
-            if (x.too_large || rc == CURLE_FILESIZE_EXCEEDED)
-                message = "the response exceeds the configured size limits";
-            else if (s.error_buffer[0] != '\0')
-                message += std::string(": ") + s.error_buffer;
+            f = curl_detail::describe(rc, x, s.error_buffer);
             res.status = 0;
             res.headers.clear();
             res.body.clear();
-            return fail(ec, message);
+            return fail(f.code, std::move(f.message));
         }
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

@@ -1,5 +1,5 @@
 // Everything that needs POSIX: the file reader, the process runner for credential_process, the
-// environment reader and the atomic file backup store. Generates
+// environment reader, the atomic file backup store and a seed from /dev/urandom. Generates
 // single_include/appconfigdata/appconfigdata_posix.hpp. No library to link beyond the C library.
 #pragma once
 
@@ -7,3 +7,4 @@
 #include <appconfigdata/adapters/file_backup_store.hpp>
 #include <appconfigdata/adapters/file_reader.hpp>
 #include <appconfigdata/adapters/process_runner.hpp>
+#include <appconfigdata/adapters/system_random.hpp>

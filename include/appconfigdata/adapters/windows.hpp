@@ -12,3 +12,4 @@
 #include <appconfigdata/adapters/windows/file_reader.hpp>
 #include <appconfigdata/adapters/windows/process_runner.hpp>
 #include <appconfigdata/adapters/windows/file_backup_store.hpp>
+#include <appconfigdata/adapters/windows/system_random.hpp>

@@ -2,6 +2,8 @@
 // For each complete request (head + Content-Length body) it records the raw bytes and asks the
 // handler for the raw response; an empty answer means "never answer" (for timeout tests).
 // Connections stay open (keep-alive) until the client closes them or the server stops.
+// set_reply_delay(d) holds every answer back for d without stopping the server (several requests
+// in flight are each answered d after they arrived).
 #pragma once
 
 #include <arpa/inet.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -64,6 +67,8 @@ public:
         return requests_;
     }
     int connections() const { return accepted_.load(); }
+    int closed_connections() const { return closed_.load(); } // connections the client closed
+    void set_reply_delay(std::chrono::milliseconds d) { delay_ms_ = d.count(); }
 
     // A port on 127.0.0.1 that nothing listens on (bound, then closed).
     static std::uint16_t closed_port() {
@@ -121,7 +126,23 @@ private:
                 c.hanging = true;
                 return;
             }
-            send_all(c.fd, reply);
+            const auto delay = delay_ms_.load();
+            if (delay > 0)
+                delayed_.push_back({c.fd, std::chrono::steady_clock::now() + std::chrono::milliseconds(delay), reply});
+            else
+                send_all(c.fd, reply);
+        }
+    }
+
+    void send_due() {
+        const auto now = std::chrono::steady_clock::now();
+        for (std::size_t i = 0; i < delayed_.size();) {
+            if (delayed_[i].due > now) {
+                ++i;
+                continue;
+            }
+            send_all(delayed_[i].fd, delayed_[i].data);
+            delayed_.erase(delayed_.begin() + static_cast<std::ptrdiff_t>(i));
         }
     }
 
@@ -130,7 +151,9 @@ private:
             std::vector<pollfd> fds;
             fds.push_back({listen_fd_, POLLIN, 0});
             for (auto& c : conns_) fds.push_back({c.fd, POLLIN, 0});
-            if (::poll(fds.data(), fds.size(), 20) <= 0) continue;
+            const int ready = ::poll(fds.data(), fds.size(), delayed_.empty() ? 20 : 2);
+            send_due();
+            if (ready <= 0) continue;
             if (fds[0].revents & POLLIN) {
                 const int fd = ::accept(listen_fd_, nullptr, nullptr);
                 if (fd >= 0) {
@@ -144,6 +167,10 @@ private:
                 char buf[4096];
                 const auto n = ::recv(c.fd, buf, sizeof buf, 0);
                 if (n <= 0) {
+                    ++closed_;
+                    for (std::size_t d = 0; d < delayed_.size();)
+                        if (delayed_[d].fd == c.fd) delayed_.erase(delayed_.begin() + static_cast<std::ptrdiff_t>(d));
+                        else ++d;
                     ::close(c.fd);
                     c.fd = -1;
                     continue;
@@ -164,6 +191,14 @@ private:
     std::uint16_t port_ = 0;
     std::atomic<bool> stop_{false};
     std::atomic<int> accepted_{0};
+    std::atomic<int> closed_{0};
+    std::atomic<long long> delay_ms_{0};
+    struct delayed_reply {
+        int fd;
+        std::chrono::steady_clock::time_point due;
+        std::string data;
+    };
+    std::vector<delayed_reply> delayed_; // server thread only
     mutable std::mutex mutex_;
     std::vector<std::string> requests_;
     std::vector<connection> conns_;

@@ -53,6 +53,7 @@ session::session_config make_config() {
     c.endpoint_url = "http://127.0.0.1:9/base";
     c.region = "us-east-1";
     c.options.fleet_jitter = 0;
+    c.options.jitter_seed = 1;
     return c;
 }
 
