@@ -379,6 +379,44 @@ TEST_CASE("a throttled poll is retried with the same token within the budget, th
     CHECK(token_of(*a.request) == "t9");
 }
 
+TEST_CASE("after a spent retry budget, one attempt per interval until the service answers again") {
+    test_session s(make_config());
+    s.set_credentials(make_credentials());
+    establish(s, t0);
+    drain(s);
+    time_point now = t0 + 30s;
+    // An outage: every request answered 500.
+    auto fail_until_error = [&] {
+        int sends = 0;
+        for (;;) {
+            auto a = s.next(now);
+            if (a.kind == action_kind::wait_until) {
+                now = a.when;
+                continue;
+            }
+            REQUIRE(a.kind == action_kind::send);
+            ++sends;
+            const auto errors = s.stats().errors;
+            s.on_response(error_response(500, "InternalServerException"), now);
+            if (s.stats().errors > errors) return sends;
+            REQUIRE(sends < 10);
+        }
+    };
+    CHECK(fail_until_error() == 3); // the first operation: the full budget
+    for (int interval = 0; interval < 5; ++interval) CHECK(fail_until_error() == 1); // then one request per interval
+    CHECK(s.stats().starts_sent == 1);
+    // The service is back: the next attempt succeeds, and retries are allowed again.
+    for (;;) {
+        auto a = s.next(now);
+        if (a.kind == action_kind::send) break;
+        now = a.when;
+    }
+    s.on_response(poll_ok("t5", 30, "{\"v\":2}", "v2"), now);
+    CHECK(s.latest().version_label == "v2");
+    now += 30s;
+    CHECK(fail_until_error() == 3);
+}
+
 TEST_CASE("5xx and proxy pages are retried with the same token; a malformed 2xx restarts (its next token is lost)") {
     struct poll_case {
         http::response response;
