@@ -91,11 +91,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::check(now >= earliest, "session: sent before the service's poll interval passed");
         const http::request req = *a.request;
         fuzz::check(s.next(now).kind == action_kind::wait_until, "session: a second request while one is outstanding");
+        std::string token;
         if (req.method == "GET") {
             const std::string prefix = "configuration_token=";
             fuzz::check(req.query.compare(0, prefix.size(), prefix) == 0, "session: poll without a token");
-            const std::string token = http::percent_decode(std::string_view(req.query).substr(prefix.size()));
-            fuzz::check(++sent[token] <= handed[token], "session: a token was sent more often than it was handed out");
+            token = http::percent_decode(std::string_view(req.query).substr(prefix.size()));
+            fuzz::check(++sent[token] <= handed[token], "session: a token was sent more often than it was handed out (or answered 429/5xx)");
         }
         if (in.empty()) break;
         bool timeout = false;
@@ -118,6 +119,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 protocol::start_configuration_session_output out;
                 if (!protocol::parse_start_configuration_session(r, out, err, c.options.size_limits)) ++handed[out.initial_configuration_token];
             }
+            // A 429 or 5xx answer leaves the token unused: the session may send it once more.
+            if (req.method == "GET" && (r.status == 429 || r.status >= 500)) ++handed[token];
             fuzz::check(!s.on_response(r, now), "session: response refused");
             fuzz::check(s.on_response(r, now) == errc::invalid_state, "session: second response accepted");
         }
