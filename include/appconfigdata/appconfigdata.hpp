@@ -40,6 +40,7 @@
 #include <appconfigdata/retry/invocation_id.hpp>
 #include <appconfigdata/retry/quota.hpp>
 #include <appconfigdata/retry/strategy.hpp>
+#include <appconfigdata/credentials/cognito.hpp>
 #include <appconfigdata/credentials/container.hpp>
 #include <appconfigdata/credentials/default_chain.hpp>
 #include <appconfigdata/credentials/environment.hpp>

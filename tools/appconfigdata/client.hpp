@@ -12,6 +12,7 @@
 #include <appconfigdata/adapters/file_reader.hpp>
 #include <appconfigdata/adapters/process_runner.hpp>
 #include <appconfigdata/adapters/system_random.hpp>
+#include <appconfigdata/credentials/cognito.hpp>
 #include <appconfigdata/credentials/sso_cache.hpp>
 #include <appconfigdata/credentials/default_chain.hpp>
 #include <appconfigdata/credentials/imds.hpp>
@@ -27,7 +28,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <cctype>
 #include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -63,12 +68,14 @@ struct client_options {
     std::optional<int> min_poll_interval;
     std::string cache_file;     // --cache-file
     std::string flag;           // --flag
+    std::string cognito_pool;   // --cognito-identity-pool-id / APPCONFIGDATA_COGNITO_IDENTITY_POOL_ID
     crypto_backend crypto = crypto_backend::botan; // --crypto
 };
 
 inline const std::set<std::string>& common_valued_options() {
     static const std::set<std::string> names = {"application", "environment", "configuration-profile", "region", "endpoint-url",
-                                                "min-poll-interval", "profile", "cache-file", "flag", "crypto"};
+                                                "min-poll-interval", "profile", "cache-file", "flag", "crypto",
+                                                "cognito-identity-pool-id"};
     return names;
 }
 
@@ -82,7 +89,11 @@ inline std::string common_usage() {
            "  --min-poll-interval N       RequiredMinimumPollIntervalInSeconds, 15..86400\n"
            "  --profile NAME              shared config/credentials profile (else AWS_PROFILE, else default)\n"
            "  --cache-file F              keep the last good configuration in F; serve it when the service cannot be reached\n"
-           "  --flag NAME                 print this feature flag's JSON object instead of the whole configuration\n" +
+           "  --flag NAME                 print this feature flag's JSON object instead of the whole configuration\n"
+           "  --cognito-identity-pool-id ID  credentials from this Amazon Cognito identity pool (\"region:uuid\"; also\n"
+           "                              APPCONFIGDATA_COGNITO_IDENTITY_POOL_ID) instead of the default chain; endpoint from\n"
+           "                              AWS_ENDPOINT_URL_COGNITO_IDENTITY; the identity id is kept in\n"
+           "                              $XDG_CACHE_HOME (or ~/.cache)/appconfigdata/cognito-<pool id>.id\n" +
            crypto_usage() +
            "Credentials come from the AWS default chain: environment, profile (static keys, credential_process,\n"
            "SSO, assume role, web identity), web identity, container (ECS/EKS), EC2 instance metadata (IMDSv2).\n";
@@ -104,6 +115,13 @@ inline client_options parse_client_options(const args& a) {
     o.cache_file = a.get("cache-file").value_or("");
     o.flag = a.get("flag").value_or("");
     o.crypto = parse_crypto(a);
+    o.cognito_pool = a.get("cognito-identity-pool-id").value_or("");
+    if (o.cognito_pool.empty())
+        if (const char* v = std::getenv("APPCONFIGDATA_COGNITO_IDENTITY_POOL_ID")) o.cognito_pool = v;
+    if (!o.cognito_pool.empty()) {
+        std::string region, why;
+        if (acd::cognito_pool_region(o.cognito_pool, region, why)) throw usage_error(why);
+    }
     return o;
 }
 
@@ -227,6 +245,79 @@ private:
         return o;
     }
 
+    // Cognito: the pool's region, its endpoint (AWS_ENDPOINT_URL_COGNITO_IDENTITY, then AWS_ENDPOINT_URL, unless
+    // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS), FIPS / dual-stack as for AppConfig, the identity id kept in the cache directory.
+    acd::cognito_options cognito_options() const {
+        acd::cognito_options o;
+        o.identity_pool_id = options_.cognito_pool;
+        const auto env_true = [this](const char* name) {
+            std::string v = acd::detail::remote::env_value(env_, name);
+            for (char& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            return v == "true";
+        };
+        if (!env_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) {
+            o.endpoint_url = acd::detail::remote::env_value(env_, "AWS_ENDPOINT_URL_COGNITO_IDENTITY");
+            if (o.endpoint_url.empty()) o.endpoint_url = acd::detail::remote::env_value(env_, "AWS_ENDPOINT_URL");
+        }
+        if (o.endpoint_url.empty()) {
+            o.use_fips = options_.fips || env_true("AWS_USE_FIPS_ENDPOINT");
+            o.use_dual_stack = options_.dualstack || env_true("AWS_USE_DUALSTACK_ENDPOINT");
+        }
+        const std::string file = cognito_id_file(options_.cognito_pool);
+        o.identity_id = read_identity_id(file);
+        o.store_identity_id = [file](const std::string& id) { store_identity_id(file, id); };
+        return o;
+    }
+
+    // $XDG_CACHE_HOME/appconfigdata/cognito-<pool id>.id, else ~/.cache/appconfigdata/...; "" when neither is known.
+    std::string cognito_id_file(const std::string& pool) const {
+        std::string base = acd::detail::remote::env_value(env_, "XDG_CACHE_HOME");
+        if (base.empty()) {
+            const std::string home = acd::detail::remote::env_value(env_, "HOME");
+            if (home.empty()) return {};
+            base = home + "/.cache";
+        }
+        return base + "/appconfigdata/cognito-" + pool + ".id";
+    }
+
+    // The stored identity id, or "" when the file is missing, unreadable or does not hold one ("region:id").
+    static std::string read_identity_id(const std::string& file) {
+        if (file.empty()) return {};
+        std::ifstream in(file, std::ios::binary);
+        if (!in) return {};
+        std::string text(256, '\0');
+        in.read(&text[0], static_cast<std::streamsize>(text.size()));
+        text.resize(static_cast<std::size_t>(in.gcount()));
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+        const auto colon = text.find(':');
+        if (text.empty() || text.size() > 55 || colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return {};
+        for (char ch : text)
+            if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != ':') return {};
+        return text;
+    }
+
+    // Persists `id` ("" removes the file); failures only warn: the next run gets a new identity.
+    static void store_identity_id(const std::string& file, const std::string& id) {
+        if (file.empty()) return;
+        std::error_code ec;
+        if (id.empty()) {
+            std::filesystem::remove(file, ec);
+            return;
+        }
+        std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
+        const std::string tmp = file + ".tmp";
+        {
+            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+            out << id << "\n";
+            if (!out) {
+                std::cerr << "appconfigdata: warning: could not write the Cognito identity id to '" << file << "'\n";
+                return;
+            }
+        }
+        std::filesystem::rename(tmp, file, ec);
+        if (ec) std::cerr << "appconfigdata: warning: could not write the Cognito identity id to '" << file << "': " << ec.message() << "\n";
+    }
+
     acd::driver::blocking_hooks credential_hooks() {
         acd::driver::blocking_hooks h = hooks();
         h.transport = [this](const acd::http::request& req, acd::http::response& resp) { return credentials_transport_(req, resp); };
@@ -235,8 +326,13 @@ private:
     }
 
     std::error_code fetch_credentials(acd::credentials& out) {
-        if (!credentials_) credentials_ = std::make_unique<acd::cached_credentials_provider>(
-                               std::make_unique<acd::default_credentials_chain>(chain_options()));
+        if (!credentials_) {
+            if (!options_.cognito_pool.empty())
+                credentials_ = std::make_unique<acd::cached_credentials_provider>(std::make_unique<acd::cognito_identity_provider>(cognito_options()));
+            else
+                credentials_ = std::make_unique<acd::cached_credentials_provider>(
+                    std::make_unique<acd::default_credentials_chain>(chain_options()));
+        }
         auto h = credential_hooks();
         const std::error_code ec = acd::driver::run(*credentials_, h);
         const auto& r = credentials_->outcome();
@@ -257,6 +353,10 @@ private:
         if (!acd::driver::run(chain, h) && chain.outcome().ready()) {
             region_ = chain.outcome().value.region;
             return;
+        }
+        if (!options_.cognito_pool.empty()) {
+            std::string why;
+            if (!acd::cognito_pool_region(options_.cognito_pool, region_, why)) return; // the pool's region
         }
         throw client_error("no AWS region: pass --region, or set AWS_REGION / AWS_DEFAULT_REGION, or 'region' in the AWS profile");
     }
