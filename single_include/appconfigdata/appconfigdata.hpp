@@ -9706,8 +9706,10 @@ APPCONFIGDATA_NAMESPACE_END
 //   one retry budget per operation (retry_config.max_attempts, the shared quota). Past the budget an
 //   `error` event is reported and the next attempt follows one poll interval later (with the same
 //   token when it was answered 429/5xx), or, until the session holds its first configuration, after
-//   the backoff capped at options.first_configuration_retry_cap. The first request of a new session
-//   is never sent before the previous session's poll time.
+//   the backoff capped at options.first_configuration_retry_cap. Once an operation has spent its
+//   budget, later operations make one attempt each (no retries) until something succeeds: in an
+//   outage a fleet sends one request per host per poll interval, not max_attempts. The first request
+//   of a new session is never sent before the previous session's poll time.
 // - Randomness: the session owns a small deterministic generator seeded by options.jitter_seed
 //   (splitmix64). It never reads a clock or an entropy source, and the same seed and inputs always
 //   give the same schedule.
@@ -10125,6 +10127,7 @@ public:
             }
             token_.assign(start_out_.initial_configuration_token);
             ++stats_.billable_requests;
+            degraded_ = false; // the service answers again
             session_started_at_ = now;
             state_ = session_state::poll_due;
             due_ = std::max(now, next_poll_at_);
@@ -10225,6 +10228,7 @@ private:
         if (operation_active_) strategy_.on_success();
         operation_active_ = false;
         token_restarts_ = 0;
+        degraded_ = false;
     }
 
     event make_event(event_kind k, time_point now) const {
@@ -10376,9 +10380,15 @@ private:
                                                                             : restart_reason::request_rejected;
 
         retry::error_class cls = classify(ec, transport);
+        const bool retryable = cls == retry::error_class::throttling || cls == retry::error_class::transient || cls == retry::error_class::timeout;
         retry::retry_decision d;
         if (cls == retry::error_class::clock_skew) {
             d = strategy_.on_clock_skew(skew_corrected);
+        } else if (degraded_ && retryable) {
+            // The last operation already spent its whole budget on this kind of failure and nothing has
+            // succeeded since: one attempt per operation until the service answers again (a fleet
+            // in an outage sends no more than one request per host per poll interval).
+            d = retry::retry_decision::give_up(errc::retries_exhausted);
         } else {
             d = strategy_.on_failure(cls, rng_.uniform01(), response_headers ? retry::retry_after_hint(*response_headers) : std::nullopt);
         }
@@ -10396,6 +10406,7 @@ private:
         // Not retried (now): report, then carry on with the schedule.
         report_error(now, ec, d.reason);
         operation_active_ = false;
+        if (retryable) degraded_ = true;
         if (is_credentials_error(ec) && cls != retry::error_class::throttling) credentials_rejected_ = true;
         if (!was_poll && !has_configuration_ && config_.options.fail_on_initial_error && !d.reason && !transport &&
             cls == retry::error_class::non_retryable && !is_credentials_error(ec)) {
@@ -10403,7 +10414,6 @@ private:
             return;
         }
         if (why_restart != restart_reason::none) push_restart(now, why_restart, ec, &error_.diag);
-        const bool retryable = cls == retry::error_class::throttling || cls == retry::error_class::transient || cls == retry::error_class::timeout;
         if (!has_configuration_ && retryable) {
             // Start-up: the next attempt follows the backoff, capped low, not a poll interval (a
             // non-retryable error such as AccessDenied still waits the interval).
@@ -10442,6 +10452,7 @@ private:
     bool operation_active_ = false;
     unsigned token_restarts_ = 0;
     unsigned initial_failures_ = 0;    // failures past the retry budget before the first configuration
+    bool degraded_ = false;            // an operation spent its retry budget; nothing succeeded since
 
     http::request request_;
     std::string invocation_id_;
