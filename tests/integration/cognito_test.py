@@ -151,6 +151,37 @@ try:
     check(out4.returncode == 0, "run with a stale id exits 0 (%s)" % out4.stderr[-300:])
     check(cognito.count("GetId") == 3, "stale id: GetId once more (GetId %d)" % cognito.count("GetId"))
     check(open(id_file).read().strip() == "us-west-2:id-3", "the replacement id stored")
+
+    # appconfigdata credentials: where the credentials come from, never a secret.
+    def credentials(*extra, environment=None):
+        return subprocess.run([CLI, "credentials"] + list(extra), env=environment or env, capture_output=True, text=True, timeout=60)
+
+    c = credentials("--json")
+    doc = json.loads(c.stdout) if c.returncode == 0 else {}
+    check(c.returncode == 0 and doc.get("source") == "cognito" and doc.get("access_key_id") == ACCESS_KEY and
+          doc.get("session_token") is True and doc.get("expiration"), "credentials --json names cognito (%s %s)" % (c.stdout, c.stderr[-300:]))
+    check(SECRET_KEY not in c.stdout + c.stderr and "COGNITO-TOKEN" not in c.stdout + c.stderr,
+          "credentials prints no secret and no session token")
+    plain_env = {k: v for k, v in env.items() if k != "APPCONFIGDATA_COGNITO_IDENTITY_POOL_ID"}
+    plain_env.update({"AWS_ACCESS_KEY_ID": "AKIDENVEXAMPLE", "AWS_SECRET_ACCESS_KEY": "env-secret-not-printed", "AWS_REGION": "us-east-1"})
+    c = credentials(environment=plain_env)
+    check(c.returncode == 0 and "environment" in c.stdout and "AKIDENVEXAMPLE" in c.stdout and "env-secret-not-printed" not in c.stdout + c.stderr,
+          "credentials names the environment (%s %s)" % (c.stdout, c.stderr[-300:]))
+    c = credentials("--cognito-identity-pool-id", POOL, environment=plain_env)
+    check(c.returncode == 0 and "cognito" in c.stdout, "--cognito-identity-pool-id wins over the environment (%s)" % c.stdout)
+    profile_dir = os.path.join(work, "aws")
+    os.makedirs(profile_dir, exist_ok=True)
+    with open(os.path.join(profile_dir, "credentials"), "w") as f:
+        f.write("[dev]\naws_access_key_id = AKIDPROFILEEXAMPLE\naws_secret_access_key = profile-secret-not-printed\n")
+    prof_env = {k: v for k, v in plain_env.items() if not k.startswith("AWS_ACCESS") and not k.startswith("AWS_SECRET")}
+    prof_env["AWS_SHARED_CREDENTIALS_FILE"] = os.path.join(profile_dir, "credentials")
+    c = credentials("--profile", "dev", environment=prof_env)
+    check(c.returncode == 0 and "profile dev" in c.stdout and "AKIDPROFILEEXAMPLE" in c.stdout and "profile-secret" not in c.stdout + c.stderr,
+          "credentials names the profile (%s %s)" % (c.stdout, c.stderr[-300:]))
+    none_env = {k: v for k, v in prof_env.items() if k != "AWS_SHARED_CREDENTIALS_FILE"}
+    c = credentials(environment=none_env)
+    check(c.returncode == 1 and "no usable AWS credentials" in c.stderr and "environment" in c.stderr,
+          "no credentials: exit 1 with the chain's explanation (%d %s)" % (c.returncode, c.stderr[-300:]))
 finally:
     emu.stop()
     cognito.stop()

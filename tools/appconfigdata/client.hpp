@@ -206,6 +206,9 @@ public:
         return h;
     }
 
+    // Resolves credentials the way get / watch do (for `appconfigdata credentials`).
+    std::error_code resolve_credentials(acd::credentials& out) { return fetch_credentials(out); }
+
     // The credential chain's failure, for messages (never holds secrets).
     const std::string& credentials_error() const noexcept { return credentials_error_; }
 

@@ -19,6 +19,7 @@ void print_usage(std::ostream& os) {
           "  endpoint  print the AppConfig Data endpoint for a region (FIPS, dual-stack, custom)\n"
           "  get       start a session, fetch the configuration once, write it to stdout\n"
           "  watch     poll a configuration and report every change\n"
+          "  credentials  resolve AWS credentials as get/watch would and say where they came from (no secrets)\n"
           "\n"
           "Run 'appconfigdata <command> --help' for a command's options.\n";
 }
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
         if (command == "endpoint") return cli::cmd_endpoint(argc, argv);
         if (command == "get") return cli::cmd_get(argc, argv);
         if (command == "watch") return cli::cmd_watch(argc, argv);
+        if (command == "credentials") return cli::cmd_credentials(argc, argv);
     } catch (const cli::usage_error& e) {
         std::cerr << "appconfigdata " << command << ": " << e.what() << "\n"
                   << "Run 'appconfigdata " << command << " --help' for usage.\n";
