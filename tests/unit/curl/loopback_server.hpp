@@ -5,6 +5,8 @@
 // set_reply_delay(d) holds every answer back for d without stopping the server (several requests
 // in flight are each answered d after they arrived).
 #pragma once
+#include <cstdlib>
+#include <cstdio>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -26,13 +28,23 @@
 
 namespace test_support {
 
+// A test server that cannot listen stops the test (without exceptions too).
+[[noreturn]] inline void die(const char* what) {
+#if defined(__cpp_exceptions)
+    throw std::runtime_error(what);
+#else
+    std::fprintf(stderr, "loopback_server: %s\n", what);
+    std::abort();
+#endif
+}
+
 class loopback_server {
 public:
     using handler = std::function<std::string(const std::string& raw_request)>;
 
     explicit loopback_server(handler h) : handler_(std::move(h)) {
         listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        if (listen_fd_ < 0) throw std::runtime_error("socket failed");
+        if (listen_fd_ < 0) die("socket failed");
         int one = 1;
         ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         sockaddr_in addr{};
@@ -41,7 +53,7 @@ public:
         addr.sin_port = 0;
         if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 8) != 0) {
             ::close(listen_fd_);
-            throw std::runtime_error("bind/listen failed");
+            die("bind/listen failed");
         }
         socklen_t len = sizeof addr;
         ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);

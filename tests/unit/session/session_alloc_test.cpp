@@ -29,7 +29,11 @@ std::atomic<long> allocations{0};
 void* operator new(std::size_t n) {
     ++allocations;
     if (void* p = std::malloc(n ? n : 1)) return p;
+#if defined(__cpp_exceptions)
     throw std::bad_alloc();
+#else
+    std::abort(); // built without exceptions: allocation failure is the one thing that aborts
+#endif
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
