@@ -2532,6 +2532,7 @@ struct credentials {
     std::optional<time_point> expiration;      // empty: does not expire
     std::string account_id;                    // optional, informational
     std::string provider;                      // which provider produced them, e.g. "environment"
+    std::string provider_detail;               // more about it, never a secret: for a profile, its name and kind ("dev (process)")
 
     bool empty() const noexcept { return access_key_id.empty() || secret_access_key.empty(); }
     bool expired(time_point now) const noexcept { return expiration && now >= *expiration; }
@@ -2548,6 +2549,7 @@ struct credentials {
            << ", session_token=" << c.session_token;
         if (c.expiration) os << ", expiration=" << http::format_iso8601(*c.expiration);
         if (!c.provider.empty()) os << ", provider=" << c.provider;
+        if (!c.provider_detail.empty()) os << " (" << c.provider_detail << ")";
         return os << "}";
     }
 };
@@ -5064,14 +5066,20 @@ inline std::error_code retry_config_from_environment(const std::function<std::op
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/retry/strategy.hpp
 // ---- begin appconfigdata/credentials/cognito.hpp
-// Amazon Cognito identity pools as a credential provider (state machine): the "enhanced" flow of
-// Cognito Identity, for programs that ship without AWS keys (games, desktop apps, devices).
+// Amazon Cognito identity pools as a credential provider (state machine), for programs that ship
+// without AWS keys (games, desktop apps, devices). Two flows:
 //
+// enhanced (the default; "simplified" authflow):
 //   1. GetId {"IdentityPoolId", "Logins"?}                  -> {"IdentityId"}   (skipped when an id is known)
 //   2. GetCredentialsForIdentity {"IdentityId", "Logins"?, "CustomRoleArn"?}
 //                                -> {"IdentityId", "Credentials": {AccessKeyId, SecretKey, SessionToken,
 //                                                                  Expiration (epoch seconds, a number)}}
-// Both are unsigned JSON 1.1 calls: POST / with Content-Type application/x-amz-json-1.1 and
+// basic (the "classic" authflow, for pools that require it; cognito_options::flow = cognito_flow::basic):
+//   1. GetId as above
+//   2. GetOpenIdToken {"IdentityId", "Logins"?}               -> {"IdentityId", "Token"}
+//   3. STS AssumeRoleWithWebIdentity {RoleArn = cognito_options::role_arn, WebIdentityToken = Token}
+//      through web_identity_provider (sts.hpp; unsigned; STS in the pool's region unless sts says otherwise)
+// The Cognito calls are unsigned JSON 1.1 calls: POST / with Content-Type application/x-amz-json-1.1 and
 // X-Amz-Target AWSCognitoIdentityService.<operation>, to https://cognito-identity[-fips].{region}.{suffix}/
 // where the region is the pool id's prefix ("us-east-1:<uuid>") and the suffix comes from the one
 // partition table (endpoint/partition.hpp), or to an explicit endpoint_url.
@@ -5392,20 +5400,764 @@ inline std::string env_value(const environment_lookup& env, std::string_view nam
 } // namespace detail
 APPCONFIGDATA_NAMESPACE_END
 // ---- end appconfigdata/credentials/detail/remote.hpp
+// ---- begin appconfigdata/credentials/sts.hpp
+// AWS STS as credential providers (state machines): AssumeRoleWithWebIdentity (unsigned) and
+// AssumeRole (signed with source credentials). Both POST a form to the STS regional endpoint
+// (https://sts.{region}.{partition suffix}/) and read the XML reply with detail/xml.hpp.
+//
+//   web identity: role_arn + web_identity_token_file (+ role_session_name) from AWS_ROLE_ARN /
+//                 AWS_WEB_IDENTITY_TOKEN_FILE / AWS_ROLE_SESSION_NAME or from profile keys;
+//                 the token file is read through the injected file_reader on every fetch.
+//   assume role:  answers need_credentials first; give it the source credentials with
+//                 set_credentials(), then it signs (through the injected request_signer) and sends.
+// Retries (3 attempts): 5xx, 429, transport errors, and the STS codes Throttling,
+// IDPCommunicationError and (STS quirk) InternalFailure. Other STS errors fail with the STS error
+// code, message and request id in the diagnostics, mapped to an errc (AccessDenied ->
+// access_denied, ExpiredToken* -> expired_token, others -> service_error).
+
+// ---- begin appconfigdata/credentials/detail/xml.hpp
+// A small, strict, bounded XML reader for the few STS reply elements the credential providers need.
+// It is not a general XML parser: it reads elements, attributes (skipped), character data with the
+// five predefined entities and numeric character references, comments, CDATA and the XML
+// declaration. DOCTYPE / entity declarations, processing instructions other than the declaration,
+// unbalanced tags and anything past the limits are errors. The result is the list of leaf elements
+// (elements holding text only) with their slash-separated path from the root, namespace prefixes
+// removed: "AssumeRoleResponse/AssumeRoleResult/Credentials/AccessKeyId".
+
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+namespace detail {
+namespace xml {
+
+struct xml_limits {
+    std::size_t max_size = 64u * 1024u; // bytes of the whole document
+    std::size_t max_depth = 16;         // nesting of elements
+    std::size_t max_elements = 512;     // elements in the document
+};
+
+struct document {
+    std::string root;                                        // local name of the root element
+    std::vector<std::pair<std::string, std::string>> leaves; // (path, text) in document order
+
+    // The text of the first leaf whose path is `suffix` or ends with "/" + suffix; nullptr if none.
+    const std::string* find(std::string_view suffix) const noexcept {
+        for (const auto& leaf : leaves) {
+            const std::string& p = leaf.first;
+            if (p == suffix) return &leaf.second;
+            if (p.size() > suffix.size() && p.compare(p.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+                p[p.size() - suffix.size() - 1] == '/')
+                return &leaf.second;
+        }
+        return nullptr;
+    }
+};
+
+constexpr bool is_name_char(char c) noexcept {
+    return is_ascii_alnum(c) || c == '_' || c == '-' || c == '.' || c == ':' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+inline void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+// Appends the decoded character data `in` to `out`; false on an unknown or malformed reference.
+inline bool decode_text(std::string_view in, std::string& out) {
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] != '&') {
+            out.push_back(in[i]);
+            continue;
+        }
+        const auto semi = in.find(';', i);
+        if (semi == std::string_view::npos || semi - i > 12) return false;
+        std::string_view ref = in.substr(i + 1, semi - i - 1);
+        if (ref == "lt") out.push_back('<');
+        else if (ref == "gt") out.push_back('>');
+        else if (ref == "amp") out.push_back('&');
+        else if (ref == "quot") out.push_back('"');
+        else if (ref == "apos") out.push_back('\'');
+        else if (ref.size() >= 2 && ref[0] == '#') {
+            std::uint32_t cp = 0;
+            const bool hex = ref[1] == 'x' || ref[1] == 'X';
+            std::string_view digits = ref.substr(hex ? 2 : 1);
+            if (digits.empty()) return false;
+            for (char c : digits) {
+                const int v = hex ? hex_value(c) : (is_ascii_digit(c) ? c - '0' : -1);
+                if (v < 0) return false;
+                cp = cp * (hex ? 16u : 10u) + static_cast<std::uint32_t>(v);
+                if (cp > 0x10FFFF) return false;
+            }
+            if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+            append_utf8(out, cp);
+        } else {
+            return false;
+        }
+        i = semi;
+    }
+    return true;
+}
+
+// Parses `text` into `out`. Returns errc::malformed_response (or errc::response_too_large) with
+// `why` saying what was wrong (a position, never the content). Never throws except std::bad_alloc.
+inline std::error_code parse(std::string_view text, document& out, std::string& why, const xml_limits& lim = {}) {
+    out = document{};
+    if (text.size() > lim.max_size) {
+        why = "XML document of " + std::to_string(text.size()) + " bytes exceeds the limit of " + std::to_string(lim.max_size);
+        return errc::response_too_large;
+    }
+    auto fail = [&](const char* what, std::size_t pos) {
+        why = std::string("malformed XML: ") + what + " at byte " + std::to_string(pos);
+        out = document{};
+        return make_error_code(errc::malformed_response);
+    };
+    std::vector<std::string> stack;           // local names of open elements
+    std::vector<bool> has_children;           // per open element
+    std::string path, current_text;
+    std::size_t elements = 0;
+    bool root_closed = false;
+    std::size_t i = 0;
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") i = 3; // UTF-8 byte order mark
+    while (i < text.size()) {
+        if (text[i] != '<') {
+            const auto lt = text.find('<', i);
+            std::string_view chunk = text.substr(i, lt == std::string_view::npos ? std::string_view::npos : lt - i);
+            if (stack.empty()) {
+                if (!trim(chunk).empty()) return fail("text outside the root element", i);
+            } else if (!decode_text(chunk, current_text)) {
+                return fail("invalid character reference", i);
+            }
+            if (lt == std::string_view::npos) break;
+            i = lt;
+            continue;
+        }
+        std::string_view rest = text.substr(i);
+        if (rest.substr(0, 4) == "<!--") {
+            const auto end = text.find("-->", i + 4);
+            if (end == std::string_view::npos) return fail("unterminated comment", i);
+            i = end + 3;
+            continue;
+        }
+        if (rest.substr(0, 9) == "<![CDATA[") {
+            if (stack.empty()) return fail("CDATA outside the root element", i);
+            const auto end = text.find("]]>", i + 9);
+            if (end == std::string_view::npos) return fail("unterminated CDATA section", i);
+            current_text.append(text.substr(i + 9, end - i - 9));
+            i = end + 3;
+            continue;
+        }
+        if (rest.substr(0, 5) == "<?xml" && i <= 3 && (rest.size() > 5 && (rest[5] == ' ' || rest[5] == '?'))) {
+            const auto end = text.find("?>", i);
+            if (end == std::string_view::npos) return fail("unterminated XML declaration", i);
+            i = end + 2;
+            continue;
+        }
+        if (rest.substr(0, 2) == "<!" || rest.substr(0, 2) == "<?") return fail("DOCTYPE or processing instruction not allowed", i);
+        const bool closing = rest.size() > 1 && rest[1] == '/';
+        std::size_t j = i + (closing ? 2 : 1);
+        const std::size_t name_start = j;
+        while (j < text.size() && is_name_char(text[j])) ++j;
+        if (j == name_start) return fail("missing element name", i);
+        std::string_view name = text.substr(name_start, j - name_start);
+        if (const auto colon = name.rfind(':'); colon != std::string_view::npos) name = name.substr(colon + 1);
+        if (name.empty()) return fail("empty local name", i);
+        // Attributes (skipped) up to '>' or '/>', honouring quotes.
+        bool self_closing = false;
+        char quote = 0;
+        for (;; ++j) {
+            if (j >= text.size()) return fail("unterminated tag", i);
+            const char c = text[j];
+            if (quote) {
+                if (c == quote) quote = 0;
+                else if (c == '<') return fail("'<' in an attribute value", j);
+                continue;
+            }
+            if (c == '"' || c == '\'') {
+                if (closing) return fail("attribute in a closing tag", j);
+                quote = c;
+            } else if (c == '>') {
+                break;
+            } else if (c == '/' && !closing && j + 1 < text.size() && text[j + 1] == '>') {
+                self_closing = true;
+                ++j;
+                break;
+            } else if (c == '<') {
+                return fail("'<' inside a tag", j);
+            }
+        }
+        i = j + 1;
+        if (closing) {
+            if (stack.empty() || stack.back() != name) return fail("mismatched closing tag", name_start);
+            if (!has_children.back()) out.leaves.emplace_back(path, current_text);
+            current_text.clear();
+            stack.pop_back();
+            has_children.pop_back();
+            path.resize(path.size() - name.size() - (stack.empty() ? 0 : 1));
+            if (stack.empty()) root_closed = true;
+            continue;
+        }
+        if (root_closed) return fail("second root element", name_start);
+        if (++elements > lim.max_elements) return fail("too many elements", name_start);
+        if (stack.size() >= lim.max_depth) return fail("elements nested too deeply", name_start);
+        if (!stack.empty()) {
+            has_children.back() = true;
+            if (!trim(current_text).empty()) return fail("mixed content", name_start);
+        }
+        current_text.clear();
+        if (stack.empty()) out.root = std::string(name);
+        if (!path.empty()) path.push_back('/');
+        path.append(name.data(), name.size());
+        if (self_closing) {
+            out.leaves.emplace_back(path, std::string());
+            path.resize(path.size() - name.size() - (stack.empty() ? 0 : 1));
+            if (stack.empty()) root_closed = true;
+            continue;
+        }
+        stack.emplace_back(name);
+        has_children.push_back(false);
+    }
+    if (!stack.empty()) return fail("unclosed element", text.size());
+    if (out.root.empty()) return fail("no root element", 0);
+    return {};
+}
+
+} // namespace xml
+} // namespace detail
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/detail/xml.hpp
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+APPCONFIGDATA_NAMESPACE_BEGIN
+
+// Signs `request` in place with SigV4 for (region, service) at `now`. Returns an error code when
+// it cannot. make_sigv4_request_signer<Crypto>() builds one over sigv4::signer<Crypto>.
+using request_signer = std::function<std::error_code(http::request& request, const credentials& source, std::string_view region,
+                                                     std::string_view service, time_point now)>;
+
+// A request_signer over sigv4::signer<Crypto> (e.g. adapters::botan_crypto). The signer and its
+// signing-key cache are shared by copies of the returned function; use it from one thread at a time.
+template <class Crypto>
+request_signer make_sigv4_request_signer(Crypto crypto = Crypto{}) {
+    auto s = std::make_shared<sigv4::signer<Crypto>>(std::move(crypto));
+    return [s](http::request& request, const credentials& source, std::string_view region, std::string_view service, time_point now) {
+        sigv4::signing_params p;
+        p.region = region;
+        p.service = service;
+        p.time = now;
+        return s->sign(request, source, p);
+    };
+}
+
+// How to reach STS.
+struct sts_endpoint_options {
+    std::string region;               // "" -> us-east-1
+    bool use_fips = false;            // AWS_USE_FIPS_ENDPOINT / use_fips_endpoint
+    bool use_dual_stack = false;      // AWS_USE_DUALSTACK_ENDPOINT / use_dualstack_endpoint
+    std::string endpoint_url;         // an explicit endpoint (AWS_ENDPOINT_URL_STS, ...); wins when set
+};
+
+// The DNS suffix of the partition `region` belongs to (endpoint/partition.hpp, the one table):
+// amazonaws.com for the commercial partition, or the partition's dual-stack suffix.
+inline std::string_view partition_dns_suffix(std::string_view region, bool dual_stack) noexcept {
+    const endpoint::partition& p = endpoint::find_partition(region);
+    return dual_stack ? p.dual_stack_dns_suffix : p.dns_suffix;
+}
+
+// Resolves the STS endpoint into `out`: endpoint_url when set, else
+// https://sts[-fips].{region}.{suffix}/ (endpoint::resolve_service_endpoint). Returns
+// errc::invalid_region / errc::invalid_url with `why`.
+inline std::error_code resolve_sts_endpoint(const sts_endpoint_options& o, http::url& out, std::string& why) {
+    const std::string_view region = o.region.empty() ? std::string_view("us-east-1") : std::string_view(o.region);
+    const std::error_code ec = endpoint::resolve_service_endpoint("sts", region, o.use_fips, o.use_dual_stack, o.endpoint_url, out);
+    if (ec == errc::invalid_url) why = "the STS endpoint URL is not a valid http(s) URI";
+    else if (ec) why = "region is not a valid host label";
+    return ec;
+}
+
+struct web_identity_options {
+    std::string role_arn;
+    std::string web_identity_token_file;
+    secret_string web_identity_token;  // the token itself, when it is not in a file (Cognito's GetOpenIdToken): no read
+    std::string role_session_name;    // "" -> "appconfigdata-<unix seconds>"
+    sts_endpoint_options endpoint;
+    milliseconds timeout{5000};
+    int max_attempts = 3;
+    limits bounds = default_limits;
+
+    // From AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME. Returns nullopt (and
+    // sets `why`) when the token file or the role ARN is not set: the provider does not apply.
+    static std::optional<web_identity_options> from_environment(const environment_lookup& env, std::string& why) {
+        web_identity_options o;
+        o.web_identity_token_file = detail::remote::env_value(env, "AWS_WEB_IDENTITY_TOKEN_FILE");
+        o.role_arn = detail::remote::env_value(env, "AWS_ROLE_ARN");
+        o.role_session_name = detail::remote::env_value(env, "AWS_ROLE_SESSION_NAME");
+        if (o.web_identity_token_file.empty()) {
+            why = "AWS_WEB_IDENTITY_TOKEN_FILE is not set";
+            return std::nullopt;
+        }
+        if (o.role_arn.empty()) {
+            why = "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not";
+            return std::nullopt;
+        }
+        return o;
+    }
+};
+
+struct assume_role_options {
+    std::string role_arn;
+    std::string role_session_name;    // "" -> "appconfigdata-<unix seconds>"
+    std::string external_id;          // optional
+    std::optional<seconds> duration;  // DurationSeconds; STS default (1 h) when empty
+    sts_endpoint_options endpoint;
+    request_signer sign;              // required
+    milliseconds timeout{5000};
+    int max_attempts = 3;
+    limits bounds = default_limits;
+};
+
+namespace detail {
+
+inline void append_form(std::string& body, std::string_view key, std::string_view value) {
+    if (!body.empty()) body.push_back('&');
+    body.append(key.data(), key.size());
+    body.push_back('=');
+    http::append_percent_encoded(body, value);
+}
+
+inline std::string default_session_name(time_point now) {
+    return "appconfigdata-" + std::to_string(std::chrono::duration_cast<seconds>(now.time_since_epoch()).count());
+}
+
+// The request/response core shared by both STS providers.
+class sts_exchange {
+public:
+    void configure(milliseconds timeout, int max_attempts, std::size_t max_body) {
+        timeout_ = timeout;
+        retry_.max_attempts = max_attempts;
+        max_body_ = max_body;
+    }
+
+    // Prepares the POST of `form` to `endpoint`; the caller may sign request() before next().
+    void prepare(const http::url& endpoint, std::string form) {
+        request_ = http::request{};
+        request_.method = "POST";
+        request_.scheme = endpoint.scheme;
+        request_.host = endpoint.authority();
+        request_.path = endpoint.path;
+        request_.query = endpoint.query;
+        request_.headers.add("Content-Type", "application/x-www-form-urlencoded");
+        request_.body = std::move(form);
+        http::add_framing_headers(request_);
+        retry_.reset();
+        sent_ = waiting_ = false;
+    }
+
+    http::request& request() noexcept { return request_; }
+
+    // send (the same request again on a retry: a signing caller signs it afresh before sending) or
+    // wait_until (a response is outstanding, or the backoff before a retry).
+    action next(time_point now) {
+        if (sent_) return action::wait(time_point::max());
+        if (waiting_ && now < resume_) return action::wait(resume_);
+        waiting_ = false;
+        ++retry_.used;
+        sent_ = true;
+        return action::send(request_, timeout_);
+    }
+
+    enum class verdict { ok, retry, error };
+
+    // Classifies a response; on ok `doc` holds the parsed reply; on error `ec`/`diag` are set.
+    verdict on_response(const http::response& r, time_point now, std::string_view operation, xml::document& doc, std::error_code& ec,
+                        diagnostics& diag) {
+        sent_ = false;
+        diag.clear();
+        std::string why;
+        if (r.body.size() > max_body_) {
+            ec = errc::response_too_large;
+            remote::status_diagnostics(diag, r, "STS " + std::string(operation) + " reply of " + std::to_string(r.body.size()) + " bytes is too large");
+            return verdict::error;
+        }
+        xml::xml_limits lim;
+        lim.max_size = max_body_;
+        const std::error_code parse_ec = xml::parse(r.body, doc, why, lim);
+        if (r.status == 200) {
+            if (parse_ec) {
+                ec = parse_ec;
+                remote::status_diagnostics(diag, r, "STS " + std::string(operation) + " reply: " + why);
+                return verdict::error;
+            }
+            return verdict::ok;
+        }
+        std::string code, message, request_id;
+        if (!parse_ec) {
+            if (const auto* c = doc.find("Error/Code")) code = c->substr(0, 128);
+            if (const auto* m = doc.find("Error/Message")) message = m->substr(0, 1024);
+            if (const auto* id = doc.find("RequestId")) request_id = id->substr(0, 128);
+        }
+        const bool retryable = remote::is_retryable_status(r.status) || code == "Throttling" || code == "ThrottlingException" ||
+                               code == "IDPCommunicationError" || code == "InternalFailure";
+        if (retryable && retry_.can_retry()) {
+            resume_ = retry_.resume_at(now);
+            waiting_ = true;
+            return verdict::retry;
+        }
+        remote::status_diagnostics(diag, r, message.empty() ? "STS " + std::string(operation) + " answered HTTP " + std::to_string(r.status) : message);
+        diag.error_type = code;
+        if (!request_id.empty()) diag.request_id = request_id;
+        if (code == "AccessDenied") ec = errc::access_denied;
+        else if (code == "ExpiredToken" || code == "ExpiredTokenException") ec = errc::expired_token;
+        else if (code == "Throttling" || code == "ThrottlingException") ec = errc::throttling;
+        else if (!code.empty()) ec = errc::service_error;
+        else ec = r.status >= 500 ? errc::service_unavailable : errc::unexpected_status;
+        return verdict::error;
+    }
+
+    // Returns true when a retry was scheduled; otherwise fills ec/diag.
+    bool on_transport_error(std::error_code error, time_point now, std::string_view operation, std::error_code& ec, diagnostics& diag) {
+        sent_ = false;
+        if (retry_.can_retry()) {
+            resume_ = retry_.resume_at(now);
+            waiting_ = true;
+            return true;
+        }
+        ec = error ? error : make_error_code(errc::transport_failed);
+        diag.clear();
+        diag.message = remote::transport_message("STS " + std::string(operation) + " to " + request_.host + " got no response", error, retry_.used);
+        return false;
+    }
+
+    bool sent() const noexcept { return sent_; }
+    bool waiting() const noexcept { return waiting_; }
+
+private:
+    http::request request_;
+    milliseconds timeout_{5000};
+    std::size_t max_body_ = default_limits.max_credential_document;
+    remote::retry_budget retry_;
+    time_point resume_{};
+    bool sent_ = false, waiting_ = false;
+};
+
+// Reads <Credentials> and <AssumedRoleUser><Arn> from a successful reply.
+inline std::error_code read_sts_credentials(const xml::document& doc, std::string_view result_element, std::string_view provider,
+                                            credentials& out, std::string& why) {
+    const std::string prefix = std::string(result_element) + "/";
+    const auto* akid = doc.find(prefix + "Credentials/AccessKeyId");
+    const auto* secret = doc.find(prefix + "Credentials/SecretAccessKey");
+    const auto* token = doc.find(prefix + "Credentials/SessionToken");
+    const auto* expiration = doc.find(prefix + "Credentials/Expiration");
+    if (!akid || akid->empty() || !secret || secret->empty() || !token || token->empty()) {
+        why = "the reply has no complete Credentials element";
+        return errc::malformed_response;
+    }
+    credentials c;
+    c.access_key_id = trim(*akid);
+    c.secret_access_key = std::string(trim(*secret));
+    c.session_token = std::string(trim(*token));
+    if (expiration) {
+        time_point t;
+        if (http::parse_iso8601(trim(*expiration), t)) {
+            why = "the reply has an invalid Credentials/Expiration";
+            return errc::malformed_response;
+        }
+        c.expiration = t;
+    }
+    if (const auto* arn = doc.find(prefix + "AssumedRoleUser/Arn")) c.account_id = remote::account_from_arn(trim(*arn));
+    c.provider = std::string(provider);
+    out = std::move(c);
+    return {};
+}
+
+} // namespace detail
+
+namespace detail {
+
+// What the two STS providers share: one exchange, the outcome, reading the reply into credentials.
+class sts_provider_base : public credentials_provider {
+public:
+    enum class state { start, need_source, reading_token, exchanging, finished };
+
+    std::error_code on_response(const http::response& r, time_point now) final {
+        if (state_ != state::exchanging || !exchange_.sent()) return errc::invalid_state;
+        detail::xml::document doc;
+        std::error_code ec;
+        diagnostics diag;
+        switch (exchange_.on_response(r, now, operation_, doc, ec, diag)) {
+        case detail::sts_exchange::verdict::retry: return {};
+        case detail::sts_exchange::verdict::error: set_failed(ec, std::move(diag)); return {};
+        case detail::sts_exchange::verdict::ok: break;
+        }
+        credentials c;
+        std::string why;
+        if (auto e = detail::read_sts_credentials(doc, std::string(operation_) + "Result", name(), c, why)) {
+            diagnostics d;
+            detail::remote::status_diagnostics(d, r, "STS " + std::string(operation_) + " reply: " + why);
+            set_failed(e, std::move(d));
+            return {};
+        }
+        result_ = ready_result(std::move(c));
+        state_ = state::finished;
+        return {};
+    }
+
+    std::error_code on_transport_error(std::error_code error, time_point now) final {
+        if (state_ != state::exchanging || !exchange_.sent()) return errc::invalid_state;
+        std::error_code ec;
+        diagnostics diag;
+        if (!exchange_.on_transport_error(error, now, operation_, ec, diag)) set_failed(ec, std::move(diag));
+        return {};
+    }
+
+    const provider_result& outcome() const noexcept final { return result_; }
+    state current_state() const noexcept { return state_; }
+
+protected:
+    sts_provider_base(std::string_view operation, milliseconds timeout, int max_attempts, const limits& bounds) : operation_(operation) {
+        exchange_.configure(timeout, max_attempts, bounds.max_credential_document);
+    }
+
+    action finished_action() const { return result_.ready() ? action::finished() : action::fail(); }
+
+    // The credentials the request was signed with (their secrets are redacted from STS's answers).
+    virtual const credentials* source_credentials() const noexcept { return nullptr; }
+
+    action finish_error(std::error_code ec) {
+        result_ = error_result(provider_status::failed, ec, std::move(why_));
+        state_ = state::finished;
+        return action::fail();
+    }
+
+    void set_failed(std::error_code ec, diagnostics diag) {
+        result_ = provider_result{};
+        result_.status = provider_status::failed;
+        result_.error = ec;
+        result_.diag = std::move(diag);
+        sigv4::redact(result_.diag, exchange_.request(), source_credentials()); // STS may quote the (signed) request and the web identity token
+        state_ = state::finished;
+    }
+
+    // Starts the exchange: the form for `endpoint` (Action and Version first).
+    void prepare(const http::url& endpoint, std::string form) {
+        exchange_.prepare(endpoint, std::move(form));
+        state_ = state::exchanging;
+    }
+
+    void reset(state s) {
+        state_ = s;
+        result_ = provider_result{};
+    }
+
+    std::string_view operation_;
+    detail::sts_exchange exchange_;
+    state state_ = state::start;
+    std::string why_;
+    provider_result result_;
+};
+
+} // namespace detail
+
+// STS AssumeRoleWithWebIdentity. not_applicable never happens here (the caller decides whether web
+// identity is configured, e.g. with web_identity_options::from_environment). The token file is read
+// through the driver (action::read) on every fetch; an unreadable one fails with errc::io_failed
+// before any request.
+class web_identity_provider final : public detail::sts_provider_base {
+public:
+    explicit web_identity_provider(web_identity_options options)
+        : sts_provider_base("AssumeRoleWithWebIdentity", options.timeout, options.max_attempts, options.bounds), options_(std::move(options)) {}
+
+    std::string_view name() const noexcept override { return "web-identity"; }
+
+    action next(time_point now) override {
+        switch (state_) {
+        case state::start:
+            if (options_.role_arn.empty()) {
+                why_ = "web identity: `web_identity_token_file` was specified but `role_arn` was missing";
+                return finish_error(errc::invalid_argument);
+            }
+            if (!options_.web_identity_token.empty()) {
+                if (auto ec = exchange(options_.web_identity_token.reveal(), "the web identity token", now)) return finish_error(ec);
+                return next(now);
+            }
+            token_file_.path = options_.web_identity_token_file;
+            token_file_.max_size = options_.bounds.max_credential_document;
+            state_ = state::reading_token;
+            return action::read(token_file_);
+        case state::reading_token: return action::wait(time_point::max()); // the read is outstanding
+        case state::exchanging: return exchange_.next(now);
+        case state::need_source:
+        case state::finished: break;
+        }
+        return finished_action();
+    }
+
+    std::error_code on_file(const file_result& f, time_point now) override {
+        if (state_ != state::reading_token) return errc::invalid_state;
+        if (auto ec = begin(f, now)) finish_error(ec);
+        return {};
+    }
+
+    void restart() override { reset(state::start); }
+
+private:
+    std::error_code begin(const file_result& f, time_point now) {
+        if (f.error) {
+            why_ = "web identity: cannot read the token file " + options_.web_identity_token_file + ": " + f.error.message();
+            return f.error == errc::not_supported ? f.error : make_error_code(errc::io_failed);
+        }
+        return exchange(f.contents, "the token file " + options_.web_identity_token_file, now);
+    }
+
+    std::error_code exchange(std::string_view token, const std::string& what, time_point now) {
+        const std::string_view jwt = detail::trim(token);
+        if (jwt.empty()) {
+            why_ = "web identity: " + what + " is empty";
+            return errc::invalid_credentials;
+        }
+        http::url endpoint;
+        if (auto e = resolve_sts_endpoint(options_.endpoint, endpoint, why_)) return e;
+        std::string form;
+        detail::append_form(form, "Action", "AssumeRoleWithWebIdentity");
+        detail::append_form(form, "Version", "2011-06-15");
+        detail::append_form(form, "RoleArn", options_.role_arn);
+        detail::append_form(form, "RoleSessionName",
+                            options_.role_session_name.empty() ? detail::default_session_name(now) : options_.role_session_name);
+        detail::append_form(form, "WebIdentityToken", jwt);
+        prepare(endpoint, std::move(form));
+        return {};
+    }
+
+    web_identity_options options_;
+    file_request token_file_;
+};
+
+// STS AssumeRole, signed with source credentials given through set_credentials (the machine answers
+// need_credentials until then). Each retry is signed again (fresh X-Amz-Date).
+class assume_role_provider final : public detail::sts_provider_base {
+public:
+    explicit assume_role_provider(assume_role_options options)
+        : sts_provider_base("AssumeRole", options.timeout, options.max_attempts, options.bounds), options_(std::move(options)) {
+        state_ = state::need_source;
+    }
+
+    std::string_view name() const noexcept override { return "assume-role"; }
+
+    action next(time_point now) override {
+        switch (state_) {
+        case state::need_source: return action::credentials_needed();
+        case state::exchanging: break;
+        case state::start:
+        case state::reading_token:
+        case state::finished: return finished_action();
+        }
+        if (!exchange_.sent()) {
+            action a = exchange_.next(now); // may be a wait
+            if (a.kind != action_kind::send) return a;
+            // Sign right before sending (each attempt gets its own date).
+            exchange_.request().headers.erase("Authorization");
+            exchange_.request().headers.erase("X-Amz-Date");
+            exchange_.request().headers.erase("X-Amz-Security-Token");
+            exchange_.request().headers.erase("X-Amz-Content-Sha256");
+            if (!options_.sign) {
+                why_ = "assume role: no request signer was configured";
+                return finish_error(errc::invalid_argument);
+            }
+            if (auto ec = options_.sign(exchange_.request(), source_, region_, "sts", now)) {
+                why_ = "assume role: signing the AssumeRole request failed: " + ec.message();
+                return finish_error(ec);
+            }
+            return a;
+        }
+        return exchange_.next(now);
+    }
+
+    // The source credentials (legal in state need_source; later calls replace them for the next
+    // restart and return errc::invalid_state).
+    std::error_code set_credentials(const credentials& source, time_point now) override {
+        source_ = source;
+        if (state_ != state::need_source) return errc::invalid_state;
+        if (source_.empty()) {
+            why_ = "assume role: the source credentials are empty";
+            finish_error(errc::invalid_credentials);
+            return {};
+        }
+        http::url endpoint;
+        if (auto ec = resolve_sts_endpoint(options_.endpoint, endpoint, why_)) {
+            finish_error(ec);
+            return {};
+        }
+        region_ = options_.endpoint.region.empty() ? std::string("us-east-1") : options_.endpoint.region;
+        std::string form;
+        detail::append_form(form, "Action", "AssumeRole");
+        detail::append_form(form, "Version", "2011-06-15");
+        detail::append_form(form, "RoleArn", options_.role_arn);
+        detail::append_form(form, "RoleSessionName",
+                            options_.role_session_name.empty() ? detail::default_session_name(now) : options_.role_session_name);
+        if (!options_.external_id.empty()) detail::append_form(form, "ExternalId", options_.external_id);
+        if (options_.duration) detail::append_form(form, "DurationSeconds", std::to_string(options_.duration->count()));
+        prepare(endpoint, std::move(form));
+        return {};
+    }
+
+    // Starts over: asks for (possibly refreshed) source credentials again.
+    void restart() override { reset(state::need_source); }
+
+    const std::string& role_arn() const noexcept { return options_.role_arn; }
+
+private:
+    const credentials* source_credentials() const noexcept override { return &source_; }
+
+    assume_role_options options_;
+    credentials source_;
+    std::string region_;
+};
+
+APPCONFIGDATA_NAMESPACE_END
+// ---- end appconfigdata/credentials/sts.hpp
 
 #include <boost/json/serialize.hpp>
 
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
 APPCONFIGDATA_NAMESPACE_BEGIN
 
+enum class cognito_flow { enhanced, basic };
+
 struct cognito_options {
     std::string identity_pool_id;                  // "us-east-1:0123abcd-..." (required)
+    cognito_flow flow = cognito_flow::enhanced;
     std::map<std::string, secret_string> logins;   // provider name -> token (authenticated identities); never printed
+    // provider name -> a file holding its token, read through the driver (action::read) at the start of
+    // every fetch, so a token the application renews in the file is used on the next refresh.
+    std::map<std::string, std::string> login_token_files;
     std::string custom_role_arn;                   // optional CustomRoleArn
     std::string identity_id;                       // a stored identity id: skips GetId
     std::function<void(const std::string& identity_id)> store_identity_id; // called when the id in use changes ("" = drop it)
@@ -5415,6 +6167,11 @@ struct cognito_options {
     milliseconds timeout{5000};
     int max_attempts = 3;
     limits bounds = default_limits;
+    // The basic flow only: the role to assume with the pool's OpenID token (required), the session name
+    // ("" -> "appconfigdata-<unix seconds>") and STS (region "" -> the pool's region).
+    std::string role_arn;
+    std::string role_session_name;
+    sts_endpoint_options sts;
 };
 
 // The region of an identity pool id "region:uuid" into `region`. Returns errc::invalid_argument with
@@ -5444,7 +6201,7 @@ inline std::error_code cognito_pool_region(std::string_view pool_id, std::string
 
 class cognito_identity_provider final : public credentials_provider {
 public:
-    enum class state { start, getting_id, getting_credentials, finished };
+    enum class state { start, reading_logins, getting_id, getting_credentials, getting_token, assuming_role, finished };
 
     explicit cognito_identity_provider(cognito_options options) : options_(std::move(options)), identity_id_(options_.identity_id) {
         retry_.max_attempts = options_.max_attempts;
@@ -5455,8 +6212,14 @@ public:
     action next(time_point now) override {
         switch (state_) {
         case state::start: return begin(now);
+        case state::assuming_role: return assume_role_next(now);
+        case state::reading_logins:
+            if (reading_) return action::wait(time_point::max()); // the read is outstanding
+            reading_ = true;
+            return action::read(login_file_);
         case state::getting_id:
         case state::getting_credentials:
+        case state::getting_token:
             if (sent_) return action::wait(time_point::max()); // a response is outstanding
             if (now < resume_) return action::wait(resume_);
             ++retry_.used;
@@ -5468,7 +6231,8 @@ public:
     }
 
     std::error_code on_response(const http::response& r, time_point now) override {
-        if (!sent_ || (state_ != state::getting_id && state_ != state::getting_credentials)) return errc::invalid_state;
+        if (state_ == state::assuming_role) return sts_->on_response(r, now);
+        if (!sent_ || !calling_cognito()) return errc::invalid_state;
         sent_ = false;
         const std::string_view op = operation();
         if (r.body.size() > options_.bounds.max_credential_document) {
@@ -5493,7 +6257,17 @@ public:
             }
             set_identity_id(std::string(detail::remote::sv(*id)));
             fresh_id_ = true;
-            prepare_get_credentials();
+            prepare_second_call();
+            return {};
+        }
+        if (state_ == state::getting_token) {
+            const auto* token = detail::remote::json_string(o, "Token");
+            if (!token || token->empty()) {
+                fail(errc::malformed_response, "Cognito GetOpenIdToken reply has no Token", &r);
+                return {};
+            }
+            if (id && !id->empty() && detail::remote::sv(*id) != identity_id_) set_identity_id(std::string(detail::remote::sv(*id)));
+            start_assume_role(std::string(detail::remote::sv(*token)));
             return {};
         }
         credentials c;
@@ -5507,8 +6281,33 @@ public:
         return {};
     }
 
+    std::error_code on_file(const file_result& f, time_point now) override {
+        if (state_ != state::reading_logins || !reading_) return errc::invalid_state;
+        reading_ = false;
+        const std::string& provider = login_it_->first;
+        if (f.error) {
+            fail(f.error == errc::not_supported ? f.error : make_error_code(errc::io_failed),
+                 "cannot read the Cognito login token file " + login_it_->second + " (provider " + provider + "): " + f.error.message(), nullptr);
+            return {};
+        }
+        const std::string_view token = detail::trim(f.contents);
+        if (token.empty()) {
+            fail(errc::invalid_credentials, "the Cognito login token file " + login_it_->second + " (provider " + provider + ") is empty", nullptr);
+            return {};
+        }
+        logins_[provider] = std::string(token);
+        if (++login_it_ != options_.login_token_files.end()) {
+            login_file_.path = login_it_->second;
+            return {};
+        }
+        start_calls();
+        (void)now;
+        return {};
+    }
+
     std::error_code on_transport_error(std::error_code error, time_point now) override {
-        if (!sent_ || (state_ != state::getting_id && state_ != state::getting_credentials)) return errc::invalid_state;
+        if (state_ == state::assuming_role) return sts_->on_transport_error(error, now);
+        if (!sent_ || !calling_cognito()) return errc::invalid_state;
         sent_ = false;
         if (retry_.can_retry()) {
             resume_ = retry_.resume_at(now);
@@ -5529,7 +6328,9 @@ public:
         state_ = state::start;
         result_ = provider_result{};
         sent_ = false;
+        reading_ = false;
         retry_.reset();
+        sts_.reset();
     }
 
     // The identity id in use ("" before the first GetId when none was stored).
@@ -5538,7 +6339,16 @@ public:
     const http::url& endpoint() const noexcept { return endpoint_; }
 
 private:
-    std::string_view operation() const noexcept { return state_ == state::getting_id ? "GetId" : "GetCredentialsForIdentity"; }
+    std::string_view operation() const noexcept {
+        switch (state_) {
+        case state::getting_id: return "GetId";
+        case state::getting_token: return "GetOpenIdToken";
+        default: return "GetCredentialsForIdentity";
+        }
+    }
+    bool calling_cognito() const noexcept {
+        return state_ == state::getting_id || state_ == state::getting_credentials || state_ == state::getting_token;
+    }
 
     action begin(time_point now) {
         std::string why;
@@ -5559,17 +6369,88 @@ private:
                 return action::fail();
             }
         }
-        dropped_once_ = false;
-        fresh_id_ = false;
-        if (identity_id_.empty()) prepare_get_id();
-        else prepare_get_credentials();
+        for (const auto& login : options_.login_token_files) {
+            if (login.first.empty() || login.second.empty()) {
+                fail(errc::invalid_argument, "a Cognito login token file has an empty provider name or path", nullptr);
+                return action::fail();
+            }
+        }
+        if (options_.flow == cognito_flow::basic && options_.role_arn.empty()) {
+            fail(errc::invalid_argument, "the basic Cognito flow needs the role to assume (cognito_options::role_arn)", nullptr);
+            return action::fail();
+        }
+        region_ = std::move(region);
+        logins_ = options_.logins;
+        if (!options_.login_token_files.empty()) {
+            login_it_ = options_.login_token_files.begin();
+            login_file_.path = login_it_->second;
+            login_file_.max_size = options_.bounds.max_credential_document;
+            state_ = state::reading_logins;
+        } else {
+            start_calls();
+        }
         return next(now);
     }
 
+    void start_calls() {
+        dropped_once_ = false;
+        fresh_id_ = false;
+        if (identity_id_.empty()) prepare_get_id();
+        else prepare_second_call();
+    }
+
+    // After GetId: GetCredentialsForIdentity (enhanced) or GetOpenIdToken (basic).
+    void prepare_second_call() {
+        if (options_.flow == cognito_flow::basic) prepare_get_token();
+        else prepare_get_credentials();
+    }
+
+    void prepare_get_token() {
+        boost::json::object body;
+        body["IdentityId"] = identity_id_;
+        add_logins(body);
+        prepare("GetOpenIdToken", boost::json::serialize(body));
+        state_ = state::getting_token;
+    }
+
+    // The basic flow's last step: STS AssumeRoleWithWebIdentity with the pool's OpenID token.
+    void start_assume_role(std::string token) {
+        web_identity_options w;
+        w.role_arn = options_.role_arn;
+        w.web_identity_token = std::move(token);
+        w.role_session_name = options_.role_session_name;
+        w.endpoint = options_.sts;
+        if (w.endpoint.region.empty()) w.endpoint.region = region_;
+        w.timeout = options_.timeout;
+        w.max_attempts = options_.max_attempts;
+        w.bounds = options_.bounds;
+        token_ = w.web_identity_token;
+        sts_.emplace(std::move(w));
+        state_ = state::assuming_role;
+    }
+
+    action assume_role_next(time_point now) {
+        action a = sts_->next(now);
+        if (a.kind != action_kind::done && a.kind != action_kind::failed) return a;
+        result_ = sts_->outcome();
+        if (result_.ready()) {
+            result_.value.provider = std::string(name());
+        } else {
+            if (!result_.error) result_.error = errc::credential_provider_failed;
+            result_.diag.message = "Cognito basic flow (STS AssumeRoleWithWebIdentity for " + options_.role_arn +
+                                   "): " + (result_.diag.message.empty() ? result_.error.message() : result_.diag.message);
+            redact();
+        }
+        token_ = secret_string{};
+        sts_.reset();
+        state_ = state::finished;
+        return result_.ready() ? action::finished() : action::fail();
+    }
+
     void add_logins(boost::json::object& body) const {
-        if (options_.logins.empty()) return;
+        if (logins_.empty()) return;
         boost::json::object logins;
-        for (const auto& login : options_.logins) logins[login.first] = login.second.reveal();
+        for (const auto& login : logins_) logins[login.first] = login.second.reveal();
         body["Logins"] = std::move(logins);
     }
 
@@ -5674,7 +6555,7 @@ private:
             return;
         }
         // A stored identity id the pool no longer knows (or no longer lets in): forget it, get a new one once.
-        if (state_ == state::getting_credentials && !fresh_id_ && !dropped_once_ &&
+        if ((state_ == state::getting_credentials || state_ == state::getting_token) && !fresh_id_ && !dropped_once_ &&
             (type == "NotAuthorizedException" || type == "ResourceNotFoundException")) {
             dropped_once_ = true;
             set_identity_id(std::string());
@@ -5705,14 +6586,23 @@ private:
 
     // The service may quote a login token back: none survives into the diagnostics.
     void redact() {
-        if (options_.logins.empty()) return;
+        if (logins_.empty() && options_.logins.empty() && token_.empty()) return;
         sigv4::redactor red;
         for (const auto& login : options_.logins) red.add_secret(login.second.reveal());
+        for (const auto& login : logins_) red.add_secret(login.second.reveal());
+        if (!token_.empty()) red.add_secret(token_.reveal());
         red(result_.diag);
     }
 
     cognito_options options_;
     std::string identity_id_;
+    std::string region_;        // the pool's region
+    std::optional<web_identity_provider> sts_; // the basic flow's AssumeRoleWithWebIdentity
+    std::map<std::string, secret_string> logins_; // this fetch's logins: options' and those read from files
+    std::map<std::string, std::string>::const_iterator login_it_;
+    file_request login_file_;
+    bool reading_ = false;
+    secret_string token_;       // the basic flow's OpenID token while it is in use (redacted from errors)
     state state_ = state::start;
     http::url endpoint_;
     http::request request_;
@@ -7329,6 +8219,22 @@ struct profile_plan {
     }
     friend bool operator!=(const profile_plan& a, const profile_plan& b) { return !(a == b); }
 
+    // What kind of profile this is, for people: "static", "process", "sso", "web-identity",
+    // "credential_source Environment" ..., then each role: "assume-role ARN via <the step before>".
+    // Never a secret (no keys, no command).
+    std::string kind() const {
+        struct namer {
+            std::string operator()(const plan::static_keys&) const { return "static"; }
+            std::string operator()(const plan::source& s) const { return std::string("credential_source ") + to_string(s.name); }
+            std::string operator()(const plan::web_identity&) const { return "web-identity"; }
+            std::string operator()(const plan::sso&) const { return "sso"; }
+            std::string operator()(const plan::process&) const { return "process"; }
+        };
+        std::string k = std::visit(namer{}, base);
+        for (const auto& r : roles) k = "assume-role " + r.role_arn + " via " + k;
+        return k;
+    }
+
     // Prints the structure; keys print through `credentials` (redacted), commands as <redacted>.
     friend std::ostream& operator<<(std::ostream& os, const profile_plan& p) {
         os << "profile_plan{" << p.selected_profile << ": ";
@@ -7792,734 +8698,6 @@ APPCONFIGDATA_NAMESPACE_END
 // 5xx, 429 and transport errors are retried (3 attempts); 401/403 mean the SSO session is no longer
 // valid (errc::expired_token / access_denied, again with the `aws sso login` hint).
 
-// ---- begin appconfigdata/credentials/sts.hpp
-// AWS STS as credential providers (state machines): AssumeRoleWithWebIdentity (unsigned) and
-// AssumeRole (signed with source credentials). Both POST a form to the STS regional endpoint
-// (https://sts.{region}.{partition suffix}/) and read the XML reply with detail/xml.hpp.
-//
-//   web identity: role_arn + web_identity_token_file (+ role_session_name) from AWS_ROLE_ARN /
-//                 AWS_WEB_IDENTITY_TOKEN_FILE / AWS_ROLE_SESSION_NAME or from profile keys;
-//                 the token file is read through the injected file_reader on every fetch.
-//   assume role:  answers need_credentials first; give it the source credentials with
-//                 set_credentials(), then it signs (through the injected request_signer) and sends.
-// Retries (3 attempts): 5xx, 429, transport errors, and the STS codes Throttling,
-// IDPCommunicationError and (STS quirk) InternalFailure. Other STS errors fail with the STS error
-// code, message and request id in the diagnostics, mapped to an errc (AccessDenied ->
-// access_denied, ExpiredToken* -> expired_token, others -> service_error).
-
-// ---- begin appconfigdata/credentials/detail/xml.hpp
-// A small, strict, bounded XML reader for the few STS reply elements the credential providers need.
-// It is not a general XML parser: it reads elements, attributes (skipped), character data with the
-// five predefined entities and numeric character references, comments, CDATA and the XML
-// declaration. DOCTYPE / entity declarations, processing instructions other than the declaration,
-// unbalanced tags and anything past the limits are errors. The result is the list of leaf elements
-// (elements holding text only) with their slash-separated path from the root, namespace prefixes
-// removed: "AssumeRoleResponse/AssumeRoleResult/Credentials/AccessKeyId".
-
-
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-APPCONFIGDATA_NAMESPACE_BEGIN
-namespace detail {
-namespace xml {
-
-struct xml_limits {
-    std::size_t max_size = 64u * 1024u; // bytes of the whole document
-    std::size_t max_depth = 16;         // nesting of elements
-    std::size_t max_elements = 512;     // elements in the document
-};
-
-struct document {
-    std::string root;                                        // local name of the root element
-    std::vector<std::pair<std::string, std::string>> leaves; // (path, text) in document order
-
-    // The text of the first leaf whose path is `suffix` or ends with "/" + suffix; nullptr if none.
-    const std::string* find(std::string_view suffix) const noexcept {
-        for (const auto& leaf : leaves) {
-            const std::string& p = leaf.first;
-            if (p == suffix) return &leaf.second;
-            if (p.size() > suffix.size() && p.compare(p.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-                p[p.size() - suffix.size() - 1] == '/')
-                return &leaf.second;
-        }
-        return nullptr;
-    }
-};
-
-constexpr bool is_name_char(char c) noexcept {
-    return is_ascii_alnum(c) || c == '_' || c == '-' || c == '.' || c == ':' || static_cast<unsigned char>(c) >= 0x80;
-}
-
-inline void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
-
-// Appends the decoded character data `in` to `out`; false on an unknown or malformed reference.
-inline bool decode_text(std::string_view in, std::string& out) {
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        if (in[i] != '&') {
-            out.push_back(in[i]);
-            continue;
-        }
-        const auto semi = in.find(';', i);
-        if (semi == std::string_view::npos || semi - i > 12) return false;
-        std::string_view ref = in.substr(i + 1, semi - i - 1);
-        if (ref == "lt") out.push_back('<');
-        else if (ref == "gt") out.push_back('>');
-        else if (ref == "amp") out.push_back('&');
-        else if (ref == "quot") out.push_back('"');
-        else if (ref == "apos") out.push_back('\'');
-        else if (ref.size() >= 2 && ref[0] == '#') {
-            std::uint32_t cp = 0;
-            const bool hex = ref[1] == 'x' || ref[1] == 'X';
-            std::string_view digits = ref.substr(hex ? 2 : 1);
-            if (digits.empty()) return false;
-            for (char c : digits) {
-                const int v = hex ? hex_value(c) : (is_ascii_digit(c) ? c - '0' : -1);
-                if (v < 0) return false;
-                cp = cp * (hex ? 16u : 10u) + static_cast<std::uint32_t>(v);
-                if (cp > 0x10FFFF) return false;
-            }
-            if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-            append_utf8(out, cp);
-        } else {
-            return false;
-        }
-        i = semi;
-    }
-    return true;
-}
-
-// Parses `text` into `out`. Returns errc::malformed_response (or errc::response_too_large) with
-// `why` saying what was wrong (a position, never the content). Never throws except std::bad_alloc.
-inline std::error_code parse(std::string_view text, document& out, std::string& why, const xml_limits& lim = {}) {
-    out = document{};
-    if (text.size() > lim.max_size) {
-        why = "XML document of " + std::to_string(text.size()) + " bytes exceeds the limit of " + std::to_string(lim.max_size);
-        return errc::response_too_large;
-    }
-    auto fail = [&](const char* what, std::size_t pos) {
-        why = std::string("malformed XML: ") + what + " at byte " + std::to_string(pos);
-        out = document{};
-        return make_error_code(errc::malformed_response);
-    };
-    std::vector<std::string> stack;           // local names of open elements
-    std::vector<bool> has_children;           // per open element
-    std::string path, current_text;
-    std::size_t elements = 0;
-    bool root_closed = false;
-    std::size_t i = 0;
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") i = 3; // UTF-8 byte order mark
-    while (i < text.size()) {
-        if (text[i] != '<') {
-            const auto lt = text.find('<', i);
-            std::string_view chunk = text.substr(i, lt == std::string_view::npos ? std::string_view::npos : lt - i);
-            if (stack.empty()) {
-                if (!trim(chunk).empty()) return fail("text outside the root element", i);
-            } else if (!decode_text(chunk, current_text)) {
-                return fail("invalid character reference", i);
-            }
-            if (lt == std::string_view::npos) break;
-            i = lt;
-            continue;
-        }
-        std::string_view rest = text.substr(i);
-        if (rest.substr(0, 4) == "<!--") {
-            const auto end = text.find("-->", i + 4);
-            if (end == std::string_view::npos) return fail("unterminated comment", i);
-            i = end + 3;
-            continue;
-        }
-        if (rest.substr(0, 9) == "<![CDATA[") {
-            if (stack.empty()) return fail("CDATA outside the root element", i);
-            const auto end = text.find("]]>", i + 9);
-            if (end == std::string_view::npos) return fail("unterminated CDATA section", i);
-            current_text.append(text.substr(i + 9, end - i - 9));
-            i = end + 3;
-            continue;
-        }
-        if (rest.substr(0, 5) == "<?xml" && i <= 3 && (rest.size() > 5 && (rest[5] == ' ' || rest[5] == '?'))) {
-            const auto end = text.find("?>", i);
-            if (end == std::string_view::npos) return fail("unterminated XML declaration", i);
-            i = end + 2;
-            continue;
-        }
-        if (rest.substr(0, 2) == "<!" || rest.substr(0, 2) == "<?") return fail("DOCTYPE or processing instruction not allowed", i);
-        const bool closing = rest.size() > 1 && rest[1] == '/';
-        std::size_t j = i + (closing ? 2 : 1);
-        const std::size_t name_start = j;
-        while (j < text.size() && is_name_char(text[j])) ++j;
-        if (j == name_start) return fail("missing element name", i);
-        std::string_view name = text.substr(name_start, j - name_start);
-        if (const auto colon = name.rfind(':'); colon != std::string_view::npos) name = name.substr(colon + 1);
-        if (name.empty()) return fail("empty local name", i);
-        // Attributes (skipped) up to '>' or '/>', honouring quotes.
-        bool self_closing = false;
-        char quote = 0;
-        for (;; ++j) {
-            if (j >= text.size()) return fail("unterminated tag", i);
-            const char c = text[j];
-            if (quote) {
-                if (c == quote) quote = 0;
-                else if (c == '<') return fail("'<' in an attribute value", j);
-                continue;
-            }
-            if (c == '"' || c == '\'') {
-                if (closing) return fail("attribute in a closing tag", j);
-                quote = c;
-            } else if (c == '>') {
-                break;
-            } else if (c == '/' && !closing && j + 1 < text.size() && text[j + 1] == '>') {
-                self_closing = true;
-                ++j;
-                break;
-            } else if (c == '<') {
-                return fail("'<' inside a tag", j);
-            }
-        }
-        i = j + 1;
-        if (closing) {
-            if (stack.empty() || stack.back() != name) return fail("mismatched closing tag", name_start);
-            if (!has_children.back()) out.leaves.emplace_back(path, current_text);
-            current_text.clear();
-            stack.pop_back();
-            has_children.pop_back();
-            path.resize(path.size() - name.size() - (stack.empty() ? 0 : 1));
-            if (stack.empty()) root_closed = true;
-            continue;
-        }
-        if (root_closed) return fail("second root element", name_start);
-        if (++elements > lim.max_elements) return fail("too many elements", name_start);
-        if (stack.size() >= lim.max_depth) return fail("elements nested too deeply", name_start);
-        if (!stack.empty()) {
-            has_children.back() = true;
-            if (!trim(current_text).empty()) return fail("mixed content", name_start);
-        }
-        current_text.clear();
-        if (stack.empty()) out.root = std::string(name);
-        if (!path.empty()) path.push_back('/');
-        path.append(name.data(), name.size());
-        if (self_closing) {
-            out.leaves.emplace_back(path, std::string());
-            path.resize(path.size() - name.size() - (stack.empty() ? 0 : 1));
-            if (stack.empty()) root_closed = true;
-            continue;
-        }
-        stack.emplace_back(name);
-        has_children.push_back(false);
-    }
-    if (!stack.empty()) return fail("unclosed element", text.size());
-    if (out.root.empty()) return fail("no root element", 0);
-    return {};
-}
-
-} // namespace xml
-} // namespace detail
-APPCONFIGDATA_NAMESPACE_END
-// ---- end appconfigdata/credentials/detail/xml.hpp
-
-#include <functional>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-
-APPCONFIGDATA_NAMESPACE_BEGIN
-
-// Signs `request` in place with SigV4 for (region, service) at `now`. Returns an error code when
-// it cannot. make_sigv4_request_signer<Crypto>() builds one over sigv4::signer<Crypto>.
-using request_signer = std::function<std::error_code(http::request& request, const credentials& source, std::string_view region,
-                                                     std::string_view service, time_point now)>;
-
-// A request_signer over sigv4::signer<Crypto> (e.g. adapters::botan_crypto). The signer and its
-// signing-key cache are shared by copies of the returned function; use it from one thread at a time.
-template <class Crypto>
-request_signer make_sigv4_request_signer(Crypto crypto = Crypto{}) {
-    auto s = std::make_shared<sigv4::signer<Crypto>>(std::move(crypto));
-    return [s](http::request& request, const credentials& source, std::string_view region, std::string_view service, time_point now) {
-        sigv4::signing_params p;
-        p.region = region;
-        p.service = service;
-        p.time = now;
-        return s->sign(request, source, p);
-    };
-}
-
-// How to reach STS.
-struct sts_endpoint_options {
-    std::string region;               // "" -> us-east-1
-    bool use_fips = false;            // AWS_USE_FIPS_ENDPOINT / use_fips_endpoint
-    bool use_dual_stack = false;      // AWS_USE_DUALSTACK_ENDPOINT / use_dualstack_endpoint
-    std::string endpoint_url;         // an explicit endpoint (AWS_ENDPOINT_URL_STS, ...); wins when set
-};
-
-// The DNS suffix of the partition `region` belongs to (endpoint/partition.hpp, the one table):
-// amazonaws.com for the commercial partition, or the partition's dual-stack suffix.
-inline std::string_view partition_dns_suffix(std::string_view region, bool dual_stack) noexcept {
-    const endpoint::partition& p = endpoint::find_partition(region);
-    return dual_stack ? p.dual_stack_dns_suffix : p.dns_suffix;
-}
-
-// Resolves the STS endpoint into `out`: endpoint_url when set, else
-// https://sts[-fips].{region}.{suffix}/ (endpoint::resolve_service_endpoint). Returns
-// errc::invalid_region / errc::invalid_url with `why`.
-inline std::error_code resolve_sts_endpoint(const sts_endpoint_options& o, http::url& out, std::string& why) {
-    const std::string_view region = o.region.empty() ? std::string_view("us-east-1") : std::string_view(o.region);
-    const std::error_code ec = endpoint::resolve_service_endpoint("sts", region, o.use_fips, o.use_dual_stack, o.endpoint_url, out);
-    if (ec == errc::invalid_url) why = "the STS endpoint URL is not a valid http(s) URI";
-    else if (ec) why = "region is not a valid host label";
-    return ec;
-}
-
-struct web_identity_options {
-    std::string role_arn;
-    std::string web_identity_token_file;
-    std::string role_session_name;    // "" -> "appconfigdata-<unix seconds>"
-    sts_endpoint_options endpoint;
-    milliseconds timeout{5000};
-    int max_attempts = 3;
-    limits bounds = default_limits;
-
-    // From AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME. Returns nullopt (and
-    // sets `why`) when the token file or the role ARN is not set: the provider does not apply.
-    static std::optional<web_identity_options> from_environment(const environment_lookup& env, std::string& why) {
-        web_identity_options o;
-        o.web_identity_token_file = detail::remote::env_value(env, "AWS_WEB_IDENTITY_TOKEN_FILE");
-        o.role_arn = detail::remote::env_value(env, "AWS_ROLE_ARN");
-        o.role_session_name = detail::remote::env_value(env, "AWS_ROLE_SESSION_NAME");
-        if (o.web_identity_token_file.empty()) {
-            why = "AWS_WEB_IDENTITY_TOKEN_FILE is not set";
-            return std::nullopt;
-        }
-        if (o.role_arn.empty()) {
-            why = "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not";
-            return std::nullopt;
-        }
-        return o;
-    }
-};
-
-struct assume_role_options {
-    std::string role_arn;
-    std::string role_session_name;    // "" -> "appconfigdata-<unix seconds>"
-    std::string external_id;          // optional
-    std::optional<seconds> duration;  // DurationSeconds; STS default (1 h) when empty
-    sts_endpoint_options endpoint;
-    request_signer sign;              // required
-    milliseconds timeout{5000};
-    int max_attempts = 3;
-    limits bounds = default_limits;
-};
-
-namespace detail {
-
-inline void append_form(std::string& body, std::string_view key, std::string_view value) {
-    if (!body.empty()) body.push_back('&');
-    body.append(key.data(), key.size());
-    body.push_back('=');
-    http::append_percent_encoded(body, value);
-}
-
-inline std::string default_session_name(time_point now) {
-    return "appconfigdata-" + std::to_string(std::chrono::duration_cast<seconds>(now.time_since_epoch()).count());
-}
-
-// The request/response core shared by both STS providers.
-class sts_exchange {
-public:
-    void configure(milliseconds timeout, int max_attempts, std::size_t max_body) {
-        timeout_ = timeout;
-        retry_.max_attempts = max_attempts;
-        max_body_ = max_body;
-    }
-
-    // Prepares the POST of `form` to `endpoint`; the caller may sign request() before next().
-    void prepare(const http::url& endpoint, std::string form) {
-        request_ = http::request{};
-        request_.method = "POST";
-        request_.scheme = endpoint.scheme;
-        request_.host = endpoint.authority();
-        request_.path = endpoint.path;
-        request_.query = endpoint.query;
-        request_.headers.add("Content-Type", "application/x-www-form-urlencoded");
-        request_.body = std::move(form);
-        http::add_framing_headers(request_);
-        retry_.reset();
-        sent_ = waiting_ = false;
-    }
-
-    http::request& request() noexcept { return request_; }
-
-    // send (the same request again on a retry: a signing caller signs it afresh before sending) or
-    // wait_until (a response is outstanding, or the backoff before a retry).
-    action next(time_point now) {
-        if (sent_) return action::wait(time_point::max());
-        if (waiting_ && now < resume_) return action::wait(resume_);
-        waiting_ = false;
-        ++retry_.used;
-        sent_ = true;
-        return action::send(request_, timeout_);
-    }
-
-    enum class verdict { ok, retry, error };
-
-    // Classifies a response; on ok `doc` holds the parsed reply; on error `ec`/`diag` are set.
-    verdict on_response(const http::response& r, time_point now, std::string_view operation, xml::document& doc, std::error_code& ec,
-                        diagnostics& diag) {
-        sent_ = false;
-        diag.clear();
-        std::string why;
-        if (r.body.size() > max_body_) {
-            ec = errc::response_too_large;
-            remote::status_diagnostics(diag, r, "STS " + std::string(operation) + " reply of " + std::to_string(r.body.size()) + " bytes is too large");
-            return verdict::error;
-        }
-        xml::xml_limits lim;
-        lim.max_size = max_body_;
-        const std::error_code parse_ec = xml::parse(r.body, doc, why, lim);
-        if (r.status == 200) {
-            if (parse_ec) {
-                ec = parse_ec;
-                remote::status_diagnostics(diag, r, "STS " + std::string(operation) + " reply: " + why);
-                return verdict::error;
-            }
-            return verdict::ok;
-        }
-        std::string code, message, request_id;
-        if (!parse_ec) {
-            if (const auto* c = doc.find("Error/Code")) code = c->substr(0, 128);
-            if (const auto* m = doc.find("Error/Message")) message = m->substr(0, 1024);
-            if (const auto* id = doc.find("RequestId")) request_id = id->substr(0, 128);
-        }
-        const bool retryable = remote::is_retryable_status(r.status) || code == "Throttling" || code == "ThrottlingException" ||
-                               code == "IDPCommunicationError" || code == "InternalFailure";
-        if (retryable && retry_.can_retry()) {
-            resume_ = retry_.resume_at(now);
-            waiting_ = true;
-            return verdict::retry;
-        }
-        remote::status_diagnostics(diag, r, message.empty() ? "STS " + std::string(operation) + " answered HTTP " + std::to_string(r.status) : message);
-        diag.error_type = code;
-        if (!request_id.empty()) diag.request_id = request_id;
-        if (code == "AccessDenied") ec = errc::access_denied;
-        else if (code == "ExpiredToken" || code == "ExpiredTokenException") ec = errc::expired_token;
-        else if (code == "Throttling" || code == "ThrottlingException") ec = errc::throttling;
-        else if (!code.empty()) ec = errc::service_error;
-        else ec = r.status >= 500 ? errc::service_unavailable : errc::unexpected_status;
-        return verdict::error;
-    }
-
-    // Returns true when a retry was scheduled; otherwise fills ec/diag.
-    bool on_transport_error(std::error_code error, time_point now, std::string_view operation, std::error_code& ec, diagnostics& diag) {
-        sent_ = false;
-        if (retry_.can_retry()) {
-            resume_ = retry_.resume_at(now);
-            waiting_ = true;
-            return true;
-        }
-        ec = error ? error : make_error_code(errc::transport_failed);
-        diag.clear();
-        diag.message = remote::transport_message("STS " + std::string(operation) + " to " + request_.host + " got no response", error, retry_.used);
-        return false;
-    }
-
-    bool sent() const noexcept { return sent_; }
-    bool waiting() const noexcept { return waiting_; }
-
-private:
-    http::request request_;
-    milliseconds timeout_{5000};
-    std::size_t max_body_ = default_limits.max_credential_document;
-    remote::retry_budget retry_;
-    time_point resume_{};
-    bool sent_ = false, waiting_ = false;
-};
-
-// Reads <Credentials> and <AssumedRoleUser><Arn> from a successful reply.
-inline std::error_code read_sts_credentials(const xml::document& doc, std::string_view result_element, std::string_view provider,
-                                            credentials& out, std::string& why) {
-    const std::string prefix = std::string(result_element) + "/";
-    const auto* akid = doc.find(prefix + "Credentials/AccessKeyId");
-    const auto* secret = doc.find(prefix + "Credentials/SecretAccessKey");
-    const auto* token = doc.find(prefix + "Credentials/SessionToken");
-    const auto* expiration = doc.find(prefix + "Credentials/Expiration");
-    if (!akid || akid->empty() || !secret || secret->empty() || !token || token->empty()) {
-        why = "the reply has no complete Credentials element";
-        return errc::malformed_response;
-    }
-    credentials c;
-    c.access_key_id = trim(*akid);
-    c.secret_access_key = std::string(trim(*secret));
-    c.session_token = std::string(trim(*token));
-    if (expiration) {
-        time_point t;
-        if (http::parse_iso8601(trim(*expiration), t)) {
-            why = "the reply has an invalid Credentials/Expiration";
-            return errc::malformed_response;
-        }
-        c.expiration = t;
-    }
-    if (const auto* arn = doc.find(prefix + "AssumedRoleUser/Arn")) c.account_id = remote::account_from_arn(trim(*arn));
-    c.provider = std::string(provider);
-    out = std::move(c);
-    return {};
-}
-
-} // namespace detail
-
-namespace detail {
-
-// What the two STS providers share: one exchange, the outcome, reading the reply into credentials.
-class sts_provider_base : public credentials_provider {
-public:
-    enum class state { start, need_source, reading_token, exchanging, finished };
-
-    std::error_code on_response(const http::response& r, time_point now) final {
-        if (state_ != state::exchanging || !exchange_.sent()) return errc::invalid_state;
-        detail::xml::document doc;
-        std::error_code ec;
-        diagnostics diag;
-        switch (exchange_.on_response(r, now, operation_, doc, ec, diag)) {
-        case detail::sts_exchange::verdict::retry: return {};
-        case detail::sts_exchange::verdict::error: set_failed(ec, std::move(diag)); return {};
-        case detail::sts_exchange::verdict::ok: break;
-        }
-        credentials c;
-        std::string why;
-        if (auto e = detail::read_sts_credentials(doc, std::string(operation_) + "Result", name(), c, why)) {
-            diagnostics d;
-            detail::remote::status_diagnostics(d, r, "STS " + std::string(operation_) + " reply: " + why);
-            set_failed(e, std::move(d));
-            return {};
-        }
-        result_ = ready_result(std::move(c));
-        state_ = state::finished;
-        return {};
-    }
-
-    std::error_code on_transport_error(std::error_code error, time_point now) final {
-        if (state_ != state::exchanging || !exchange_.sent()) return errc::invalid_state;
-        std::error_code ec;
-        diagnostics diag;
-        if (!exchange_.on_transport_error(error, now, operation_, ec, diag)) set_failed(ec, std::move(diag));
-        return {};
-    }
-
-    const provider_result& outcome() const noexcept final { return result_; }
-    state current_state() const noexcept { return state_; }
-
-protected:
-    sts_provider_base(std::string_view operation, milliseconds timeout, int max_attempts, const limits& bounds) : operation_(operation) {
-        exchange_.configure(timeout, max_attempts, bounds.max_credential_document);
-    }
-
-    action finished_action() const { return result_.ready() ? action::finished() : action::fail(); }
-
-    // The credentials the request was signed with (their secrets are redacted from STS's answers).
-    virtual const credentials* source_credentials() const noexcept { return nullptr; }
-
-    action finish_error(std::error_code ec) {
-        result_ = error_result(provider_status::failed, ec, std::move(why_));
-        state_ = state::finished;
-        return action::fail();
-    }
-
-    void set_failed(std::error_code ec, diagnostics diag) {
-        result_ = provider_result{};
-        result_.status = provider_status::failed;
-        result_.error = ec;
-        result_.diag = std::move(diag);
-        sigv4::redact(result_.diag, exchange_.request(), source_credentials()); // STS may quote the (signed) request and the web identity token
-        state_ = state::finished;
-    }
-
-    // Starts the exchange: the form for `endpoint` (Action and Version first).
-    void prepare(const http::url& endpoint, std::string form) {
-        exchange_.prepare(endpoint, std::move(form));
-        state_ = state::exchanging;
-    }
-
-    void reset(state s) {
-        state_ = s;
-        result_ = provider_result{};
-    }
-
-    std::string_view operation_;
-    detail::sts_exchange exchange_;
-    state state_ = state::start;
-    std::string why_;
-    provider_result result_;
-};
-
-} // namespace detail
-
-// STS AssumeRoleWithWebIdentity. not_applicable never happens here (the caller decides whether web
-// identity is configured, e.g. with web_identity_options::from_environment). The token file is read
-// through the driver (action::read) on every fetch; an unreadable one fails with errc::io_failed
-// before any request.
-class web_identity_provider final : public detail::sts_provider_base {
-public:
-    explicit web_identity_provider(web_identity_options options)
-        : sts_provider_base("AssumeRoleWithWebIdentity", options.timeout, options.max_attempts, options.bounds), options_(std::move(options)) {}
-
-    std::string_view name() const noexcept override { return "web-identity"; }
-
-    action next(time_point now) override {
-        switch (state_) {
-        case state::start:
-            if (options_.role_arn.empty()) {
-                why_ = "web identity: `web_identity_token_file` was specified but `role_arn` was missing";
-                return finish_error(errc::invalid_argument);
-            }
-            token_file_.path = options_.web_identity_token_file;
-            token_file_.max_size = options_.bounds.max_credential_document;
-            state_ = state::reading_token;
-            return action::read(token_file_);
-        case state::reading_token: return action::wait(time_point::max()); // the read is outstanding
-        case state::exchanging: return exchange_.next(now);
-        case state::need_source:
-        case state::finished: break;
-        }
-        return finished_action();
-    }
-
-    std::error_code on_file(const file_result& f, time_point now) override {
-        if (state_ != state::reading_token) return errc::invalid_state;
-        if (auto ec = begin(f, now)) finish_error(ec);
-        return {};
-    }
-
-    void restart() override { reset(state::start); }
-
-private:
-    std::error_code begin(const file_result& f, time_point now) {
-        if (f.error) {
-            why_ = "web identity: cannot read the token file " + options_.web_identity_token_file + ": " + f.error.message();
-            return f.error == errc::not_supported ? f.error : make_error_code(errc::io_failed);
-        }
-        const std::string_view jwt = detail::trim(f.contents);
-        if (jwt.empty()) {
-            why_ = "web identity: the token file " + options_.web_identity_token_file + " is empty";
-            return errc::invalid_credentials;
-        }
-        http::url endpoint;
-        if (auto e = resolve_sts_endpoint(options_.endpoint, endpoint, why_)) return e;
-        std::string form;
-        detail::append_form(form, "Action", "AssumeRoleWithWebIdentity");
-        detail::append_form(form, "Version", "2011-06-15");
-        detail::append_form(form, "RoleArn", options_.role_arn);
-        detail::append_form(form, "RoleSessionName",
-                            options_.role_session_name.empty() ? detail::default_session_name(now) : options_.role_session_name);
-        detail::append_form(form, "WebIdentityToken", jwt);
-        prepare(endpoint, std::move(form));
-        return {};
-    }
-
-    web_identity_options options_;
-    file_request token_file_;
-};
-
-// STS AssumeRole, signed with source credentials given through set_credentials (the machine answers
-// need_credentials until then). Each retry is signed again (fresh X-Amz-Date).
-class assume_role_provider final : public detail::sts_provider_base {
-public:
-    explicit assume_role_provider(assume_role_options options)
-        : sts_provider_base("AssumeRole", options.timeout, options.max_attempts, options.bounds), options_(std::move(options)) {
-        state_ = state::need_source;
-    }
-
-    std::string_view name() const noexcept override { return "assume-role"; }
-
-    action next(time_point now) override {
-        switch (state_) {
-        case state::need_source: return action::credentials_needed();
-        case state::exchanging: break;
-        case state::start:
-        case state::reading_token:
-        case state::finished: return finished_action();
-        }
-        if (!exchange_.sent()) {
-            action a = exchange_.next(now); // may be a wait
-            if (a.kind != action_kind::send) return a;
-            // Sign right before sending (each attempt gets its own date).
-            exchange_.request().headers.erase("Authorization");
-            exchange_.request().headers.erase("X-Amz-Date");
-            exchange_.request().headers.erase("X-Amz-Security-Token");
-            exchange_.request().headers.erase("X-Amz-Content-Sha256");
-            if (!options_.sign) {
-                why_ = "assume role: no request signer was configured";
-                return finish_error(errc::invalid_argument);
-            }
-            if (auto ec = options_.sign(exchange_.request(), source_, region_, "sts", now)) {
-                why_ = "assume role: signing the AssumeRole request failed: " + ec.message();
-                return finish_error(ec);
-            }
-            return a;
-        }
-        return exchange_.next(now);
-    }
-
-    // The source credentials (legal in state need_source; later calls replace them for the next
-    // restart and return errc::invalid_state).
-    std::error_code set_credentials(const credentials& source, time_point now) override {
-        source_ = source;
-        if (state_ != state::need_source) return errc::invalid_state;
-        if (source_.empty()) {
-            why_ = "assume role: the source credentials are empty";
-            finish_error(errc::invalid_credentials);
-            return {};
-        }
-        http::url endpoint;
-        if (auto ec = resolve_sts_endpoint(options_.endpoint, endpoint, why_)) {
-            finish_error(ec);
-            return {};
-        }
-        region_ = options_.endpoint.region.empty() ? std::string("us-east-1") : options_.endpoint.region;
-        std::string form;
-        detail::append_form(form, "Action", "AssumeRole");
-        detail::append_form(form, "Version", "2011-06-15");
-        detail::append_form(form, "RoleArn", options_.role_arn);
-        detail::append_form(form, "RoleSessionName",
-                            options_.role_session_name.empty() ? detail::default_session_name(now) : options_.role_session_name);
-        if (!options_.external_id.empty()) detail::append_form(form, "ExternalId", options_.external_id);
-        if (options_.duration) detail::append_form(form, "DurationSeconds", std::to_string(options_.duration->count()));
-        prepare(endpoint, std::move(form));
-        return {};
-    }
-
-    // Starts over: asks for (possibly refreshed) source credentials again.
-    void restart() override { reset(state::need_source); }
-
-    const std::string& role_arn() const noexcept { return options_.role_arn; }
-
-private:
-    const credentials* source_credentials() const noexcept override { return &source_; }
-
-    assume_role_options options_;
-    credentials source_;
-    std::string region_;
-};
-
-APPCONFIGDATA_NAMESPACE_END
-// ---- end appconfigdata/credentials/sts.hpp
 
 #include <string>
 #include <string_view>
@@ -8946,6 +9124,12 @@ struct default_chain_options {
     std::string profile_name;         // --profile; "" -> AWS_PROFILE, else "default"
     std::optional<profile_set> profiles; // already-parsed files; when empty the chain reads them (action::read)
     std::string region;               // --region; "" -> AWS_REGION, AWS_DEFAULT_REGION, profile region, us-east-1 (for STS)
+    // Set: credentials come from this Amazon Cognito identity pool only (the program asked for it; the
+    // other providers are not tried). Where its options leave them empty, the endpoint comes from
+    // AWS_ENDPOINT_URL_COGNITO_IDENTITY, AWS_ENDPOINT_URL or the profile's [services] section
+    // (key cognito_identity), FIPS / dual-stack from the environment or the profile, and the basic
+    // flow's STS endpoint from the STS settings (its region stays the pool's).
+    std::optional<cognito_options> cognito;
     os_platform platform = host_platform;
     milliseconds imds_timeout{1000};
     int imds_max_attempts = 3;
@@ -9080,6 +9264,22 @@ struct chain_context {
         return o;
     }
 
+    // `o` completed from the environment and the profile (see default_chain_options::cognito).
+    cognito_options cognito(cognito_options o) const {
+        if (o.endpoint_url.empty()) o.endpoint_url = endpoint_url("cognito_identity", "COGNITO_IDENTITY");
+        if (o.endpoint_url.empty()) {
+            o.use_fips = o.use_fips || flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+            o.use_dual_stack = o.use_dual_stack || flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+        }
+        if (o.flow == cognito_flow::basic && o.sts.endpoint_url.empty() && !o.sts.use_fips && !o.sts.use_dual_stack) {
+            const std::string region = std::move(o.sts.region);
+            o.sts = sts_endpoint();
+            o.sts.region = region; // "" -> the pool's region
+        }
+        o.bounds = options.bounds;
+        return o;
+    }
+
     container_options container() const {
         container_options o;
         o.environment = options.environment;
@@ -9136,6 +9336,8 @@ public:
             case action_kind::done:
                 if (index_ + 1 == steps_.size()) {
                     result_ = step.outcome();
+                    result_.value.provider = std::string(name());
+                    result_.value.provider_detail = context_->profile_name + " (" + plan_.kind() + ")";
                     state_ = state::finished;
                     return action::finished();
                 }
@@ -9410,6 +9612,17 @@ private:
     void build() {
         auto context = std::make_shared<const detail::chain_context>(options_, files_->outcome());
         files_.reset();
+        index_ = 0;
+        if (options_.cognito) {
+            if (context->profiles_error) { // the files may hold the pool's endpoint: do not guess past a broken one
+                provider_result r = error_result(provider_status::failed, context->profiles_error, std::string());
+                r.diag = context->profiles_diag;
+                providers_.push_back(std::make_unique<resolved_provider>("cognito", std::move(r)));
+            } else {
+                providers_.push_back(std::make_unique<cognito_identity_provider>(context->cognito(*options_.cognito)));
+            }
+            return;
+        }
         providers_.push_back(std::make_unique<resolved_provider>("environment", credentials_from_environment(options_.environment)));
         providers_.push_back(std::make_unique<profile_plan_provider>(context));
         std::string why;

@@ -1,11 +1,17 @@
-// Amazon Cognito identity pools as a credential provider (state machine): the "enhanced" flow of
-// Cognito Identity, for programs that ship without AWS keys (games, desktop apps, devices).
+// Amazon Cognito identity pools as a credential provider (state machine), for programs that ship
+// without AWS keys (games, desktop apps, devices). Two flows:
 //
+// enhanced (the default; "simplified" authflow):
 //   1. GetId {"IdentityPoolId", "Logins"?}                  -> {"IdentityId"}   (skipped when an id is known)
 //   2. GetCredentialsForIdentity {"IdentityId", "Logins"?, "CustomRoleArn"?}
 //                                -> {"IdentityId", "Credentials": {AccessKeyId, SecretKey, SessionToken,
 //                                                                  Expiration (epoch seconds, a number)}}
-// Both are unsigned JSON 1.1 calls: POST / with Content-Type application/x-amz-json-1.1 and
+// basic (the "classic" authflow, for pools that require it; cognito_options::flow = cognito_flow::basic):
+//   1. GetId as above
+//   2. GetOpenIdToken {"IdentityId", "Logins"?}               -> {"IdentityId", "Token"}
+//   3. STS AssumeRoleWithWebIdentity {RoleArn = cognito_options::role_arn, WebIdentityToken = Token}
+//      through web_identity_provider (sts.hpp; unsigned; STS in the pool's region unless sts says otherwise)
+// The Cognito calls are unsigned JSON 1.1 calls: POST / with Content-Type application/x-amz-json-1.1 and
 // X-Amz-Target AWSCognitoIdentityService.<operation>, to https://cognito-identity[-fips].{region}.{suffix}/
 // where the region is the pool id's prefix ("us-east-1:<uuid>") and the suffix comes from the one
 // partition table (endpoint/partition.hpp), or to an explicit endpoint_url.
@@ -27,6 +33,7 @@
 #include <appconfigdata/action.hpp>
 #include <appconfigdata/credentials/detail/remote.hpp>
 #include <appconfigdata/credentials/provider.hpp>
+#include <appconfigdata/credentials/sts.hpp>
 #include <appconfigdata/endpoint/resolver.hpp>
 #include <appconfigdata/http/url.hpp>
 #include <appconfigdata/sigv4/redact.hpp>
@@ -37,14 +44,21 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
 APPCONFIGDATA_NAMESPACE_BEGIN
 
+enum class cognito_flow { enhanced, basic };
+
 struct cognito_options {
     std::string identity_pool_id;                  // "us-east-1:0123abcd-..." (required)
+    cognito_flow flow = cognito_flow::enhanced;
     std::map<std::string, secret_string> logins;   // provider name -> token (authenticated identities); never printed
+    // provider name -> a file holding its token, read through the driver (action::read) at the start of
+    // every fetch, so a token the application renews in the file is used on the next refresh.
+    std::map<std::string, std::string> login_token_files;
     std::string custom_role_arn;                   // optional CustomRoleArn
     std::string identity_id;                       // a stored identity id: skips GetId
     std::function<void(const std::string& identity_id)> store_identity_id; // called when the id in use changes ("" = drop it)
@@ -54,6 +68,11 @@ struct cognito_options {
     milliseconds timeout{5000};
     int max_attempts = 3;
     limits bounds = default_limits;
+    // The basic flow only: the role to assume with the pool's OpenID token (required), the session name
+    // ("" -> "appconfigdata-<unix seconds>") and STS (region "" -> the pool's region).
+    std::string role_arn;
+    std::string role_session_name;
+    sts_endpoint_options sts;
 };
 
 // The region of an identity pool id "region:uuid" into `region`. Returns errc::invalid_argument with
@@ -83,7 +102,7 @@ inline std::error_code cognito_pool_region(std::string_view pool_id, std::string
 
 class cognito_identity_provider final : public credentials_provider {
 public:
-    enum class state { start, getting_id, getting_credentials, finished };
+    enum class state { start, reading_logins, getting_id, getting_credentials, getting_token, assuming_role, finished };
 
     explicit cognito_identity_provider(cognito_options options) : options_(std::move(options)), identity_id_(options_.identity_id) {
         retry_.max_attempts = options_.max_attempts;
@@ -94,8 +113,14 @@ public:
     action next(time_point now) override {
         switch (state_) {
         case state::start: return begin(now);
+        case state::assuming_role: return assume_role_next(now);
+        case state::reading_logins:
+            if (reading_) return action::wait(time_point::max()); // the read is outstanding
+            reading_ = true;
+            return action::read(login_file_);
         case state::getting_id:
         case state::getting_credentials:
+        case state::getting_token:
             if (sent_) return action::wait(time_point::max()); // a response is outstanding
             if (now < resume_) return action::wait(resume_);
             ++retry_.used;
@@ -107,7 +132,8 @@ public:
     }
 
     std::error_code on_response(const http::response& r, time_point now) override {
-        if (!sent_ || (state_ != state::getting_id && state_ != state::getting_credentials)) return errc::invalid_state;
+        if (state_ == state::assuming_role) return sts_->on_response(r, now);
+        if (!sent_ || !calling_cognito()) return errc::invalid_state;
         sent_ = false;
         const std::string_view op = operation();
         if (r.body.size() > options_.bounds.max_credential_document) {
@@ -132,7 +158,17 @@ public:
             }
             set_identity_id(std::string(detail::remote::sv(*id)));
             fresh_id_ = true;
-            prepare_get_credentials();
+            prepare_second_call();
+            return {};
+        }
+        if (state_ == state::getting_token) {
+            const auto* token = detail::remote::json_string(o, "Token");
+            if (!token || token->empty()) {
+                fail(errc::malformed_response, "Cognito GetOpenIdToken reply has no Token", &r);
+                return {};
+            }
+            if (id && !id->empty() && detail::remote::sv(*id) != identity_id_) set_identity_id(std::string(detail::remote::sv(*id)));
+            start_assume_role(std::string(detail::remote::sv(*token)));
             return {};
         }
         credentials c;
@@ -146,8 +182,33 @@ public:
         return {};
     }
 
+    std::error_code on_file(const file_result& f, time_point now) override {
+        if (state_ != state::reading_logins || !reading_) return errc::invalid_state;
+        reading_ = false;
+        const std::string& provider = login_it_->first;
+        if (f.error) {
+            fail(f.error == errc::not_supported ? f.error : make_error_code(errc::io_failed),
+                 "cannot read the Cognito login token file " + login_it_->second + " (provider " + provider + "): " + f.error.message(), nullptr);
+            return {};
+        }
+        const std::string_view token = detail::trim(f.contents);
+        if (token.empty()) {
+            fail(errc::invalid_credentials, "the Cognito login token file " + login_it_->second + " (provider " + provider + ") is empty", nullptr);
+            return {};
+        }
+        logins_[provider] = std::string(token);
+        if (++login_it_ != options_.login_token_files.end()) {
+            login_file_.path = login_it_->second;
+            return {};
+        }
+        start_calls();
+        (void)now;
+        return {};
+    }
+
     std::error_code on_transport_error(std::error_code error, time_point now) override {
-        if (!sent_ || (state_ != state::getting_id && state_ != state::getting_credentials)) return errc::invalid_state;
+        if (state_ == state::assuming_role) return sts_->on_transport_error(error, now);
+        if (!sent_ || !calling_cognito()) return errc::invalid_state;
         sent_ = false;
         if (retry_.can_retry()) {
             resume_ = retry_.resume_at(now);
@@ -168,7 +229,9 @@ public:
         state_ = state::start;
         result_ = provider_result{};
         sent_ = false;
+        reading_ = false;
         retry_.reset();
+        sts_.reset();
     }
 
     // The identity id in use ("" before the first GetId when none was stored).
@@ -177,7 +240,16 @@ public:
     const http::url& endpoint() const noexcept { return endpoint_; }
 
 private:
-    std::string_view operation() const noexcept { return state_ == state::getting_id ? "GetId" : "GetCredentialsForIdentity"; }
+    std::string_view operation() const noexcept {
+        switch (state_) {
+        case state::getting_id: return "GetId";
+        case state::getting_token: return "GetOpenIdToken";
+        default: return "GetCredentialsForIdentity";
+        }
+    }
+    bool calling_cognito() const noexcept {
+        return state_ == state::getting_id || state_ == state::getting_credentials || state_ == state::getting_token;
+    }
 
     action begin(time_point now) {
         std::string why;
@@ -198,17 +270,88 @@ private:
                 return action::fail();
             }
         }
-        dropped_once_ = false;
-        fresh_id_ = false;
-        if (identity_id_.empty()) prepare_get_id();
-        else prepare_get_credentials();
+        for (const auto& login : options_.login_token_files) {
+            if (login.first.empty() || login.second.empty()) {
+                fail(errc::invalid_argument, "a Cognito login token file has an empty provider name or path", nullptr);
+                return action::fail();
+            }
+        }
+        if (options_.flow == cognito_flow::basic && options_.role_arn.empty()) {
+            fail(errc::invalid_argument, "the basic Cognito flow needs the role to assume (cognito_options::role_arn)", nullptr);
+            return action::fail();
+        }
+        region_ = std::move(region);
+        logins_ = options_.logins;
+        if (!options_.login_token_files.empty()) {
+            login_it_ = options_.login_token_files.begin();
+            login_file_.path = login_it_->second;
+            login_file_.max_size = options_.bounds.max_credential_document;
+            state_ = state::reading_logins;
+        } else {
+            start_calls();
+        }
         return next(now);
     }
 
+    void start_calls() {
+        dropped_once_ = false;
+        fresh_id_ = false;
+        if (identity_id_.empty()) prepare_get_id();
+        else prepare_second_call();
+    }
+
+    // After GetId: GetCredentialsForIdentity (enhanced) or GetOpenIdToken (basic).
+    void prepare_second_call() {
+        if (options_.flow == cognito_flow::basic) prepare_get_token();
+        else prepare_get_credentials();
+    }
+
+    void prepare_get_token() {
+        boost::json::object body;
+        body["IdentityId"] = identity_id_;
+        add_logins(body);
+        prepare("GetOpenIdToken", boost::json::serialize(body));
+        state_ = state::getting_token;
+    }
+
+    // The basic flow's last step: STS AssumeRoleWithWebIdentity with the pool's OpenID token.
+    void start_assume_role(std::string token) {
+        web_identity_options w;
+        w.role_arn = options_.role_arn;
+        w.web_identity_token = std::move(token);
+        w.role_session_name = options_.role_session_name;
+        w.endpoint = options_.sts;
+        if (w.endpoint.region.empty()) w.endpoint.region = region_;
+        w.timeout = options_.timeout;
+        w.max_attempts = options_.max_attempts;
+        w.bounds = options_.bounds;
+        token_ = w.web_identity_token;
+        sts_.emplace(std::move(w));
+        state_ = state::assuming_role;
+    }
+
+    action assume_role_next(time_point now) {
+        action a = sts_->next(now);
+        if (a.kind != action_kind::done && a.kind != action_kind::failed) return a;
+        result_ = sts_->outcome();
+        if (result_.ready()) {
+            result_.value.provider = std::string(name());
+        } else {
+            if (!result_.error) result_.error = errc::credential_provider_failed;
+            result_.diag.message = "Cognito basic flow (STS AssumeRoleWithWebIdentity for " + options_.role_arn +
+                                   "): " + (result_.diag.message.empty() ? result_.error.message() : result_.diag.message);
+            redact();
+        }
+        token_ = secret_string{};
+        sts_.reset();
+        state_ = state::finished;
+        return result_.ready() ? action::finished() : action::fail();
+    }
+
     void add_logins(boost::json::object& body) const {
-        if (options_.logins.empty()) return;
+        if (logins_.empty()) return;
         boost::json::object logins;
-        for (const auto& login : options_.logins) logins[login.first] = login.second.reveal();
+        for (const auto& login : logins_) logins[login.first] = login.second.reveal();
         body["Logins"] = std::move(logins);
     }
 
@@ -313,7 +456,7 @@ private:
             return;
         }
         // A stored identity id the pool no longer knows (or no longer lets in): forget it, get a new one once.
-        if (state_ == state::getting_credentials && !fresh_id_ && !dropped_once_ &&
+        if ((state_ == state::getting_credentials || state_ == state::getting_token) && !fresh_id_ && !dropped_once_ &&
             (type == "NotAuthorizedException" || type == "ResourceNotFoundException")) {
             dropped_once_ = true;
             set_identity_id(std::string());
@@ -344,14 +487,23 @@ private:
 
     // The service may quote a login token back: none survives into the diagnostics.
     void redact() {
-        if (options_.logins.empty()) return;
+        if (logins_.empty() && options_.logins.empty() && token_.empty()) return;
         sigv4::redactor red;
         for (const auto& login : options_.logins) red.add_secret(login.second.reveal());
+        for (const auto& login : logins_) red.add_secret(login.second.reveal());
+        if (!token_.empty()) red.add_secret(token_.reveal());
         red(result_.diag);
     }
 
     cognito_options options_;
     std::string identity_id_;
+    std::string region_;        // the pool's region
+    std::optional<web_identity_provider> sts_; // the basic flow's AssumeRoleWithWebIdentity
+    std::map<std::string, secret_string> logins_; // this fetch's logins: options' and those read from files
+    std::map<std::string, std::string>::const_iterator login_it_;
+    file_request login_file_;
+    bool reading_ = false;
+    secret_string token_;       // the basic flow's OpenID token while it is in use (redacted from errors)
     state state_ = state::start;
     http::url endpoint_;
     http::request request_;

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <appconfigdata/action.hpp>
+#include <appconfigdata/credentials/cognito.hpp>
 #include <appconfigdata/credentials/container.hpp>
 #include <appconfigdata/credentials/detail/remote.hpp>
 #include <appconfigdata/credentials/environment.hpp>
@@ -54,6 +55,12 @@ struct default_chain_options {
     std::string profile_name;         // --profile; "" -> AWS_PROFILE, else "default"
     std::optional<profile_set> profiles; // already-parsed files; when empty the chain reads them (action::read)
     std::string region;               // --region; "" -> AWS_REGION, AWS_DEFAULT_REGION, profile region, us-east-1 (for STS)
+    // Set: credentials come from this Amazon Cognito identity pool only (the program asked for it; the
+    // other providers are not tried). Where its options leave them empty, the endpoint comes from
+    // AWS_ENDPOINT_URL_COGNITO_IDENTITY, AWS_ENDPOINT_URL or the profile's [services] section
+    // (key cognito_identity), FIPS / dual-stack from the environment or the profile, and the basic
+    // flow's STS endpoint from the STS settings (its region stays the pool's).
+    std::optional<cognito_options> cognito;
     os_platform platform = host_platform;
     milliseconds imds_timeout{1000};
     int imds_max_attempts = 3;
@@ -188,6 +195,22 @@ struct chain_context {
         return o;
     }
 
+    // `o` completed from the environment and the profile (see default_chain_options::cognito).
+    cognito_options cognito(cognito_options o) const {
+        if (o.endpoint_url.empty()) o.endpoint_url = endpoint_url("cognito_identity", "COGNITO_IDENTITY");
+        if (o.endpoint_url.empty()) {
+            o.use_fips = o.use_fips || flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+            o.use_dual_stack = o.use_dual_stack || flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+        }
+        if (o.flow == cognito_flow::basic && o.sts.endpoint_url.empty() && !o.sts.use_fips && !o.sts.use_dual_stack) {
+            const std::string region = std::move(o.sts.region);
+            o.sts = sts_endpoint();
+            o.sts.region = region; // "" -> the pool's region
+        }
+        o.bounds = options.bounds;
+        return o;
+    }
+
     container_options container() const {
         container_options o;
         o.environment = options.environment;
@@ -244,6 +267,8 @@ public:
             case action_kind::done:
                 if (index_ + 1 == steps_.size()) {
                     result_ = step.outcome();
+                    result_.value.provider = std::string(name());
+                    result_.value.provider_detail = context_->profile_name + " (" + plan_.kind() + ")";
                     state_ = state::finished;
                     return action::finished();
                 }
@@ -518,6 +543,17 @@ private:
     void build() {
         auto context = std::make_shared<const detail::chain_context>(options_, files_->outcome());
         files_.reset();
+        index_ = 0;
+        if (options_.cognito) {
+            if (context->profiles_error) { // the files may hold the pool's endpoint: do not guess past a broken one
+                provider_result r = error_result(provider_status::failed, context->profiles_error, std::string());
+                r.diag = context->profiles_diag;
+                providers_.push_back(std::make_unique<resolved_provider>("cognito", std::move(r)));
+            } else {
+                providers_.push_back(std::make_unique<cognito_identity_provider>(context->cognito(*options_.cognito)));
+            }
+            return;
+        }
         providers_.push_back(std::make_unique<resolved_provider>("environment", credentials_from_environment(options_.environment)));
         providers_.push_back(std::make_unique<profile_plan_provider>(context));
         std::string why;

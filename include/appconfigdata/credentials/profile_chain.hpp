@@ -124,6 +124,22 @@ struct profile_plan {
     }
     friend bool operator!=(const profile_plan& a, const profile_plan& b) { return !(a == b); }
 
+    // What kind of profile this is, for people: "static", "process", "sso", "web-identity",
+    // "credential_source Environment" ..., then each role: "assume-role ARN via <the step before>".
+    // Never a secret (no keys, no command).
+    std::string kind() const {
+        struct namer {
+            std::string operator()(const plan::static_keys&) const { return "static"; }
+            std::string operator()(const plan::source& s) const { return std::string("credential_source ") + to_string(s.name); }
+            std::string operator()(const plan::web_identity&) const { return "web-identity"; }
+            std::string operator()(const plan::sso&) const { return "sso"; }
+            std::string operator()(const plan::process&) const { return "process"; }
+        };
+        std::string k = std::visit(namer{}, base);
+        for (const auto& r : roles) k = "assume-role " + r.role_arn + " via " + k;
+        return k;
+    }
+
     // Prints the structure; keys print through `credentials` (redacted), commands as <redacted>.
     friend std::ostream& operator<<(std::ostream& os, const profile_plan& p) {
         os << "profile_plan{" << p.selected_profile << ": ";

@@ -80,6 +80,7 @@ inline std::error_code resolve_sts_endpoint(const sts_endpoint_options& o, http:
 struct web_identity_options {
     std::string role_arn;
     std::string web_identity_token_file;
+    secret_string web_identity_token;  // the token itself, when it is not in a file (Cognito's GetOpenIdToken): no read
     std::string role_session_name;    // "" -> "appconfigdata-<unix seconds>"
     sts_endpoint_options endpoint;
     milliseconds timeout{5000};
@@ -377,6 +378,10 @@ public:
                 why_ = "web identity: `web_identity_token_file` was specified but `role_arn` was missing";
                 return finish_error(errc::invalid_argument);
             }
+            if (!options_.web_identity_token.empty()) {
+                if (auto ec = exchange(options_.web_identity_token.reveal(), "the web identity token", now)) return finish_error(ec);
+                return next(now);
+            }
             token_file_.path = options_.web_identity_token_file;
             token_file_.max_size = options_.bounds.max_credential_document;
             state_ = state::reading_token;
@@ -403,9 +408,13 @@ private:
             why_ = "web identity: cannot read the token file " + options_.web_identity_token_file + ": " + f.error.message();
             return f.error == errc::not_supported ? f.error : make_error_code(errc::io_failed);
         }
-        const std::string_view jwt = detail::trim(f.contents);
+        return exchange(f.contents, "the token file " + options_.web_identity_token_file, now);
+    }
+
+    std::error_code exchange(std::string_view token, const std::string& what, time_point now) {
+        const std::string_view jwt = detail::trim(token);
         if (jwt.empty()) {
-            why_ = "web identity: the token file " + options_.web_identity_token_file + " is empty";
+            why_ = "web identity: " + what + " is empty";
             return errc::invalid_credentials;
         }
         http::url endpoint;

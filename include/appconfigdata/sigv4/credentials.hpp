@@ -61,6 +61,7 @@ struct credentials {
     std::optional<time_point> expiration;      // empty: does not expire
     std::string account_id;                    // optional, informational
     std::string provider;                      // which provider produced them, e.g. "environment"
+    std::string provider_detail;               // more about it, never a secret: for a profile, its name and kind ("dev (process)")
 
     bool empty() const noexcept { return access_key_id.empty() || secret_access_key.empty(); }
     bool expired(time_point now) const noexcept { return expiration && now >= *expiration; }
@@ -77,6 +78,7 @@ struct credentials {
            << ", session_token=" << c.session_token;
         if (c.expiration) os << ", expiration=" << http::format_iso8601(*c.expiration);
         if (!c.provider.empty()) os << ", provider=" << c.provider;
+        if (!c.provider_detail.empty()) os << " (" << c.provider_detail << ")";
         return os << "}";
     }
 };

@@ -135,6 +135,9 @@ TEST_CASE("chain: role from a profile, assumed with static source keys (signed)"
     CHECK(t.sent[0].body.find("ExternalId=E") != std::string::npos);
     CHECK(chain.outcome().value.access_key_id == "ASIAROLE");
     CHECK(chain.outcome().value.account_id == "111122223333");
+    // Where they came from, for `appconfigdata credentials`: the profile, its name and kind, never a secret.
+    CHECK(chain.outcome().value.provider == "profile");
+    CHECK(chain.outcome().value.provider_detail == "admin (assume-role arn:aws:iam::111122223333:role/R via static)");
 }
 
 TEST_CASE("chain: container before IMDS; a broken container configuration stops the chain", "[chain]") {

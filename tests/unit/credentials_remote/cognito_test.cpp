@@ -39,8 +39,42 @@ struct cognito_standin {
     std::vector<time_point> issued_at, expires_at;
     std::vector<acd::http::request> sent;
     std::vector<std::string> targets;
+    // The basic flow: GetOpenIdToken issues open_id_token; STS (sts_host) takes it in AssumeRoleWithWebIdentity.
+    std::string open_id_token = "OPENIDTOKEN-zyxwv-0005";
+    std::string sts_host = "sts.eu-west-1.amazonaws.com";
+    std::string expected_role_arn = "arn:aws:iam::123456789012:role/Cognito_PoolUnauth";
+    std::deque<std::pair<int, std::string>> forced_sts;
+    int get_token = 0, assume = 0;
+    acd::file_reader read_file;           // login token files (driven by test_support::drive)
+    acd::process_runner run_process;      // never used: Cognito runs no process
+    int processes_run = 0;
+    std::vector<std::string> files_read;
+
+    std::error_code sts(const acd::http::request& r, acd::http::response& out) {
+        ++assume;
+        CHECK(r.method == "POST");
+        CHECK(r.headers.find("authorization") == nullptr); // AssumeRoleWithWebIdentity is unsigned
+        CHECK(r.body.find("Action=AssumeRoleWithWebIdentity") != std::string::npos);
+        std::string role;
+        acd::http::append_percent_encoded(role, expected_role_arn);
+        CHECK(r.body.find("RoleArn=" + role) != std::string::npos);
+        CHECK(r.body.find("WebIdentityToken=" + open_id_token) != std::string::npos);
+        out = acd::http::response{};
+        if (take_forced(forced_sts, out)) return {};
+        const time_point now = clock ? *clock : at(1700000000);
+        const time_point exp = now + lifetime;
+        issued_at.push_back(now);
+        expires_at.push_back(exp);
+        out.status = 200;
+        out.body = "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleWithWebIdentityResult>"
+                   "<Credentials><AccessKeyId>ASIABASIC" + std::to_string(assume) + "</AccessKeyId><SecretAccessKey>" + secret_key +
+                   "</SecretAccessKey><SessionToken>" + session_token + "</SessionToken><Expiration>" + acd::http::format_iso8601(exp) +
+                   "</Expiration></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
+        return {};
+    }
 
     std::error_code operator()(const acd::http::request& r, acd::http::response& out) {
+        if (r.host == sts_host) return sts(r, out);
         sent.push_back(r);
         CHECK(acd::http::framing_problem(r).value_or("") == "");
         CHECK(r.method == "POST");
@@ -101,6 +135,20 @@ struct cognito_standin {
             out.body = "{\"IdentityId\":\"" + id + "\",\"Credentials\":{\"AccessKeyId\":\"ASIACOGNITO" + std::to_string(get_credentials) +
                        "\",\"SecretKey\":\"" + secret_key + "\",\"SessionToken\":\"" + session_token +
                        "\",\"Expiration\":" + std::to_string(std::chrono::duration_cast<seconds>(exp.time_since_epoch()).count()) + "}}";
+            return {};
+        }
+        if (target == "AWSCognitoIdentityService.GetOpenIdToken") {
+            ++get_token;
+            REQUIRE(body.if_contains("IdentityId"));
+            const std::string id(body.at("IdentityId").as_string().c_str());
+            if (take_forced(forced_credentials, out) || take_forced(forced, out)) return {};
+            if (!identities.count(id)) {
+                out.status = 400;
+                out.body = "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Identity '" + id + "' not found.\"}";
+                return {};
+            }
+            out.status = 200;
+            out.body = "{\"IdentityId\":\"" + id + "\",\"Token\":\"" + open_id_token + "\"}";
             return {};
         }
         FAIL("unexpected X-Amz-Target " << target);
@@ -487,4 +535,200 @@ TEST_CASE("cognito: a virtual hour under cached_credentials_provider with 90 s c
         CHECK(s.issued_at[i] >= s.expires_at[i - 1] - seconds(45)); // not earlier than the refresh window
     }
     check_no_secrets(cache.outcome());
+}
+
+TEST_CASE("cognito basic flow: GetId, GetOpenIdToken, then STS AssumeRoleWithWebIdentity with the token", "[cognito][basic]") {
+    cognito_standin s;
+    cognito_options o = options();
+    o.flow = cognito_flow::basic;
+    o.role_arn = s.expected_role_arn;
+    o.role_session_name = "player";
+    std::vector<std::string> stored;
+    o.store_identity_id = [&](const std::string& id) { stored.push_back(id); };
+    cognito_identity_provider p(std::move(o));
+    time_point now = at(1700000000);
+    REQUIRE(drive(p, s, now).kind == action_kind::done);
+    CHECK(s.targets == std::vector<std::string>{"AWSCognitoIdentityService.GetId", "AWSCognitoIdentityService.GetOpenIdToken"});
+    CHECK(s.get_credentials == 0);
+    CHECK(s.assume == 1);
+    const credentials& c = p.outcome().value;
+    CHECK(c.access_key_id == "ASIABASIC1");
+    CHECK(c.secret_access_key.reveal() == secret_key);
+    REQUIRE(c.expiration);
+    CHECK(*c.expiration == now + seconds(3600));
+    CHECK(c.provider == "cognito");
+    CHECK(stored == std::vector<std::string>{"eu-west-1:id-1"});
+    check_no_secrets(p.outcome());
+
+    SECTION("a refresh asks for a new token, not a new identity") {
+        p.restart();
+        REQUIRE(drive(p, s, now).kind == action_kind::done);
+        CHECK(s.get_id == 1);
+        CHECK(s.get_token == 2);
+        CHECK(s.assume == 2);
+        CHECK(p.outcome().value.access_key_id == "ASIABASIC2");
+    }
+    SECTION("a stored id the pool forgot is dropped once") {
+        cognito_options o2 = options();
+        o2.flow = cognito_flow::basic;
+        o2.role_arn = s.expected_role_arn;
+        o2.identity_id = "eu-west-1:gone";
+        cognito_identity_provider p2(std::move(o2));
+        REQUIRE(drive(p2, s, now).kind == action_kind::done);
+        CHECK(s.get_id == 2);
+        CHECK(p2.identity_id() == "eu-west-1:id-2");
+    }
+    SECTION("STS refuses: the STS error, typed, named as the basic flow, the token redacted") {
+        s.forced_sts.emplace_back(400, "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>Not authorized for token " +
+                                           s.open_id_token + "</Message></Error><RequestId>r</RequestId></ErrorResponse>");
+        cognito_options o2 = options();
+        o2.flow = cognito_flow::basic;
+        o2.role_arn = s.expected_role_arn;
+        cognito_identity_provider p2(std::move(o2));
+        REQUIRE(drive(p2, s, now).kind == action_kind::failed);
+        CHECK(p2.outcome().error == errc::access_denied);
+        CHECK(p2.outcome().diag.message.find("Cognito basic flow") != std::string::npos);
+        CHECK(printed(p2.outcome()).find(s.open_id_token) == std::string::npos);
+        check_no_secrets(p2.outcome());
+    }
+    SECTION("GetOpenIdToken without a Token is a malformed response") {
+        s.forced_credentials.emplace_back(200, "{\"IdentityId\":\"eu-west-1:id-1\"}");
+        p.restart();
+        REQUIRE(drive(p, s, now).kind == action_kind::failed);
+        CHECK(p.outcome().error == errc::malformed_response);
+        CHECK(p.outcome().diag.message.find("GetOpenIdToken") != std::string::npos);
+        CHECK(s.assume == 1);
+    }
+    SECTION("no role_arn: refused before any call") {
+        cognito_options o2 = options();
+        o2.flow = cognito_flow::basic;
+        cognito_identity_provider p2(std::move(o2));
+        CHECK(p2.next(now).kind == action_kind::failed);
+        CHECK(p2.outcome().error == errc::invalid_argument);
+        CHECK(p2.outcome().diag.message.find("role_arn") != std::string::npos);
+    }
+}
+
+TEST_CASE("cognito basic flow: a virtual hour under the cache with 90 s credentials", "[cognito][basic][cache]") {
+    time_point now = at(1700000000);
+    const time_point end = now + std::chrono::hours(1);
+    cognito_standin s;
+    s.lifetime = seconds(90);
+    s.clock = &now;
+    cognito_options o = options();
+    o.flow = cognito_flow::basic;
+    o.role_arn = s.expected_role_arn;
+    cached_credentials_provider cache(std::make_unique<cognito_identity_provider>(std::move(o)));
+    while (now < end) {
+        REQUIRE(drive(cache, s, now).kind == action_kind::done);
+        REQUIRE(cache.current(now));
+        now += seconds(5);
+    }
+    CHECK(s.get_id == 1);
+    CHECK(s.get_token == s.assume);
+    CHECK(s.assume >= 75);
+    for (std::size_t i = 1; i < s.issued_at.size(); ++i) CHECK(s.issued_at[i] < s.expires_at[i - 1]);
+}
+
+TEST_CASE("cognito in the default chain: only Cognito is asked; endpoint from the profile's [services] section", "[cognito][chain]") {
+    cognito_standin s;
+    s.expected_host = "127.0.0.1:9911";
+    std::map<std::string, std::string> env = {{"HOME", "/home/u"}, {"AWS_ACCESS_KEY_ID", "AKIAENV"}, {"AWS_SECRET_ACCESS_KEY", "env-secret"}};
+    default_chain_options o;
+    const environment_lookup lookup = [&env](std::string_view k) -> std::optional<std::string> {
+        auto it = env.find(std::string(k));
+        if (it == env.end()) return std::nullopt;
+        return it->second;
+    };
+    o.environment = lookup;
+    o.profiles = profile_set{};
+    profile_set& set = *o.profiles;
+    set.profiles["default"].name = "default";
+    set.profiles["default"].properties["services"] = "local";
+    set.services["local"].name = "local";
+    set.services["local"].properties["cognito_identity"] = "\nendpoint_url = http://127.0.0.1:9911\n";
+    o.cognito = options();
+    default_credentials_chain chain(std::move(o));
+    time_point now = at(1700000000);
+    REQUIRE(drive(chain, s, now).kind == action_kind::done);
+    CHECK(chain.outcome().value.provider == "cognito"); // not the environment's keys: the program asked for Cognito
+    CHECK(chain.answered_by() == "cognito");
+    CHECK(s.get_id == 1);
+
+    SECTION("AWS_ENDPOINT_URL_COGNITO_IDENTITY wins over the profile") {
+        env["AWS_ENDPOINT_URL_COGNITO_IDENTITY"] = "http://127.0.0.1:9912";
+        default_chain_options o2;
+        o2.environment = lookup;
+        o2.profiles = profile_set{};
+        o2.cognito = options();
+        default_credentials_chain c2(std::move(o2));
+        const action a = c2.next(now);
+        REQUIRE(a.kind == action_kind::send);
+        CHECK(a.request->host == "127.0.0.1:9912");
+    }
+}
+
+TEST_CASE("profile credentials name the profile and its kind", "[chain][profile]") {
+    profile_plan plan;
+    plan.base = plan::static_keys{};
+    CHECK(plan.kind() == "static");
+    plan.base = plan::process{"secret-command --key SECRET", std::nullopt};
+    CHECK(plan.kind() == "process");
+    plan.base = plan::sso{};
+    CHECK(plan.kind() == "sso");
+    plan.base = plan::source{named_source::ec2_instance_metadata};
+    plan.roles.push_back(plan::assume_role{"a", "arn:aws:iam::1:role/A", std::nullopt, std::nullopt, std::nullopt});
+    plan.roles.push_back(plan::assume_role{"b", "arn:aws:iam::1:role/B", std::nullopt, std::nullopt, std::nullopt});
+    CHECK(plan.kind() == "assume-role arn:aws:iam::1:role/B via assume-role arn:aws:iam::1:role/A via credential_source Ec2InstanceMetadata");
+}
+
+TEST_CASE("cognito: login tokens from files are read on every fetch; a missing or empty file is a typed error", "[cognito][logins]") {
+    cognito_standin s;
+    std::map<std::string, std::string> disk = {{"/run/google.token", std::string(login_token) + "\n"}};
+    s.read_file = [&disk](std::string_view path, std::string& out) -> std::error_code {
+        auto it = disk.find(std::string(path));
+        if (it == disk.end()) return acd::errc::file_not_found;
+        out = it->second;
+        return {};
+    };
+    s.expected_logins = {{"accounts.google.com", login_token}};
+    cognito_options o = options();
+    o.login_token_files = {{"accounts.google.com", "/run/google.token"}};
+    cognito_identity_provider p(std::move(o));
+    time_point now = at(1700000000);
+    REQUIRE(drive(p, s, now).kind == action_kind::done);
+    CHECK(s.files_read == std::vector<std::string>{"/run/google.token"});
+    CHECK(s.get_id == 1);
+
+    SECTION("the application renewed the token: the refresh sends the new one") {
+        disk["/run/google.token"] = "RENEWED-zyxwv-0006";
+        s.expected_logins = {{"accounts.google.com", "RENEWED-zyxwv-0006"}};
+        p.restart();
+        REQUIRE(drive(p, s, now).kind == action_kind::done);
+        CHECK(s.files_read.size() == 2);
+        CHECK(s.get_credentials == 2);
+    }
+    SECTION("the file is gone: io_failed naming the file and provider, no call") {
+        disk.clear();
+        p.restart();
+        REQUIRE(drive(p, s, now).kind == action_kind::failed);
+        CHECK(p.outcome().error == errc::io_failed);
+        CHECK(p.outcome().diag.message.find("/run/google.token") != std::string::npos);
+        CHECK(p.outcome().diag.message.find("accounts.google.com") != std::string::npos);
+        CHECK(s.get_credentials == 1);
+    }
+    SECTION("the file is blank: invalid_credentials") {
+        disk["/run/google.token"] = " \n";
+        p.restart();
+        REQUIRE(drive(p, s, now).kind == action_kind::failed);
+        CHECK(p.outcome().error == errc::invalid_credentials);
+    }
+    SECTION("the service quotes the token back: redacted") {
+        s.forced_credentials.emplace_back(400, err("NotAuthorizedException", std::string("Invalid login token ") + login_token));
+        s.forced_credentials.emplace_back(400, err("NotAuthorizedException", std::string("Invalid login token ") + login_token));
+        p.restart();
+        REQUIRE(drive(p, s, now).kind == action_kind::failed);
+        CHECK(p.outcome().error == errc::access_denied);
+        CHECK(printed(p.outcome()).find(login_token) == std::string::npos);
+    }
 }
