@@ -4,8 +4,11 @@ metadata), Cognito reached through AWS_ENDPOINT_URL_COGNITO_IDENTITY: a tiny Cog
 (http.server) issues credentials that live 20 s; the CLI calls GetId once, GetCredentialsForIdentity
 again before each expiry, keeps the identity id in $XDG_CACHE_HOME, and every AppConfig request is
 accepted by the emulator. A second run reuses the stored id (no GetId); a corrupt id file means a
-fresh GetId.
+fresh GetId. Then: the basic (classic) flow (GetOpenIdToken + STS AssumeRoleWithWebIdentity, the same
+stand-in playing STS), an authenticated identity whose login token is read from a file, the endpoint
+from the profile's [services] section, and `appconfigdata credentials` for every kind of source.
 """
+import urllib.parse
 import http.server
 import json
 import os
@@ -22,6 +25,9 @@ BUILD = os.environ["APPCONFIGDATA_BUILD_ROOT"]
 CLI = os.path.join(BUILD, "tools", "appconfigdata")
 POOL = "us-west-2:0123abcd-4567-89ef-0123-456789abcdef"
 LIFETIME = 20
+OPENID_TOKEN = "OPENID-TOKEN-must-not-print"
+ROLE = "arn:aws:iam::123456789012:role/Cognito_PoolUnauth_Role"
+LOGIN_TOKEN = "GOOGLE-LOGIN-TOKEN-must-not-print"
 failures = []
 
 
@@ -33,7 +39,8 @@ def check(cond, what):
 
 class Cognito:
     def __init__(self):
-        self.calls = []  # (time, target, body)
+        self.calls = []  # (time, target, body, problems)
+        self.sts_calls = []  # (Action, RoleArn, WebIdentityToken, signed)
         self.identities = set()
         self.lock = threading.Lock()
         outer = self
@@ -44,6 +51,14 @@ class Cognito:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+                    data = outer.sts(dict(urllib.parse.parse_qsl(body.decode())), bool(self.headers.get("Authorization"))).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/xml")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 target = self.headers.get("X-Amz-Target", "")
                 problems = []
                 if self.path != "/":
@@ -86,7 +101,22 @@ class Cognito:
                 return 200, {"IdentityId": ident, "Credentials": {
                     "AccessKeyId": ACCESS_KEY, "SecretKey": SECRET_KEY, "SessionToken": "COGNITO-TOKEN-%d" % n,
                     "Expiration": int(time.time()) + LIFETIME}}
+            if target == "AWSCognitoIdentityService.GetOpenIdToken":
+                ident = doc.get("IdentityId")
+                if ident not in self.identities:
+                    return 400, {"__type": "ResourceNotFoundException", "message": "Identity '%s' not found." % ident}
+                return 200, {"IdentityId": ident, "Token": OPENID_TOKEN}
             return 400, {"__type": "UnknownOperationException", "message": target}
+
+    # STS: AssumeRoleWithWebIdentity (unsigned, with the pool's OpenID token) and AssumeRole (signed).
+    def sts(self, form, signed):
+        with self.lock:
+            self.sts_calls.append((form.get("Action"), form.get("RoleArn"), form.get("WebIdentityToken"), signed))
+        action = form.get("Action", "")
+        expiration = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+        return ("<{a}Response><{a}Result><Credentials><AccessKeyId>{k}</AccessKeyId><SecretAccessKey>{s}</SecretAccessKey>"
+                "<SessionToken>STS-TOKEN-1</SessionToken><Expiration>{e}</Expiration></Credentials></{a}Result></{a}Response>"
+                ).format(a=action, k=ACCESS_KEY, s=SECRET_KEY, e=expiration)
 
     def count(self, target):
         return sum(1 for c in self.calls if c[1] == "AWSCognitoIdentityService." + target)
@@ -108,16 +138,25 @@ env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work, "XDG_CACHE
 id_file = os.path.join(cache, "appconfigdata", "cognito-%s.id" % POOL)
 
 
-def watch(polls, timeout=150):
+def watch(polls, *extra, environment=None, timeout=150):
     return subprocess.run([CLI, "watch", "--application", "app", "--environment", "env", "--configuration-profile", "prof",
-                           "--json", "--max-polls", str(polls)], env=env, capture_output=True, text=True, timeout=timeout)
+                           "--json", "--max-polls", str(polls)] + list(extra), env=environment or env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def no_secret(text):
+    return all(x not in text for x in (SECRET_KEY, "COGNITO-TOKEN", OPENID_TOKEN, LOGIN_TOKEN, "STS-TOKEN"))
+
+
+def statuses_of(path):
+    return [json.loads(line).get("status") for line in open(path)] if os.path.exists(path) else []
 
 
 try:
     start = time.time()
     out = watch(25)
     elapsed = time.time() - start
-    statuses = [json.loads(line).get("status") for line in open(log)] if os.path.exists(log) else []
+    statuses = statuses_of(log)
     creds_times = [c[0] for c in cognito.calls if c[1].endswith("GetCredentialsForIdentity")]
     gaps = [b - a for a, b in zip(creds_times, creds_times[1:])]
     check(out.returncode == 0, "watch exits 0 (got %d; stderr: %s)" % (out.returncode, out.stderr[-500:]))
@@ -178,10 +217,73 @@ try:
     c = credentials("--profile", "dev", environment=prof_env)
     check(c.returncode == 0 and "profile dev" in c.stdout and "AKIDPROFILEEXAMPLE" in c.stdout and "profile-secret" not in c.stdout + c.stderr,
           "credentials names the profile (%s %s)" % (c.stdout, c.stderr[-300:]))
+    c = credentials("--profile", "dev", "--json", environment=prof_env)
+    doc = json.loads(c.stdout) if c.returncode == 0 else {}
+    check(doc.get("source") == "profile" and doc.get("profile") == "dev" and doc.get("profile_kind") == "static",
+          "credentials --json: profile dev, kind static (%s)" % c.stdout)
+
+    # A profile with credential_process, and one that assumes a role with it (STS = the stand-in).
+    helper = os.path.join(work, "creds.sh")
+    with open(helper, "w") as f:
+        f.write("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROCESSEXAMPLE\", \"SecretAccessKey\": \"process-secret\"}'\n")
+    os.chmod(helper, 0o755)
+    with open(os.path.join(profile_dir, "config"), "w") as f:
+        f.write("[profile proc]\ncredential_process = %s\n[profile admin]\nrole_arn = %s\nsource_profile = proc\n" % (helper, ROLE))
+    kinds_env = dict(prof_env, AWS_CONFIG_FILE=os.path.join(profile_dir, "config"), AWS_ENDPOINT_URL_STS=cognito.url)
+    c = credentials("--profile", "proc", environment=kinds_env)
+    check(c.returncode == 0 and "profile proc (process)" in c.stdout and "AKIDPROCESSEXAMPLE" in c.stdout and "process-secret" not in c.stdout + c.stderr,
+          "credentials names a credential_process profile (%s %s)" % (c.stdout, c.stderr[-300:]))
+    c = credentials("--profile", "admin", "--json", environment=kinds_env)
+    doc = json.loads(c.stdout) if c.returncode == 0 else {}
+    check(doc.get("profile") == "admin" and doc.get("profile_kind") == "assume-role %s via process" % ROLE and doc.get("session_token") is True
+          and no_secret(c.stdout + c.stderr), "credentials names an assume-role profile and its source (%s %s)" % (c.stdout, c.stderr[-300:]))
+    check(cognito.sts_calls and cognito.sts_calls[-1][0] == "AssumeRole" and cognito.sts_calls[-1][3], "AssumeRole was signed")
     none_env = {k: v for k, v in prof_env.items() if k != "AWS_SHARED_CREDENTIALS_FILE"}
     c = credentials(environment=none_env)
     check(c.returncode == 1 and "no usable AWS credentials" in c.stderr and "environment" in c.stderr,
           "no credentials: exit 1 with the chain's explanation (%d %s)" % (c.returncode, c.stderr[-300:]))
+
+    # The basic (classic) flow: GetOpenIdToken, then STS AssumeRoleWithWebIdentity with the pool's token.
+    basic_env = dict(env, AWS_ENDPOINT_URL_STS=cognito.url)
+    before = (cognito.count("GetCredentialsForIdentity"), len(cognito.sts_calls), len(statuses_of(log)))
+    out = watch(3, "--cognito-role-arn", ROLE, environment=basic_env)
+    web = [c for c in cognito.sts_calls[before[1]:] if c[0] == "AssumeRoleWithWebIdentity"]
+    check(out.returncode == 0, "basic flow: watch exits 0 (%s)" % out.stderr[-300:])
+    check(cognito.count("GetOpenIdToken") == 1 and cognito.count("GetCredentialsForIdentity") == before[0],
+          "basic flow: GetOpenIdToken, no GetCredentialsForIdentity (%d, %d)" % (cognito.count("GetOpenIdToken"), cognito.count("GetCredentialsForIdentity") - before[0]))
+    check(len(web) == 1 and web[0][1] == ROLE and web[0][2] == OPENID_TOKEN and not web[0][3],
+          "basic flow: one unsigned AssumeRoleWithWebIdentity for the role with the pool's token (%s)" % [(w[0], w[1], w[3]) for w in web])
+    check(all(s in (200, 201) for s in statuses_of(log)[before[2]:]), "basic flow: AppConfig requests accepted")
+    check(no_secret(out.stdout + out.stderr), "basic flow: nothing secret printed")
+    c = credentials("--cognito-role-arn", ROLE, "--json", environment=basic_env)
+    check(c.returncode == 0 and json.loads(c.stdout).get("source") == "cognito", "credentials --cognito-role-arn names cognito (%s)" % c.stdout)
+
+    # An authenticated identity: the login token comes from a file, never from the command line.
+    token_file = os.path.join(work, "google.token")
+    with open(token_file, "w") as f:
+        f.write(LOGIN_TOKEN + "\n")
+    n = len(cognito.calls)
+    out = watch(1, "--cognito-login", "accounts.google.com=" + token_file)
+    sent_logins = [c[2].get("Logins") for c in cognito.calls[n:]]
+    check(out.returncode == 0, "authenticated: watch exits 0 (%s)" % out.stderr[-300:])
+    check(sent_logins and all(l == {"accounts.google.com": LOGIN_TOKEN} for l in sent_logins),
+          "authenticated: every Cognito call carries the login (%d calls)" % len(sent_logins))
+    check(no_secret(out.stdout + out.stderr), "authenticated: the login token is not printed")
+    out = watch(1, "--cognito-login", "accounts.google.com=" + os.path.join(work, "missing.token"))
+    check(out.returncode != 0 and "missing.token" in out.stderr and no_secret(out.stderr),
+          "authenticated: a missing token file is an error naming the file (%d %s)" % (out.returncode, out.stderr[-300:]))
+    out = watch(1, "--cognito-login", "no-equals-sign")
+    check(out.returncode == 2 and "PROVIDER=TOKEN_FILE" in out.stderr, "authenticated: a malformed --cognito-login is a usage error (%d)" % out.returncode)
+
+    # The Cognito endpoint from the profile's [services] section (no AWS_ENDPOINT_URL_COGNITO_IDENTITY).
+    services_config = os.path.join(work, "services.config")
+    with open(services_config, "w") as f:
+        f.write("[default]\nservices = local\n[services local]\ncognito_identity =\n  endpoint_url = %s\n" % cognito.url)
+    svc_env = {k: v for k, v in env.items() if k != "AWS_ENDPOINT_URL_COGNITO_IDENTITY"}
+    svc_env["AWS_CONFIG_FILE"] = services_config
+    n = len(cognito.calls)
+    out = watch(1, environment=svc_env)
+    check(out.returncode == 0 and len(cognito.calls) > n, "endpoint from the profile's [services] section (%d calls; %s)" % (len(cognito.calls) - n, out.stderr[-300:]))
 finally:
     emu.stop()
     cognito.stop()

@@ -69,14 +69,38 @@ struct client_options {
     std::string cache_file;     // --cache-file
     std::string flag;           // --flag
     std::string cognito_pool;   // --cognito-identity-pool-id / APPCONFIGDATA_COGNITO_IDENTITY_POOL_ID
+    std::map<std::string, std::string> cognito_logins; // --cognito-login PROVIDER=TOKEN_FILE (repeatable)
+    std::string cognito_role_arn;        // --cognito-role-arn: the basic (classic) flow with this role
+    std::string cognito_custom_role_arn; // --cognito-custom-role-arn: CustomRoleArn of the enhanced flow
     crypto_backend crypto = crypto_backend::botan; // --crypto
 };
 
-inline const std::set<std::string>& common_valued_options() {
-    static const std::set<std::string> names = {"application", "environment", "configuration-profile", "region", "endpoint-url",
-                                                "min-poll-interval", "profile", "cache-file", "flag", "crypto",
-                                                "cognito-identity-pool-id"};
+// The options that say where credentials, the region and endpoints come from (every command that calls AWS).
+inline const std::set<std::string>& credential_valued_options() {
+    static const std::set<std::string> names = {"region", "endpoint-url", "profile", "crypto", "cognito-identity-pool-id",
+                                                "cognito-login", "cognito-role-arn", "cognito-custom-role-arn"};
     return names;
+}
+
+inline const std::set<std::string>& common_valued_options() {
+    static const std::set<std::string> names = [] {
+        std::set<std::string> n = credential_valued_options();
+        n.insert({"application", "environment", "configuration-profile", "min-poll-interval", "cache-file", "flag"});
+        return n;
+    }();
+    return names;
+}
+
+inline std::string cognito_usage() {
+    return "  --cognito-identity-pool-id ID  credentials from this Amazon Cognito identity pool (\"region:uuid\"; also\n"
+           "                              APPCONFIGDATA_COGNITO_IDENTITY_POOL_ID) instead of the default chain; endpoint from\n"
+           "                              AWS_ENDPOINT_URL_COGNITO_IDENTITY or the profile's [services] cognito_identity; the\n"
+           "                              identity id is kept in $XDG_CACHE_HOME (or ~/.cache)/appconfigdata/cognito-<pool id>.id\n"
+           "  --cognito-login P=FILE      an authenticated identity: the login token of provider P (e.g. accounts.google.com,\n"
+           "                              cognito-idp.<region>.amazonaws.com/<user pool id>) is read from FILE at every refresh\n"
+           "                              (repeatable; tokens never go on the command line)\n"
+           "  --cognito-role-arn ARN      the basic (classic) flow: GetOpenIdToken, then STS AssumeRoleWithWebIdentity for ARN\n"
+           "  --cognito-custom-role-arn ARN  the enhanced flow's CustomRoleArn (a role the pool's rules allow)\n";
 }
 
 inline std::string common_usage() {
@@ -89,14 +113,41 @@ inline std::string common_usage() {
            "  --min-poll-interval N       RequiredMinimumPollIntervalInSeconds, 15..86400\n"
            "  --profile NAME              shared config/credentials profile (else AWS_PROFILE, else default)\n"
            "  --cache-file F              keep the last good configuration in F; serve it when the service cannot be reached\n"
-           "  --flag NAME                 print this feature flag's JSON object instead of the whole configuration\n"
-           "  --cognito-identity-pool-id ID  credentials from this Amazon Cognito identity pool (\"region:uuid\"; also\n"
-           "                              APPCONFIGDATA_COGNITO_IDENTITY_POOL_ID) instead of the default chain; endpoint from\n"
-           "                              AWS_ENDPOINT_URL_COGNITO_IDENTITY; the identity id is kept in\n"
-           "                              $XDG_CACHE_HOME (or ~/.cache)/appconfigdata/cognito-<pool id>.id\n" +
-           crypto_usage() +
+           "  --flag NAME                 print this feature flag's JSON object instead of the whole configuration\n" +
+           cognito_usage() + crypto_usage() +
            "Credentials come from the AWS default chain: environment, profile (static keys, credential_process,\n"
            "SSO, assume role, web identity), web identity, container (ECS/EKS), EC2 instance metadata (IMDSv2).\n";
+}
+
+// Where credentials, the region and the endpoints come from: --region, --endpoint-url, --profile, --fips,
+// --dualstack, --crypto and the Cognito options (credential_valued_options()).
+inline void parse_credential_options(const args& a, client_options& o) {
+    o.region = a.get("region").value_or("");
+    o.endpoint_url = a.get("endpoint-url").value_or("");
+    o.aws_profile = a.get("profile").value_or("");
+    o.fips = a.flag("fips");
+    o.dualstack = a.flag("dualstack");
+    o.crypto = parse_crypto(a);
+    o.cognito_pool = a.get("cognito-identity-pool-id").value_or("");
+    if (o.cognito_pool.empty())
+        if (const char* v = std::getenv("APPCONFIGDATA_COGNITO_IDENTITY_POOL_ID")) o.cognito_pool = v;
+    if (!o.cognito_pool.empty()) {
+        std::string region, why;
+        if (acd::cognito_pool_region(o.cognito_pool, region, why)) throw usage_error(why);
+    }
+    for (const std::string& login : a.all("cognito-login")) {
+        const auto eq = login.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == login.size())
+            throw usage_error("--cognito-login wants PROVIDER=TOKEN_FILE (the token is read from the file), e.g. accounts.google.com=/run/google.token");
+        if (!o.cognito_logins.emplace(login.substr(0, eq), login.substr(eq + 1)).second)
+            throw usage_error("--cognito-login names provider '" + login.substr(0, eq) + "' twice");
+    }
+    o.cognito_role_arn = a.get("cognito-role-arn").value_or("");
+    o.cognito_custom_role_arn = a.get("cognito-custom-role-arn").value_or("");
+    if (o.cognito_pool.empty() && (!o.cognito_logins.empty() || !o.cognito_role_arn.empty() || !o.cognito_custom_role_arn.empty()))
+        throw usage_error("--cognito-login, --cognito-role-arn and --cognito-custom-role-arn need --cognito-identity-pool-id");
+    if (!o.cognito_role_arn.empty() && !o.cognito_custom_role_arn.empty())
+        throw usage_error("--cognito-role-arn (the basic flow) and --cognito-custom-role-arn (the enhanced flow) exclude each other");
 }
 
 inline client_options parse_client_options(const args& a) {
@@ -106,22 +157,10 @@ inline client_options parse_client_options(const args& a) {
     o.configuration_profile = a.required("configuration-profile");
     for (const std::string* id : {&o.application, &o.environment, &o.configuration_profile})
         if (id->empty() || id->size() > 128) throw usage_error("identifiers must be 1 to 128 characters");
-    o.region = a.get("region").value_or("");
-    o.endpoint_url = a.get("endpoint-url").value_or("");
-    o.aws_profile = a.get("profile").value_or("");
-    o.fips = a.flag("fips");
-    o.dualstack = a.flag("dualstack");
+    parse_credential_options(a, o);
     if (auto n = a.integer("min-poll-interval", 15, 86400)) o.min_poll_interval = static_cast<int>(*n);
     o.cache_file = a.get("cache-file").value_or("");
     o.flag = a.get("flag").value_or("");
-    o.crypto = parse_crypto(a);
-    o.cognito_pool = a.get("cognito-identity-pool-id").value_or("");
-    if (o.cognito_pool.empty())
-        if (const char* v = std::getenv("APPCONFIGDATA_COGNITO_IDENTITY_POOL_ID")) o.cognito_pool = v;
-    if (!o.cognito_pool.empty()) {
-        std::string region, why;
-        if (acd::cognito_pool_region(o.cognito_pool, region, why)) throw usage_error(why);
-    }
     return o;
 }
 
@@ -178,6 +217,7 @@ public:
         cred_opts.request_timeout = std::chrono::milliseconds(3000);
         credentials_transport_ = acd::adapters::curl_transport(cred_opts);
         resolve_region();
+        if (options_.application.empty()) return; // credentials only (appconfigdata credentials)
         resolve_endpoint();
         make_session();
     }
@@ -245,27 +285,24 @@ private:
         o.sso_cache_file = acd::sso_cache_locator(env_);
         o.profile_name = options_.aws_profile;
         o.region = region_;
+        if (!options_.cognito_pool.empty()) o.cognito = cognito_options();
         return o;
     }
 
-    // Cognito: the pool's region, its endpoint (AWS_ENDPOINT_URL_COGNITO_IDENTITY, then AWS_ENDPOINT_URL, unless
-    // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS), FIPS / dual-stack as for AppConfig, the identity id kept in the cache directory.
+    // Cognito: the pool, the logins and roles from the command line, --fips / --dualstack, the identity id kept
+    // in the cache directory. The chain adds the endpoint (AWS_ENDPOINT_URL_COGNITO_IDENTITY, AWS_ENDPOINT_URL,
+    // the profile's [services] section) and the environment's / profile's FIPS and dual-stack settings.
     acd::cognito_options cognito_options() const {
         acd::cognito_options o;
         o.identity_pool_id = options_.cognito_pool;
-        const auto env_true = [this](const char* name) {
-            std::string v = acd::detail::remote::env_value(env_, name);
-            for (char& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-            return v == "true";
-        };
-        if (!env_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) {
-            o.endpoint_url = acd::detail::remote::env_value(env_, "AWS_ENDPOINT_URL_COGNITO_IDENTITY");
-            if (o.endpoint_url.empty()) o.endpoint_url = acd::detail::remote::env_value(env_, "AWS_ENDPOINT_URL");
+        o.login_token_files = options_.cognito_logins;
+        if (!options_.cognito_role_arn.empty()) {
+            o.flow = acd::cognito_flow::basic;
+            o.role_arn = options_.cognito_role_arn;
         }
-        if (o.endpoint_url.empty()) {
-            o.use_fips = options_.fips || env_true("AWS_USE_FIPS_ENDPOINT");
-            o.use_dual_stack = options_.dualstack || env_true("AWS_USE_DUALSTACK_ENDPOINT");
-        }
+        o.custom_role_arn = options_.cognito_custom_role_arn;
+        o.use_fips = options_.fips;
+        o.use_dual_stack = options_.dualstack;
         const std::string file = cognito_id_file(options_.cognito_pool);
         o.identity_id = read_identity_id(file);
         o.store_identity_id = [file](const std::string& id) { store_identity_id(file, id); };
@@ -329,13 +366,8 @@ private:
     }
 
     std::error_code fetch_credentials(acd::credentials& out) {
-        if (!credentials_) {
-            if (!options_.cognito_pool.empty())
-                credentials_ = std::make_unique<acd::cached_credentials_provider>(std::make_unique<acd::cognito_identity_provider>(cognito_options()));
-            else
-                credentials_ = std::make_unique<acd::cached_credentials_provider>(
-                    std::make_unique<acd::default_credentials_chain>(chain_options()));
-        }
+        if (!credentials_)
+            credentials_ = std::make_unique<acd::cached_credentials_provider>(std::make_unique<acd::default_credentials_chain>(chain_options()));
         auto h = credential_hooks();
         const std::error_code ec = acd::driver::run(*credentials_, h);
         const auto& r = credentials_->outcome();
@@ -361,6 +393,7 @@ private:
             std::string why;
             if (!acd::cognito_pool_region(options_.cognito_pool, region_, why)) return; // the pool's region
         }
+        if (options_.application.empty()) return; // credentials only: STS and SSO fall back to their defaults
         throw client_error("no AWS region: pass --region, or set AWS_REGION / AWS_DEFAULT_REGION, or 'region' in the AWS profile");
     }
 
