@@ -139,7 +139,8 @@ env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work, "XDG_CACHE
 id_file = os.path.join(cache, "appconfigdata", "cognito-%s.id" % POOL)
 
 
-def watch(polls, *extra, environment=None, timeout=150):
+def watch(polls, *extra, environment=None, timeout=None):
+    timeout = timeout or max(150, polls * 2 + 90)
     return subprocess.run([CLI, "watch", "--application", "app", "--environment", "env", "--configuration-profile", "prof",
                            "--json", "--max-polls", str(polls)] + list(extra), env=environment or env, capture_output=True, text=True,
                           timeout=timeout)

@@ -17,6 +17,13 @@ struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// True when --help or -h is among argv[first..].
+inline bool help_requested(int argc, char** argv, int first = 2) {
+    for (int i = first; i < argc; ++i)
+        if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") return true;
+    return false;
+}
+
 class args {
 public:
     // `valued`: options that take a value; `flags`: options that do not. Names without "--".

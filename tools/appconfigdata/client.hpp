@@ -73,6 +73,7 @@ struct client_options {
     std::string cognito_role_arn;        // --cognito-role-arn: the basic (classic) flow with this role
     std::string cognito_custom_role_arn; // --cognito-custom-role-arn: CustomRoleArn of the enhanced flow
     crypto_backend crypto = crypto_backend::botan; // --crypto
+    bool many_configurations = false; // the agent: no session of its own, session_config_for() per configuration
 };
 
 // The options that say where credentials, the region and endpoints come from (every command that calls AWS).
@@ -217,10 +218,27 @@ public:
         cred_opts.request_timeout = std::chrono::milliseconds(3000);
         credentials_transport_ = acd::adapters::curl_transport(cred_opts);
         resolve_region();
-        if (options_.application.empty()) return; // credentials only (appconfigdata credentials)
+        if (options_.application.empty() && !options_.many_configurations) return; // credentials only (appconfigdata credentials)
         resolve_endpoint();
-        make_session();
+        if (!options_.many_configurations) make_session();
     }
+
+    // The session settings for one configuration (get / watch use it for theirs; the agent for each one).
+    acd::session::session_config session_config_for(const std::string& application, const std::string& environment,
+                                                     const std::string& profile) const {
+        acd::session::session_config c;
+        c.application = application;
+        c.environment = environment;
+        c.configuration_profile = profile;
+        c.endpoint_url = endpoint_;
+        c.region = signing_region_;
+        if (options_.min_poll_interval) c.options.min_poll_interval = std::chrono::seconds(*options_.min_poll_interval);
+        c.options.jitter_seed = acd::adapters::system_random_seed(); // each host its own jitter
+        c.options.request_timeout = std::chrono::seconds(20);
+        return c;
+    }
+
+    crypto_backend crypto() const noexcept { return options_.crypto; }
 
     const std::string& region() const noexcept { return region_; }
     const std::string& endpoint() const noexcept { return endpoint_; }
@@ -243,6 +261,14 @@ public:
         h.read_file = acd::adapters::make_file_reader();
         h.run_process = acd::adapters::make_process_runner();
         h.credentials_source = [this](acd::credentials& out) { return fetch_credentials(out); };
+        return h;
+    }
+
+    // Hooks for credential machines: the fail-fast transport, files, processes; no credentials source.
+    acd::driver::blocking_hooks credential_hooks() {
+        acd::driver::blocking_hooks h = hooks();
+        h.transport = [this](const acd::http::request& req, acd::http::response& resp) { return credentials_transport_(req, resp); };
+        h.credentials_source = nullptr;
         return h;
     }
 
@@ -358,12 +384,6 @@ private:
         if (ec) std::cerr << "appconfigdata: warning: could not write the Cognito identity id to '" << file << "': " << ec.message() << "\n";
     }
 
-    acd::driver::blocking_hooks credential_hooks() {
-        acd::driver::blocking_hooks h = hooks();
-        h.transport = [this](const acd::http::request& req, acd::http::response& resp) { return credentials_transport_(req, resp); };
-        h.credentials_source = nullptr;
-        return h;
-    }
 
     std::error_code fetch_credentials(acd::credentials& out) {
         if (!credentials_)
@@ -393,7 +413,7 @@ private:
             std::string why;
             if (!acd::cognito_pool_region(options_.cognito_pool, region_, why)) return; // the pool's region
         }
-        if (options_.application.empty()) return; // credentials only: STS and SSO fall back to their defaults
+        if (options_.application.empty() && !options_.many_configurations) return; // credentials only: STS and SSO fall back to their defaults
         throw client_error("no AWS region: pass --region, or set AWS_REGION / AWS_DEFAULT_REGION, or 'region' in the AWS profile");
     }
 
@@ -415,16 +435,8 @@ private:
     }
 
     void make_session() {
-        acd::session::session_config c;
-        c.application = options_.application;
-        c.environment = options_.environment;
-        c.configuration_profile = options_.configuration_profile;
-        c.endpoint_url = endpoint_;
-        c.region = signing_region_;
-        if (options_.min_poll_interval) c.options.min_poll_interval = std::chrono::seconds(*options_.min_poll_interval);
-        c.options.jitter_seed = acd::adapters::system_random_seed(); // each host its own jitter
-        c.options.request_timeout = std::chrono::seconds(20);
-        session_ = std::make_unique<session_type>(std::move(c), any_crypto(options_.crypto));
+        session_ = std::make_unique<session_type>(session_config_for(options_.application, options_.environment, options_.configuration_profile),
+                                                  any_crypto(options_.crypto));
     }
 
     client_options options_;

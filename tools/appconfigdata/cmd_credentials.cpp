@@ -35,11 +35,10 @@ void usage(std::ostream& os) {
 } // namespace
 
 int cli::cmd_credentials(int argc, char** argv) {
-    for (int i = 2; i < argc; ++i)
-        if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
-            usage(std::cout);
-            return 0;
-        }
+    if (help_requested(argc, argv)) {
+        usage(std::cout);
+        return 0;
+    }
     std::set<std::string> flags = {"fips", "dualstack", "json"};
     const args a(argc, argv, 2, credential_valued_options(), flags);
     client_options opts;

@@ -45,11 +45,10 @@ bool unreachable(std::error_code ec) { return ec == acd::condition::unanswered; 
 } // namespace
 
 int cli::cmd_get(int argc, char** argv) {
-    for (int i = 2; i < argc; ++i)
-        if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
-            usage(std::cout);
-            return 0;
-        }
+    if (help_requested(argc, argv)) {
+        usage(std::cout);
+        return 0;
+    }
     const args a(argc, argv, 2, common_valued_options(), {"fips", "dualstack"});
     const client_options opts = parse_client_options(a);
     try {

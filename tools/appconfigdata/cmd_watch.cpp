@@ -64,11 +64,10 @@ void print_event(const acd::session::event& e, const acd::session::configuration
 } // namespace
 
 int cli::cmd_watch(int argc, char** argv) {
-    for (int i = 2; i < argc; ++i)
-        if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
-            usage(std::cout);
-            return 0;
-        }
+    if (help_requested(argc, argv)) {
+        usage(std::cout);
+        return 0;
+    }
     std::set<std::string> valued = common_valued_options();
     valued.insert("max-polls");
     const args a(argc, argv, 2, valued, {"fips", "dualstack", "json"});

@@ -20,6 +20,7 @@ void print_usage(std::ostream& os) {
           "  get       start a session, fetch the configuration once, write it to stdout\n"
           "  watch     poll a configuration and report every change\n"
           "  credentials  resolve AWS credentials as get/watch would and say where they came from (no secrets)\n"
+          "  agent     serve the AWS AppConfig Agent's local HTTP API (localhost:2772) from the library\n"
           "\n"
           "Run 'appconfigdata <command> --help' for a command's options.\n";
 }
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
         if (command == "get") return cli::cmd_get(argc, argv);
         if (command == "watch") return cli::cmd_watch(argc, argv);
         if (command == "credentials") return cli::cmd_credentials(argc, argv);
+        if (command == "agent") return cli::cmd_agent(argc, argv);
     } catch (const cli::usage_error& e) {
         std::cerr << "appconfigdata " << command << ": " << e.what() << "\n"
                   << "Run 'appconfigdata " << command << " --help' for usage.\n";
