@@ -14,7 +14,9 @@
 - SIGTERM: exits 0.
 """
 import http.client
+import http.server
 import json
+import urllib.parse
 import os
 import re
 import signal
@@ -231,6 +233,80 @@ try:
         agent.stop()
 finally:
     emu.stop()
+
+# ROLE_ARN through PROXY_URL: an STS stand-in issues the role's credentials (signed AssumeRole with the
+# environment's keys and the external id), a forward proxy stand-in sees every call to the service and STS.
+ROLE = "arn:aws:iam::123456789012:role/AgentRole"
+sts_calls, proxied = [], []
+
+
+class StsHandler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        form = dict(urllib.parse.parse_qsl(self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()))
+        sts_calls.append((form, self.headers.get("Authorization", "")))
+        exp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+        data = ("<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>%s</SecretAccessKey>"
+                "<SessionToken>ROLE-SESSION-TOKEN</SessionToken><Expiration>%s</Expiration></Credentials></AssumeRoleResult>"
+                "</AssumeRoleResponse>" % (ACCESS_KEY, SECRET_KEY, exp)).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class ProxyHandler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def forward(self):
+        url = urllib.parse.urlsplit(self.path)  # a proxy gets the absolute URI
+        proxied.append((self.command, url.netloc, url.path))
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        conn = http.client.HTTPConnection(url.netloc, timeout=10)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("proxy-connection", "connection")}
+        conn.request(self.command, url.path + ("?" + url.query if url.query else ""), body=body or None, headers=headers)
+        r = conn.getresponse()
+        data = r.read()
+        self.send_response(r.status)
+        for k, v in r.getheaders():
+            if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        conn.close()
+
+    do_GET = forward
+    do_POST = forward
+
+
+sts = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StsHandler)
+proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ProxyHandler)
+for srv in (sts, proxy):
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+emu = Emulator(configs, "--poll-interval", "1", "--any-session-token")
+try:
+    agent = Agent(dict(base_env, AWS_ENDPOINT_URL_APPCONFIGDATA=emu.url, AWS_ENDPOINT_URL_STS="http://127.0.0.1:%d" % sts.server_address[1]),
+                  {"ROLE_ARN": ROLE, "ROLE_EXTERNAL_ID": "ext-42", "ROLE_SESSION_NAME": "agent-test",
+                   "PROXY_URL": "http://127.0.0.1:%d" % proxy.server_address[1]})
+    try:
+        status, _, body = agent.get(PATH)
+        check(status == 200 and json.loads(body) == FLAGS_V2, "ROLE_ARN: the configuration is served (%d %r)" % (status, body[:100]))
+        roles = [f for f, auth in sts_calls if f.get("Action") == "AssumeRole"]
+        check(roles and roles[0].get("RoleArn") == ROLE and roles[0].get("ExternalId") == "ext-42" and roles[0].get("RoleSessionName") == "agent-test"
+              and ("Credential=" + ACCESS_KEY) in sts_calls[0][1], "ROLE_ARN: one signed AssumeRole with the external id and session name (%s)" % roles)
+        check(any(p[2] == "/configurationsessions" for p in proxied) and any(p[2] == "/" and "127.0.0.1:%d" % sts.server_address[1] == p[1] for p in proxied),
+              "PROXY_URL: the service and STS are reached through the proxy (%s)" % proxied[:4])
+        check("ROLE-SESSION-TOKEN" not in agent.log_text(), "the role's session token is not logged")
+    finally:
+        agent.stop()
+finally:
+    emu.stop()
+    sts.shutdown()
+    proxy.shutdown()
 
 # The service gone: the backup from the first run is served (PRELOAD_BACKUPS default true, and false).
 gone = {k: v for k, v in base_env.items()}

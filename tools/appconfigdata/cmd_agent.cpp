@@ -552,7 +552,11 @@ void connection::handle() {
     if (!srv_.s.access_token.empty()) {
         const auto auth = req.find(bhttp::field::authorization);
         const std::string expected = "Bearer " + srv_.s.access_token;
-        if (auth == req.end() || std::string(auth->value()) != expected)
+        const std::string given = auth == req.end() ? std::string() : std::string(auth->value());
+        unsigned char diff = given.size() == expected.size() ? 0 : 1; // compared in constant time
+        for (std::size_t i = 0; i < given.size() && i < expected.size(); ++i)
+            diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
+        if (diff != 0)
             return error(401, "Unauthorized", "send the agent's ACCESS_TOKEN as 'Authorization: Bearer <token>'");
     }
     if (path == "/metrics") {
@@ -758,9 +762,9 @@ int cli::cmd_agent(int argc, char** argv) {
         parse_credential_options(a, opts);
         if (!s.service_region.empty()) opts.region = s.service_region;
         opts.many_configurations = true;
-        if (!s.proxy_url.empty()) { // libcurl takes its proxy from the environment
-            setenv("HTTPS_PROXY", s.proxy_url.c_str(), 1);
-            setenv("HTTP_PROXY", s.proxy_url.c_str(), 1);
+        if (!s.proxy_url.empty()) { // libcurl takes its proxy from the environment (http_proxy only in lower case)
+            setenv("https_proxy", s.proxy_url.c_str(), 1);
+            setenv("http_proxy", s.proxy_url.c_str(), 1);
         }
         try {
             c = std::make_unique<client>(opts);
