@@ -286,6 +286,32 @@ try:
     n = len(cognito.calls)
     out = watch(1, environment=svc_env)
     check(out.returncode == 0 and len(cognito.calls) > n, "endpoint from the profile's [services] section (%d calls; %s)" % (len(cognito.calls) - n, out.stderr[-300:]))
+
+    # appconfigdata agent with only the pool id: the configuration is served with the pool's credentials.
+    import socket
+    import urllib.request
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    agent_port = sock.getsockname()[1]
+    sock.close()
+    n = cognito.count("GetCredentialsForIdentity")
+    agent_log = os.path.join(work, "agent.log")
+    agent = subprocess.Popen([CLI, "agent"], env=dict(env, HTTP_PORT=str(agent_port), LOG_PATH=agent_log, PREFETCH_LIST="app:env:prof"),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        body, deadline = None, time.time() + 20
+        while time.time() < deadline and body is None:
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:%d/applications/app/environments/env/configurations/prof" % agent_port, timeout=5) as r:
+                    body = r.read()
+            except OSError:
+                time.sleep(0.2)
+        check(body == b'{"a": 1}\n', "agent with only a Cognito pool id serves the configuration (%r)" % body)
+        check(cognito.count("GetCredentialsForIdentity") > n, "the agent got its credentials from Cognito")
+        check(no_secret(open(agent_log).read()), "the agent's log holds no secret")
+    finally:
+        agent.terminate()
+        agent.wait(15)
 finally:
     emu.stop()
     cognito.stop()
