@@ -118,6 +118,9 @@ struct shared_state {
     }
 };
 
+// Callers name the configurations: without a bound, a caller could make the agent follow any number.
+constexpr std::size_t max_configurations = 1000;
+
 std::string encode_part(const std::string& part) {
     std::string out;
     for (unsigned char c : part) {
@@ -638,6 +641,11 @@ void connection::answer_configuration(const config_key& k, std::vector<std::stri
         const cached copy = e;
         lock.unlock();
         return serve(k, copy, flags);
+    }
+    if (srv_.st.configs.size() >= max_configurations && !srv_.st.configs.count(k)) {
+        lock.unlock();
+        return error(503, "TooManyConfigurations",
+                     "the agent follows " + std::to_string(max_configurations) + " configurations already; it takes no new one");
     }
     srv_.st.want(k, now);
     const cached& e = srv_.st.configs[k];
