@@ -5,6 +5,7 @@
 
 #include "args.hpp"
 
+#include <appconfigdata/detail/ascii.hpp>
 #include <appconfigdata/endpoint/resolver.hpp>
 
 #include <cctype>
@@ -134,16 +135,13 @@ inline settings read_settings(const lookup& env) {
     }
     if (auto v = env("BACKUP_DIRECTORY")) s.backup_directory = *v;
     if (auto v = env("PRELOAD_BACKUPS")) {
-        std::string l;
-        for (char c : *v) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (l == "true") s.preload_backups = true;
-        else if (l == "false") s.preload_backups = false;
+        if (appconfigdata::detail::iequals(*v, "true")) s.preload_backups = true;
+        else if (appconfigdata::detail::iequals(*v, "false")) s.preload_backups = false;
         else bad("PRELOAD_BACKUPS", "must be true or false, not '" + *v + "'");
     }
     if (auto v = env("ACCESS_TOKEN")) s.access_token = *v;
     if (auto v = env("LOG_LEVEL")) {
-        std::string l;
-        for (char c : *v) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const std::string l = appconfigdata::detail::to_lower(*v);
         const std::pair<const char*, log_level> levels[] = {{"trace", log_level::trace}, {"debug", log_level::debug}, {"info", log_level::info},
                                                             {"warn", log_level::warn},   {"error", log_level::error}, {"fatal", log_level::fatal},
                                                             {"none", log_level::none}};
